@@ -1,0 +1,71 @@
+# The two commands a new machine needs: `make run` and `make test`.
+# Everything they depend on is installed here; nothing is installed by hand.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MANAGE := $(BIN)/python manage.py
+# Debian packages: CJK fonts and HarfBuzz's subsetter for Chinese PDFs
+# (without libharfbuzz-subset0 WeasyPrint falls back to a far slower subsetter),
+# gettext for the translations, DejaVu for Latin-only documents.
+SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 gettext fonts-dejavu-core
+TEST_PACKAGES := chromium poppler-utils
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test bench lint format setup system-deps test-system-deps messages worker beat
+
+run: setup
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo --once
+	$(MANAGE) demo_logins
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: setup test-system-deps
+	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/python -m bench
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+setup: system-deps $(STAMP) messages
+
+$(STAMP): requirements.txt requirements-dev.txt
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+# Installs only what is missing, so a second run costs one dpkg query.
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages: $$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+test-system-deps:
+	@missing=$$(for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages for the tests: $$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+# Compiled catalogues are build output: rebuilt when a .po file changes.
+messages: $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+
+locale/%.mo: locale/%.po $(STAMP)
+	msgfmt --check-format -o $@ $<
+
+worker: setup
+	$(BIN)/celery -A portal worker --loglevel=info
+
+beat: setup
+	$(BIN)/celery -A portal beat --loglevel=info

@@ -1,0 +1,135 @@
+"""Who may see and do what.
+
+A user has a role (what they may do) and a scope (where: the city, one county,
+or one school). Every selector narrows its queryset through ``Scope``; every
+write first asks ``require_right``. Objects outside the scope answer 404,
+missing rights answer 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+from .models import User
+
+Role = User.Role
+
+
+class Right(StrEnum):
+    SCHOOL_EDIT = "school_edit"
+    SCHOOL_IMPORT = "school_import"
+    SCHOOL_EXPORT = "school_export"
+    DISPATCH_VIEW = "dispatch_view"
+
+
+ROLE_RIGHTS: dict[str, frozenset[Right]] = {
+    Role.TASK_FORCE: frozenset({Right.SCHOOL_EXPORT, Right.DISPATCH_VIEW}),
+    Role.CITY_STAFF: frozenset(
+        {Right.SCHOOL_EDIT, Right.SCHOOL_IMPORT, Right.SCHOOL_EXPORT, Right.DISPATCH_VIEW}
+    ),
+    Role.COUNTY_OFFICIAL: frozenset({Right.SCHOOL_EDIT, Right.SCHOOL_IMPORT, Right.SCHOOL_EXPORT}),
+    Role.VERIFIER: frozenset(),
+    Role.INSPECTOR: frozenset(),
+    Role.SCHOOL: frozenset(),
+    Role.SUPPLIES: frozenset(),
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a user may look: the whole city, one county or one school.
+
+    ``nothing`` is the scope of a user without a role: they see no rows at all.
+    """
+
+    level: str  # "city" | "county" | "school" | "nothing"
+    county_id: int | None = None
+    school_id: int | None = None
+
+    @property
+    def is_city(self) -> bool:
+        return self.level == "city"
+
+    def school_q(self, prefix: str = "") -> Q:
+        """A filter on School (or on a model reaching School through ``prefix``)."""
+        if self.level == "city":
+            return Q()
+        if self.level == "county":
+            return Q(**{f"{prefix}county_id": self.county_id})
+        if self.level == "school":
+            return Q(**{f"{prefix}pk": self.school_id})
+        return Q(pk__in=[])
+
+    def county_q(self) -> Q:
+        """A filter on County."""
+        if self.level == "city":
+            return Q()
+        if self.level == "county":
+            return Q(pk=self.county_id)
+        if self.level == "school":
+            return Q(schools__pk=self.school_id)
+        return Q(pk__in=[])
+
+
+NOTHING = Scope(level="nothing")
+
+
+def scope_of(user: User) -> Scope:
+    """The scope of ``user``; reads only the user row."""
+    if not user.is_authenticated or not user.is_active:
+        return NOTHING
+    if user.is_superuser:
+        return Scope(level="city")
+    if user.school_id:
+        return Scope(level="school", school_id=user.school_id)
+    if user.county_id:
+        return Scope(level="county", county_id=user.county_id)
+    if user.role:
+        return Scope(level="city")
+    return NOTHING
+
+
+def has_right(user: User, right: Right) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return right in ROLE_RIGHTS.get(user.role, frozenset())
+
+
+def require_right(user: User, right: Right) -> None:
+    """Raises PermissionDenied (403) unless the user's role carries ``right``."""
+    if not has_right(user, right):
+        raise PermissionDenied
+
+
+def editable_schools_q(user: User) -> Q:
+    """Which schools a user may edit, as a filter on School.
+
+    County officials edit their county's own schools; city-direct schools and
+    universities located in the county belong to the city bureau.
+    """
+    scope = scope_of(user)
+    if not has_right(user, Right.SCHOOL_EDIT):
+        return Q(pk__in=[])
+    if scope.level == "county":
+        return scope.school_q() & Q(jurisdiction="county")
+    return scope.school_q()
+
+
+def may_edit_school(user: User, school) -> bool:
+    """The instance form of ``editable_schools_q``; decided without a query."""
+    if not has_right(user, Right.SCHOOL_EDIT):
+        return False
+    scope = scope_of(user)
+    if scope.level == "city":
+        return True
+    return (
+        scope.level == "county"
+        and school.county_id == scope.county_id
+        and school.jurisdiction == "county"
+    )

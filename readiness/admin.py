@@ -1,0 +1,72 @@
+"""The admin: for the city's system administrators (superusers) only.
+
+Everyone else works through the pages, which scope every row; the admin shows
+the whole city, so it is closed to anyone without city-wide rights.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import County, DispatchReport, School, Upload, User
+from .resources import SchoolResource
+from .spreadsheets import CSV, XLSX
+
+admin.site.site_header = _("School reopening readiness portal")
+admin.site.site_title = _("Readiness portal")
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
+
+
+@admin.register(County)
+class CountyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "order"]
+    list_editable = ["order"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(School)
+class SchoolAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [SchoolResource]
+    import_formats = [XLSX, CSV]
+    export_formats = [XLSX, CSV]
+    list_display = ["code", "name", "county", "level", "jurisdiction", "risk_level", "students"]
+    list_filter = ["county", "level", "jurisdiction", "risk_level", "boarding", "demonstration"]
+    list_select_related = ["county"]
+    search_fields = ["code", "name", "principal"]
+
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        # Administrators round-trip exports: an existing code updates its school.
+        return {"user": request.user, "update_existing": True}
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    list_display = ["username", "full_name", "role", "county", "school", "is_active"]
+    list_filter = ["role", "county", "is_active", "is_superuser"]
+    list_select_related = ["county", "school"]
+    search_fields = ["username", "full_name", "phone"]
+    autocomplete_fields = ["school"]
+    fieldsets = (
+        *UserAdmin.fieldsets,
+        (_("Role and scope"), {"fields": ("full_name", "phone", "role", "county", "school")}),
+    )
+
+
+@admin.register(DispatchReport)
+class DispatchReportAdmin(admin.ModelAdmin):
+    list_display = ["on_date", "built_at"]
+    readonly_fields = ["on_date", "data", "built_at"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # a report is frozen once built
+
+
+@admin.register(Upload)
+class UploadAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "kind", "owner", "created_at"]
+    list_select_related = ["owner"]
+    readonly_fields = ["kind", "owner", "file", "original_name", "options", "created_at"]

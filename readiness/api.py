@@ -1,0 +1,88 @@
+"""REST API under /api/v1/: the same selectors and services as the pages."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import ValidationError as ApiValidationError
+
+from . import selectors, services
+from .filters import SchoolFilter
+from .models import County, School
+
+
+class CountySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = County
+        fields = ["id", "code", "name", "kind", "order"]
+
+
+class SchoolSerializer(serializers.ModelSerializer):
+    county = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    county_name = serializers.CharField(source="county.name", read_only=True)
+
+    class Meta:
+        model = School
+        fields = [
+            "id",
+            "code",
+            "name",
+            "county",
+            "county_name",
+            "level",
+            "jurisdiction",
+            "boarding",
+            "students",
+            "staff",
+            "principal",
+            "phone",
+            "address",
+            "risk_level",
+            "demonstration",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "code", "county", "county_name", "updated_at"]
+
+
+class CountyViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = CountySerializer
+    filterset_fields = ["kind"]
+    ordering_fields = ["order", "code"]
+
+    def get_queryset(self):
+        return selectors.county_list(user=self.request.user).order_by("order", "code")
+
+
+class SchoolViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Schools in the caller's scope. PATCH edits a school the caller may edit."""
+
+    serializer_class = SchoolSerializer
+    filterset_class = SchoolFilter
+    ordering_fields = ["code", "name", "students", "staff"]
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.school_list(user=self.request.user).order_by("county__order", "code")
+
+    def get_object(self):
+        if self.request.method == "PATCH":
+            return selectors.school_get_for_edit(user=self.request.user, pk=self.kwargs["pk"])
+        return selectors.school_get_for_user(user=self.request.user, pk=self.kwargs["pk"])
+
+    def perform_update(self, serializer):
+        data = {
+            key: value
+            for key, value in serializer.validated_data.items()
+            if key in services.SCHOOL_EDITABLE_FIELDS
+        }
+        try:
+            serializer.instance = services.school_update(
+                actor=self.request.user, school=serializer.instance, data=data
+            )
+        except ValidationError as error:
+            raise ApiValidationError(error.messages) from None

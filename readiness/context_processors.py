@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from .access import Right, has_right, scope_of
+
+
+def navigation(request: HttpRequest) -> dict:
+    """What the menu offers this user; computed from the user row alone."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "nav": {
+            "scope": scope_of(user).level,
+            "can_import": has_right(user, Right.SCHOOL_IMPORT),
+            "can_export": has_right(user, Right.SCHOOL_EXPORT),
+            "can_dispatch": has_right(user, Right.DISPATCH_VIEW),
+        }
+    }

@@ -1,0 +1,107 @@
+"""The one PDF helper: every document of the portal is rendered here.
+
+Django renders the HTML; WeasyPrint lays it out with an explicit CJK font
+(Noto Sans CJK SC, Debian's fonts-noto-cjk), so Chinese comes out as Chinese
+and is embedded as a subset. The URL fetcher reads only the project's static
+and media files: a document never reaches the network.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import signal
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+# Relative URLs in document templates resolve against this base; nothing is
+# ever fetched from it, the fetcher maps its paths onto local files.
+BASE_URL = "https://portal.invalid/"
+
+
+class DocumentError(RuntimeError):
+    pass
+
+
+class DocumentTimeout(DocumentError):
+    pass
+
+
+def _local_path(url: str) -> Path:
+    """The file a document URL names, if it is one of the project's own files."""
+    parts = urlsplit(url)
+    if parts.scheme == "file":
+        raise DocumentError(f"refused to read {url}")
+    if parts.netloc != urlsplit(BASE_URL).netloc:
+        raise DocumentError(f"refused to fetch {url}")
+    path = unquote(parts.path)
+    if path.startswith(settings.STATIC_URL):
+        found = finders.find(path.removeprefix(settings.STATIC_URL))
+        if not found:
+            static_root = Path(settings.STATIC_ROOT)
+            candidate = (static_root / path.removeprefix(settings.STATIC_URL)).resolve()
+            if static_root.resolve() in candidate.parents and candidate.is_file():
+                return candidate
+            raise DocumentError(f"no static file {path}")
+        return Path(found)
+    if path.startswith(settings.MEDIA_URL):
+        media_root = Path(settings.MEDIA_ROOT).resolve()
+        candidate = (media_root / path.removeprefix(settings.MEDIA_URL)).resolve()
+        if media_root in candidate.parents and candidate.is_file():
+            return candidate
+        raise DocumentError(f"no media file {path}")
+    raise DocumentError(f"refused to fetch {url}")
+
+
+class LocalFetcher(URLFetcher):
+    """Serves static and media files from disk; refuses every other URL."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols={"https", "data"}, allow_redirects=False)
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        path = _local_path(url)
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+
+@contextmanager
+def _time_limit(seconds: int):
+    """SIGALRM limit where a signal can be delivered (the main thread of a
+    gunicorn or Celery worker process); elsewhere (the development server's
+    threads) the worker's own timeout is the limit."""
+    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise DocumentTimeout(f"rendering took longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def render_pdf(template_name: str, context: dict, *, time_limit: int | None = None) -> bytes:
+    """Renders a Django template to PDF bytes.
+
+    The template should extend ``documents/base.html``, which sets the font.
+    """
+    context = {"font_family": settings.PDF_FONT_FAMILY, **context}
+    html = render_to_string(template_name, context)
+    limit = settings.PDF_TIME_LIMIT_SECONDS if time_limit is None else time_limit
+    with _time_limit(limit):
+        return HTML(string=html, base_url=BASE_URL, url_fetcher=LocalFetcher()).write_pdf()

@@ -1,0 +1,39 @@
+"""Filters of the school list, shared by the page, the export and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .models import County, School
+
+
+class SchoolFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Name or code"))
+    county = django_filters.ModelChoiceFilter(
+        queryset=County.objects.none(), to_field_name="code", label=_("County")
+    )
+    level = django_filters.ChoiceFilter(choices=School.Level.choices, label=_("Level"))
+    jurisdiction = django_filters.ChoiceFilter(
+        choices=School.Jurisdiction.choices, label=_("Jurisdiction")
+    )
+    risk_level = django_filters.ChoiceFilter(choices=School.Risk.choices, label=_("Risk level"))
+    boarding = django_filters.BooleanFilter(label=_("Boarding"))
+
+    class Meta:
+        model = School
+        fields = ["q", "county", "level", "jurisdiction", "risk_level", "boarding"]
+
+    def __init__(self, *args, counties: QuerySet[County] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the counties the user may see are offered (and accepted).
+        self.filters["county"].queryset = (
+            counties if counties is not None else County.objects.all()
+        )
+
+    def search(self, queryset: QuerySet[School], name: str, value: str) -> QuerySet[School]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(code__startswith=value))

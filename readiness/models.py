@@ -1,0 +1,230 @@
+"""Counties, schools, users with their role and scope, and the daily report."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class County(models.Model):
+    """One of the city's counties or districts (县区)."""
+
+    class Kind(models.TextChoices):
+        DISTRICT = "district", _("District")
+        COUNTY = "county", _("County")
+        ZONE = "zone", _("Development zone")
+
+    code = models.CharField(_("code"), max_length=6, unique=True)
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    order = models.PositiveSmallIntegerField(_("display order"), default=0)
+
+    class Meta:
+        verbose_name = _("county")
+        verbose_name_plural = _("counties")
+        ordering = ["order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[0-9]{6}$"), name="county_code_six_digits"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["district", "county", "zone"]), name="county_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SchoolLevel(models.TextChoices):
+    UNIVERSITY = "university", _("University")
+    VOCATIONAL = "vocational", _("Vocational school")
+    HIGH = "high", _("High school")
+    MIDDLE = "middle", _("Middle school")
+    PRIMARY = "primary", _("Primary school")
+    NINE_YEAR = "nine_year", _("Nine-year school")
+    KINDERGARTEN = "kindergarten", _("Kindergarten")
+    SPECIAL = "special", _("Special education school")
+
+
+class School(models.Model):
+    """A school or kindergarten (学校), identified by its national school code."""
+
+    Level = SchoolLevel
+
+    class Jurisdiction(models.TextChoices):
+        CITY = "city", _("City-direct")
+        COUNTY = "county", _("County")
+
+    class Risk(models.TextChoices):
+        LOW = "low", _("Low risk")
+        MEDIUM = "medium", _("Medium risk")
+        HIGH = "high", _("High risk")
+
+    code = models.CharField(_("school code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="schools", verbose_name=_("county")
+    )
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    jurisdiction = models.CharField(
+        _("jurisdiction"), max_length=10, choices=Jurisdiction.choices, default="county"
+    )
+    boarding = models.BooleanField(_("boarding"), default=False)
+    students = models.PositiveIntegerField(_("students"), default=0)
+    staff = models.PositiveIntegerField(_("staff"), default=0)
+    principal = models.CharField(_("principal"), max_length=50, blank=True)
+    phone = models.CharField(_("principal's phone"), max_length=20, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    risk_level = models.CharField(
+        _("regional risk level"), max_length=10, choices=Risk.choices, default="low"
+    )
+    demonstration = models.BooleanField(_("demonstration school"), default=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        ordering = ["county__order", "code"]
+        indexes = [
+            models.Index(fields=["county", "level"], name="school_county_level"),
+            models.Index(fields=["county", "jurisdiction"], name="school_county_jurisdiction"),
+            models.Index(fields=["name"], name="school_name"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[0-9]{10}$"), name="school_code_ten_digits"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=SchoolLevel.values), name="school_level_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(jurisdiction__in=["city", "county"]),
+                name="school_jurisdiction_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(risk_level__in=["low", "medium", "high"]), name="school_risk_valid"
+            ),
+            # Universities located in the city are verified by city teams.
+            models.CheckConstraint(
+                condition=~Q(level="university") | Q(jurisdiction="city"),
+                name="school_university_is_city_direct",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A portal user with a role and a scope (the city, one county or one school).
+
+    Role and scope live on the user row itself rather than in a separate profile
+    table: every request reads them, and this saves a join each time.
+    """
+
+    class Role(models.TextChoices):
+        TASK_FORCE = "task_force", _("City task force")
+        CITY_STAFF = "city_staff", _("City education bureau")
+        COUNTY_OFFICIAL = "county_official", _("County education bureau")
+        VERIFIER = "verifier", _("Verification team member")
+        INSPECTOR = "inspector", _("Inspection squad member")
+        SCHOOL = "school", _("School contact")
+        SUPPLIES = "supplies", _("Supplies officer")
+
+    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    county = models.ForeignKey(
+        County,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("county"),
+        help_text=_("For a county-level scope."),
+    )
+    school = models.ForeignKey(
+        School,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("school"),
+        help_text=_("For a school contact."),
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            # A scope is the city (neither), one county, or one school, never both.
+            models.CheckConstraint(
+                condition=Q(county__isnull=True) | Q(school__isnull=True),
+                name="user_scope_one_level",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="school") | Q(school__isnull=False),
+                name="user_school_contact_has_school",
+            ),
+            models.CheckConstraint(
+                condition=Q(school__isnull=True) | Q(role="school"),
+                name="user_school_scope_only_for_contacts",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="county_official") | Q(county__isnull=False),
+                name="user_county_official_has_county",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role__in=["task_force", "city_staff"]) | Q(county__isnull=True),
+                name="user_city_roles_have_city_scope",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+
+class DispatchReport(models.Model):
+    """The frozen daily dispatch report (每日调度) for the city task force.
+
+    One per date: building it twice for the same date returns the first one.
+    """
+
+    on_date = models.DateField(_("date"), unique=True)
+    data = models.JSONField(_("figures"))
+    built_at = models.DateTimeField(_("built at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("daily dispatch report")
+        verbose_name_plural = _("daily dispatch reports")
+        ordering = ["-on_date"]
+
+    def __str__(self) -> str:
+        return str(self.on_date)
+
+
+class Upload(models.Model):
+    """A spreadsheet uploaded for import, kept between preview and confirmation."""
+
+    class Kind(models.TextChoices):
+        SCHOOLS = "schools", _("Schools")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="uploads")
+    file = models.FileField(upload_to="uploads/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    options = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("upload")
+        verbose_name_plural = _("uploads")
+
+    def __str__(self) -> str:
+        return self.original_name

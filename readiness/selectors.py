@@ -1,0 +1,73 @@
+"""Reads. Every function takes the user and returns only what their scope allows."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
+
+from .access import Right, editable_schools_q, may_edit_school, require_right, scope_of
+from .filters import SchoolFilter
+from .models import County, DispatchReport, School, User
+
+
+def county_list(*, user: User) -> QuerySet[County]:
+    return County.objects.filter(scope_of(user).county_q()).distinct()
+
+
+def school_list(*, user: User) -> QuerySet[School]:
+    """The schools ``user`` may see, with what list pages and exports show."""
+    return School.objects.filter(scope_of(user).school_q()).select_related("county")
+
+
+def school_filter(*, user: User, params) -> SchoolFilter:
+    """A bound SchoolFilter over the user's schools; ``.qs`` is the filtered queryset."""
+    return SchoolFilter(params, queryset=school_list(user=user), counties=county_list(user=user))
+
+
+def school_get_for_user(*, user: User, pk: int | str) -> School:
+    """One school the user may see; 404 outside their scope."""
+    try:
+        return school_list(user=user).get(pk=pk)
+    except (School.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def school_get_for_edit(*, user: User, pk: int | str) -> School:
+    """One school the user may edit: 404 outside their scope, 403 without the right."""
+    school = school_get_for_user(user=user, pk=pk)
+    if not may_edit_school(user, school):
+        raise PermissionDenied
+    return school
+
+
+def schools_editable(*, user: User) -> QuerySet[School]:
+    return School.objects.filter(editable_schools_q(user))
+
+
+def county_overview(*, user: User) -> list[dict]:
+    """Per visible county: schools, students, staff and high-risk schools, in one query."""
+    in_scope = scope_of(user).school_q(prefix="schools__")
+    return list(
+        County.objects.filter(scope_of(user).county_q())
+        .annotate(
+            school_count=Count("schools", filter=in_scope),
+            student_total=Sum("schools__students", filter=in_scope),
+            staff_total=Sum("schools__staff", filter=in_scope),
+            high_risk=Count("schools", filter=in_scope & Q(schools__risk_level="high")),
+        )
+        .values("code", "name", "school_count", "student_total", "staff_total", "high_risk")
+        .order_by("order", "code")
+    )
+
+
+def dispatch_report_list(*, user: User) -> QuerySet[DispatchReport]:
+    require_right(user, Right.DISPATCH_VIEW)
+    return DispatchReport.objects.all()
+
+
+def dispatch_report_get(*, user: User, on_date) -> DispatchReport:
+    try:
+        return dispatch_report_list(user=user).get(on_date=on_date)
+    except DispatchReport.DoesNotExist:
+        raise Http404 from None

@@ -1,0 +1,206 @@
+"""Writes. One function per use case; the views, API, admin and tasks call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import dispatch
+from .access import Right, may_edit_school, require_right
+from .models import DispatchReport, School, Upload, User
+from .resources import SchoolResource, header_label, missing_columns_message, normalise_headers
+from .spreadsheets import SpreadsheetError, read_sheet
+
+logger = logging.getLogger(__name__)
+
+SCHOOL_EDITABLE_FIELDS = (
+    "name",
+    "level",
+    "jurisdiction",
+    "boarding",
+    "students",
+    "staff",
+    "principal",
+    "phone",
+    "address",
+    "risk_level",
+    "demonstration",
+)
+
+
+@transaction.atomic
+def school_update(*, actor: User, school: School, data: dict) -> School:
+    """Applies ``data`` (already cleaned) to ``school`` and records who changed it."""
+    if not may_edit_school(actor, school):
+        raise PermissionDenied
+    unknown = set(data) - set(SCHOOL_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed here: %s") % ", ".join(unknown))
+    for name, value in data.items():
+        setattr(school, name, value)
+    if school.level == School.Level.UNIVERSITY:
+        school.jurisdiction = School.Jurisdiction.CITY
+    if not may_edit_school(actor, school):
+        # A county official may not hand a school over to the city.
+        raise ValidationError(_("Only the city bureau may make a school city-direct."))
+    school._change_reason = "edit"
+    school._history_user = actor
+    school.save()
+    return school
+
+
+# --- School import ---------------------------------------------------------------
+
+
+@dataclass
+class RowError:
+    row: int | None  # the spreadsheet row number as users see it (header is row 1)
+    column: str
+    message: str
+
+
+@dataclass
+class ImportOutcome:
+    errors: list[RowError] = field(default_factory=list)
+    new: int = 0
+    updated: int = 0
+    total: int = 0
+    preview: list[dict] = field(default_factory=list)
+    upload: Upload | None = None
+    unknown_columns: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+PREVIEW_ROWS = 50
+
+
+def _run_school_import(
+    *, actor: User, name: str, data: bytes, update_existing: bool, dry_run: bool
+) -> ImportOutcome:
+    """Reads and imports the file; with ``dry_run`` nothing is kept."""
+    try:
+        sheet = read_sheet(name, data)
+    except SpreadsheetError as error:
+        return ImportOutcome(errors=[RowError(None, "", str(error))])
+    missing, unknown = normalise_headers(sheet.dataset)
+    if missing:
+        return ImportOutcome(
+            errors=[RowError(1, "", missing_columns_message(missing))], unknown_columns=unknown
+        )
+    resource = SchoolResource(user=actor, update_existing=update_existing)
+    result = resource.import_data(
+        sheet.dataset,
+        dry_run=dry_run,
+        use_transactions=True,
+        rollback_on_validation_errors=True,
+        raise_errors=False,
+    )
+    outcome = ImportOutcome(total=result.total_rows, unknown_columns=unknown)
+    for error in result.base_errors:
+        outcome.errors.append(RowError(None, "", str(error.error)))
+    for number, row_errors in result.row_errors():
+        for error in row_errors:
+            logger.warning("school import row %s failed: %r", number, error.error)
+            outcome.errors.append(RowError(number + 1, "", _("This row could not be saved.")))
+    for invalid in result.invalid_rows:
+        for key, messages in invalid.error_dict.items():
+            for message in messages:
+                text = message.message % message.params if message.params else message.message
+                outcome.errors.append(RowError(invalid.number + 1, header_label(key), str(text)))
+    outcome.errors.sort(key=lambda e: (e.row or 0, e.column))
+    outcome.new = result.totals.get("new", 0)
+    outcome.updated = result.totals.get("update", 0)
+    if outcome.ok:
+        outcome.preview = [
+            {header_label(k): v for k, v in row.items()}
+            for row in sheet.dataset.dict[:PREVIEW_ROWS]
+        ]
+    return outcome
+
+
+def school_import_preview(
+    *, actor: User, name: str, data: bytes, update_existing: bool = False
+) -> ImportOutcome:
+    """Checks every row without writing; keeps the file for confirmation if it is clean."""
+    require_right(actor, Right.SCHOOL_IMPORT)
+    outcome = _run_school_import(
+        actor=actor, name=name, data=data, update_existing=update_existing, dry_run=True
+    )
+    if outcome.ok:
+        upload = Upload(
+            kind=Upload.Kind.SCHOOLS,
+            owner=actor,
+            original_name=PurePath(name).name[:255],
+            options={"update_existing": update_existing},
+        )
+        # A generated name: the uploader's file name never reaches the file system.
+        upload.file.save(f"{uuid.uuid4().hex}{PurePath(name).suffix[:10]}", ContentFile(data))
+        outcome.upload = upload
+    return outcome
+
+
+def school_import_confirm(*, actor: User, upload: Upload) -> ImportOutcome:
+    """Imports a previewed file, the whole file or nothing.
+
+    The rows are checked again: the database may have changed since the preview.
+    """
+    require_right(actor, Right.SCHOOL_IMPORT)
+    if upload.owner_id != actor.pk or upload.kind != Upload.Kind.SCHOOLS:
+        raise PermissionDenied
+    with upload.file.open("rb") as handle:
+        data = handle.read()
+    with transaction.atomic():
+        outcome = _run_school_import(
+            actor=actor,
+            name=upload.original_name,
+            data=data,
+            update_existing=bool(upload.options.get("update_existing")),
+            dry_run=False,
+        )
+        if not outcome.ok:
+            transaction.set_rollback(True)
+    if outcome.ok:
+        upload_discard(upload=upload)
+    return outcome
+
+
+def upload_discard(*, upload: Upload) -> None:
+    upload.file.delete(save=False)
+    upload.delete()
+
+
+def upload_purge_stale(*, older_than: dt.timedelta = dt.timedelta(hours=24)) -> int:
+    """Deletes uploads never confirmed; returns how many."""
+    stale = Upload.objects.filter(created_at__lt=timezone.now() - older_than)
+    count = 0
+    for upload in stale.iterator():
+        upload_discard(upload=upload)
+        count += 1
+    return count
+
+
+# --- Daily dispatch report -----------------------------------------------------------
+
+
+def dispatch_report_build(*, on_date: dt.date) -> DispatchReport:
+    """Builds the report for ``on_date`` once; later calls return the frozen one."""
+    existing = DispatchReport.objects.filter(on_date=on_date).first()
+    if existing is not None:
+        return existing
+    data = dispatch.build(on_date)
+    report, _created = DispatchReport.objects.get_or_create(
+        on_date=on_date, defaults={"data": data}
+    )
+    return report

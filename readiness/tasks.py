@@ -1,0 +1,35 @@
+"""Celery tasks: take plain values, call one service, safe to run twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import services
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(ConnectionError,),
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=10 * 60,
+    time_limit=12 * 60,
+)
+def dispatch_report_build(self, on_date: str | None = None) -> str:
+    """Builds the day's dispatch report (Asia/Shanghai date by default).
+
+    Idempotent: the report date is unique, so a retried or duplicated message
+    returns the report already built.
+    """
+    day = dt.date.fromisoformat(on_date) if on_date else timezone.localdate()
+    report = services.dispatch_report_build(on_date=day)
+    return report.on_date.isoformat()
+
+
+@shared_task(soft_time_limit=5 * 60, time_limit=6 * 60)
+def purge_stale_uploads() -> int:
+    """Deletes spreadsheets uploaded for import and never confirmed within 24 hours."""
+    return services.upload_purge_stale()

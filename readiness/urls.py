@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("schools/", views.school_list, name="school_list"),
+    path("schools/export/", views.school_export, name="school_export"),
+    path("schools/import/", views.school_import, name="school_import"),
+    path(
+        "schools/import/<int:upload_id>/confirm/",
+        views.school_import_confirm,
+        name="school_import_confirm",
+    ),
+    path("schools/<int:pk>/", views.school_detail, name="school_detail"),
+    path("schools/<int:pk>/edit/", views.school_edit, name="school_edit"),
+    path("dispatch/", views.dispatch_list, name="dispatch_list"),
+    path("dispatch/<str:on_date>/", views.dispatch_detail, name="dispatch_detail"),
+]

@@ -1,0 +1,188 @@
+"""Pages. Each view parses, fetches through a selector, calls a service, renders."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import selectors, services
+from .access import Right, may_edit_school, require_right, scope_of
+from .forms import ImportForm, SchoolForm
+from .models import Upload
+from .resources import SchoolResource
+from .spreadsheets import CONTENT_TYPES, export_bytes
+
+PAGE_SIZE = 50
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context = {"scope": scope_of(user)}
+    if user.school_id:
+        context["school"] = selectors.school_get_for_user(user=user, pk=user.school_id)
+    else:
+        context["counties"] = selectors.county_overview(user=user)
+        context["totals"] = {
+            key: sum(row[key] or 0 for row in context["counties"])
+            for key in ("school_count", "student_total", "staff_total", "high_risk")
+        }
+    return render(request, "readiness/home.html", context)
+
+
+@login_required
+@require_GET
+def school_list(request: HttpRequest) -> HttpResponse:
+    school_filter = selectors.school_filter(user=request.user, params=request.GET)
+    page = Paginator(school_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "readiness/school_list.html",
+        {"filter": school_filter, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+@require_GET
+def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    school = selectors.school_get_for_user(user=request.user, pk=pk)
+    history = school.history.select_related("history_user").order_by("-history_date")[:10]
+    return render(
+        request,
+        "readiness/school_detail.html",
+        {
+            "school": school,
+            "history": history,
+            "can_edit": may_edit_school(request.user, school),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def school_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    school = selectors.school_get_for_edit(user=request.user, pk=pk)
+    form = SchoolForm(request.POST or None, instance=school, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            services.school_update(actor=request.user, school=school, data=data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("school_detail", pk=school.pk)
+    return render(request, "readiness/school_form.html", {"form": form, "school": school})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def school_import(request: HttpRequest) -> HttpResponse:
+    require_right(request.user, Right.SCHOOL_IMPORT)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        outcome = services.school_import_preview(
+            actor=request.user,
+            name=upload.name,
+            data=upload.read(),
+            update_existing=form.cleaned_data["update_existing"],
+        )
+    return render(request, "readiness/school_import.html", {"form": form, "outcome": outcome})
+
+
+@login_required
+@require_POST
+def school_import_confirm(request: HttpRequest, upload_id: int) -> HttpResponse:
+    require_right(request.user, Right.SCHOOL_IMPORT)
+    upload = get_object_or_404(Upload, pk=upload_id, owner=request.user)
+    outcome = services.school_import_confirm(actor=request.user, upload=upload)
+    if outcome.ok:
+        messages.success(
+            request,
+            _("Imported: %(new)d new schools, %(updated)d updated.")
+            % {"new": outcome.new, "updated": outcome.updated},
+        )
+        return redirect("school_list")
+    return render(
+        request,
+        "readiness/school_import.html",
+        {"form": ImportForm(), "outcome": outcome},
+    )
+
+
+@login_required
+@require_GET
+def school_export(request: HttpRequest) -> HttpResponse:
+    require_right(request.user, Right.SCHOOL_EXPORT)
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in CONTENT_TYPES:
+        fmt = "xlsx"
+    schools = selectors.school_filter(user=request.user, params=request.GET).qs
+    dataset = SchoolResource(user=request.user).export(queryset=schools)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(export_bytes(dataset, fmt), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="schools-{stamp}.{fmt}"'
+    return response
+
+
+@login_required
+@require_GET
+def dispatch_list(request: HttpRequest) -> HttpResponse:
+    reports = selectors.dispatch_report_list(user=request.user)[:60]
+    return render(request, "readiness/dispatch_list.html", {"reports": reports})
+
+
+@login_required
+@require_GET
+def dispatch_detail(request: HttpRequest, on_date: str) -> HttpResponse:
+    report = selectors.dispatch_report_get(user=request.user, on_date=on_date)
+    return render(request, "readiness/dispatch_detail.html", {"report": report})
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database, cache and broker state; 200 only when the database answers."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as error:  # any failure means the portal cannot serve
+        checks["database"] = f"error: {type(error).__name__}"
+    try:
+        cache.set("healthz", "1", 5)
+        checks["cache"] = "ok" if cache.get("healthz") == "1" else "error: no round trip"
+    except Exception as error:
+        checks["cache"] = f"error: {type(error).__name__}"
+    checks["broker"] = _broker_state()
+    status = 200 if checks["database"] == "ok" else 503
+    return JsonResponse({"status": "ok" if status == 200 else "error", **checks}, status=status)
+
+
+def _broker_state() -> str:
+    if not settings.CELERY_BROKER_URL:
+        return "in-process"
+    from portal.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return "ok"
+    except Exception as error:
+        return f"error: {type(error).__name__}"
