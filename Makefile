@@ -2,6 +2,8 @@
 # Everything they depend on is installed here; nothing is installed by hand.
 
 PYTHON ?= python3
+# Development defaults; production sets DEBUG=0 and SECRET_KEY in its own environment.
+export DEBUG ?= 1
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
@@ -66,8 +68,9 @@ def dispatch_report_list(*, user: User) -> QuerySet[DispatchReport]:
     return DispatchReport.objects.all()
 
 
-def dispatch_report_get(*, user: User, on_date) -> DispatchReport:
+def dispatch_report_get(*, user: User, on_date: str) -> DispatchReport:
+    reports = dispatch_report_list(user=user)
     try:
-        return dispatch_report_list(user=user).get(on_date=on_date)
-    except DispatchReport.DoesNotExist:
+        return reports.get(on_date=dt.date.fromisoformat(on_date))
+    except (DispatchReport.DoesNotExist, ValueError):
         raise Http404 from None

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from celery import shared_task
 from django.utils import timezone
 
 from . import services
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -33,3 +36,15 @@ def dispatch_report_build(self, on_date: str | None = None) -> str:
 def purge_stale_uploads() -> int:
     """Deletes spreadsheets uploaded for import and never confirmed within 24 hours."""
     return services.upload_purge_stale()
+
+
+def enqueue(task, *args) -> bool:
+    """Queues ``task`` after the current transaction commits; False if the broker
+    cannot be reached. A web request never waits on a broker that is down: the
+    connection timeout is two seconds and publishing is not retried."""
+    try:
+        task.delay_on_commit(*args)
+    except Exception:  # kombu raises several kinds of errors for an unreachable broker
+        logger.exception("could not queue %s", task.name)
+        return False
+    return True

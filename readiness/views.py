@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import selectors, services
+from . import documents, selectors, services, tasks
 from .access import Right, may_edit_school, require_right, scope_of
 from .forms import ImportForm, SchoolForm
 from .models import Upload
@@ -152,6 +152,27 @@ def dispatch_list(request: HttpRequest) -> HttpResponse:
 def dispatch_detail(request: HttpRequest, on_date: str) -> HttpResponse:
     report = selectors.dispatch_report_get(user=request.user, on_date=on_date)
     return render(request, "readiness/dispatch_detail.html", {"report": report})
+
+
+@login_required
+@require_GET
+def dispatch_pdf(request: HttpRequest, on_date: str) -> HttpResponse:
+    report = selectors.dispatch_report_get(user=request.user, on_date=on_date)
+    pdf = documents.render_pdf("documents/dispatch.html", {"report": report})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="dispatch-{report.on_date}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def dispatch_build(request: HttpRequest) -> HttpResponse:
+    require_right(request.user, Right.DISPATCH_VIEW)
+    if tasks.enqueue(tasks.dispatch_report_build):
+        messages.success(request, _("Today's report is being built."))
+    else:
+        messages.error(request, _("The report could not be queued; try again in a few minutes."))
+    return redirect("dispatch_list")
 
 
 @never_cache

@@ -1,0 +1,29 @@
+// The portal's own script: progressive enhancement only; every page works without it.
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.matches && target.matches("select[data-autosubmit]")) {
+      target.form.submit();
+    }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var toggle = document.querySelector(".menu-toggle");
+    var nav = document.getElementById("main-nav");
+    if (toggle && nav) {
+      toggle.addEventListener("click", function () {
+        var open = nav.classList.toggle("open");
+        toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      });
+    }
+    // A second click on a submit button while the first request runs would
+    // upload or import the same file twice.
+    document.querySelectorAll("form[method=post]").forEach(function (form) {
+      form.addEventListener("submit", function () {
+        form.querySelectorAll("button[type=submit]").forEach(function (button) {
+          window.setTimeout(function () { button.disabled = true; }, 0);
+        });
+      });
+    });
+  });
+})();

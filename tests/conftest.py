@@ -1,0 +1,113 @@
+"""Shared fixtures: two counties (A and B) with schools, and a user of every role.
+
+Access tests follow one pattern: a user of county A asks for something of
+county B, and is refused.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from readiness.models import School, User
+from tests.factories import CountyFactory, SchoolFactory, UserFactory
+
+PASSWORD = "pw-for-tests-2020"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.get_closest_marker("redis") and not os.environ.get("REDIS_URL"):
+            item.add_marker(pytest.mark.skip(reason="REDIS_URL is not set"))
+
+
+@pytest.fixture
+def postgres(db):
+    """Skips the test unless the database is PostgreSQL (COPY, row locks)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: set DATABASE_URL")
+
+
+@pytest.fixture
+def county_a(db):
+    return CountyFactory(code="371302", name="兰山区", kind="district", order=1)
+
+
+@pytest.fixture
+def county_b(db):
+    return CountyFactory(code="371323", name="沂水县", kind="county", order=6)
+
+
+@pytest.fixture
+def school_a(county_a):
+    return SchoolFactory(code="2137020001", name="兰山区城关镇中心小学", county=county_a)
+
+
+@pytest.fixture
+def school_b(county_b):
+    return SchoolFactory(code="2137230001", name="沂水县高桥镇中心小学", county=county_b)
+
+
+@pytest.fixture
+def city_school_a(county_a):
+    """A city-direct school located in county A: county officials see it, not edit it."""
+    return SchoolFactory(
+        code="1137000004",
+        name="临沂第四中学",
+        county=county_a,
+        level=School.Level.HIGH,
+        jurisdiction=School.Jurisdiction.CITY,
+        demonstration=True,
+    )
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role: str, *, county=None, school=None, **extra) -> User:
+        return UserFactory(role=role, county=county, school=school, **extra)
+
+    return make
+
+
+@pytest.fixture
+def official_a(make_user, county_a):
+    return make_user(User.Role.COUNTY_OFFICIAL, county=county_a, full_name="兰山区王主任")
+
+
+@pytest.fixture
+def official_b(make_user, county_b):
+    return make_user(User.Role.COUNTY_OFFICIAL, county=county_b)
+
+
+@pytest.fixture
+def city_staff(make_user):
+    return make_user(User.Role.CITY_STAFF)
+
+
+@pytest.fixture
+def task_force(make_user):
+    return make_user(User.Role.TASK_FORCE)
+
+
+@pytest.fixture
+def school_contact_a(make_user, school_a):
+    return make_user(User.Role.SCHOOL, school=school_a)
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def login(client):
+    """Logs the test client in as ``user``; returns the client."""
+
+    def as_user(user: User):
+        client.force_login(user)
+        return client
+
+    return as_user
