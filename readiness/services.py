@@ -117,8 +117,7 @@ def _run_school_import(
     for invalid in result.invalid_rows:
         for key, messages in invalid.error_dict.items():
             for message in messages:
-                text = message.message % message.params if message.params else message.message
-                outcome.errors.append(RowError(invalid.number + 1, header_label(key), str(text)))
+                outcome.errors.append(RowError(invalid.number + 1, header_label(key), message))
     outcome.errors.sort(key=lambda e: (e.row or 0, e.column))
     outcome.new = result.totals.get("new", 0)
     outcome.updated = result.totals.get("update", 0)

@@ -31,7 +31,9 @@ def test_inactive_user_sees_nothing(city_staff, school_a):
     assert list(school_list(user=city_staff)) == []
 
 
-def test_county_official_edits_own_county_schools_only(official_a, school_a, school_b, city_school_a):
+def test_county_official_edits_own_county_schools_only(
+    official_a, school_a, school_b, city_school_a
+):
     assert may_edit_school(official_a, school_a)
     assert not may_edit_school(official_a, school_b)
     assert not may_edit_school(official_a, city_school_a)

@@ -33,8 +33,12 @@ def test_list_searches_by_code_prefix(login, city_staff, school_a, school_b):
     assert school_b.name in body and school_a.name not in body
 
 
-def test_list_ignores_a_county_filter_outside_scope(login, official_a, school_a, school_b, county_b):
-    body = login(official_a).get(reverse("school_list"), {"county": county_b.code}).content.decode()
+def test_list_ignores_a_county_filter_outside_scope(
+    login, official_a, school_a, school_b, county_b
+):
+    body = (
+        login(official_a).get(reverse("school_list"), {"county": county_b.code}).content.decode()
+    )
     assert school_b.name not in body
 
 
@@ -79,7 +83,11 @@ def test_official_edits_a_school_and_the_change_is_recorded(login, official_a, s
     response = client.post(url, data)
     assert response.status_code == 302
     school_a.refresh_from_db()
-    assert (school_a.students, school_a.principal, school_a.risk_level) == (777, "李校长", "medium")
+    assert (school_a.students, school_a.principal, school_a.risk_level) == (
+        777,
+        "李校长",
+        "medium",
+    )
     latest = school_a.history.latest()
     assert latest.history_user == official_a
 
@@ -101,7 +109,9 @@ def test_official_cannot_edit_another_countys_school(login, official_a, school_b
     assert school_b.name == "沂水县高桥镇中心小学"
 
 
-def test_official_cannot_edit_a_city_direct_school_in_their_county(login, official_a, city_school_a):
+def test_official_cannot_edit_a_city_direct_school_in_their_county(
+    login, official_a, city_school_a
+):
     response = login(official_a).get(reverse("school_edit", args=[city_school_a.pk]))
     assert response.status_code == 403
 

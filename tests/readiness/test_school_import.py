@@ -1,0 +1,347 @@
+"""School import: preview, confirm, and every bad input refused with nothing written."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import reverse
+
+from readiness import services
+from readiness.models import School, Upload
+from tests.factories import SchoolFactory
+
+HEADER = ["学校代码", "学校名称", "县区代码", "学段", "寄宿", "学生数", "教职工数", "风险等级"]
+
+
+def csv_bytes(rows, header=HEADER, encoding="utf-8") -> bytes:
+    lines = [",".join(header)] + [",".join(str(c) for c in row) for row in rows]
+    return ("\r\n".join(lines) + "\r\n").encode(encoding)
+
+
+def xlsx_bytes(rows, header=HEADER) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def good_rows(county_code="371302", n=3, start=1):
+    return [
+        (
+            f"21370299{i:02d}",
+            f"兰山区第{i}实验小学",
+            county_code,
+            "小学",
+            "否",
+            800 + i,
+            50,
+            "低风险",
+        )
+        for i in range(start, start + n)
+    ]
+
+
+def preview(user, name, data, **kwargs):
+    return services.school_import_preview(actor=user, name=name, data=data, **kwargs)
+
+
+def messages(outcome):
+    return [(e.row, e.column, e.message) for e in outcome.errors]
+
+
+# --- the happy paths ---------------------------------------------------------------
+
+
+def test_preview_writes_nothing_and_confirm_imports_all(official_a, county_a):
+    outcome = preview(official_a, "schools.csv", csv_bytes(good_rows()))
+    assert outcome.ok, outcome.errors
+    assert (outcome.total, outcome.new) == (3, 3)
+    assert not School.objects.exists()
+    result = services.school_import_confirm(actor=official_a, upload=outcome.upload)
+    assert result.ok
+    assert School.objects.filter(county=county_a).count() == 3
+    assert not Upload.objects.exists()
+
+
+def test_xlsx_with_numeric_codes_is_read(official_a, county_a):
+    rows = [(2137029901, "兰山区实验幼儿园", 371302, "幼儿园", "是", 120.0, 12, "中风险")]
+    outcome = preview(official_a, "schools.xlsx", xlsx_bytes(rows))
+    assert outcome.ok, messages(outcome)
+    services.school_import_confirm(actor=official_a, upload=outcome.upload)
+    school = School.objects.get(code="2137029901")
+    assert (school.level, school.boarding, school.students, school.risk_level) == (
+        "kindergarten",
+        True,
+        120,
+        "medium",
+    )
+
+
+def test_utf8_with_bom_is_read(official_a, county_a):
+    outcome = preview(official_a, "s.csv", b"\xef\xbb\xbf" + csv_bytes(good_rows(n=1)))
+    assert outcome.ok, messages(outcome)
+
+
+def test_gbk_csv_is_read(official_a, county_a):
+    outcome = preview(official_a, "s.csv", csv_bytes(good_rows(n=2), encoding="gbk"))
+    assert outcome.ok, messages(outcome)
+    services.school_import_confirm(actor=official_a, upload=outcome.upload)
+    assert School.objects.get(code="2137029901").name == "兰山区第1实验小学"
+
+
+def test_english_headers_in_any_order_and_english_values(official_a, county_a):
+    header = ["Level", "School name", "School code", "County code"]
+    rows = [("Primary school", "兰山区英文表头小学", "2137029901", "371302")]
+    outcome = preview(official_a, "s.csv", csv_bytes(rows, header=header))
+    assert outcome.ok, messages(outcome)
+
+
+def test_county_may_be_given_by_name(official_a, county_a):
+    rows = [("2137029901", "兰山区县名小学", "兰山区", "小学")]
+    outcome = preview(official_a, "s.csv", csv_bytes(rows, header=HEADER[:4]))
+    assert outcome.ok, messages(outcome)
+
+
+def test_update_mode_updates_schools_in_scope(official_a, school_a):
+    rows = [(school_a.code, "兰山区城关镇中心小学（新址）", "371302", "小学")]
+    outcome = preview(
+        official_a, "s.csv", csv_bytes(rows, header=HEADER[:4]), update_existing=True
+    )
+    assert outcome.ok, messages(outcome)
+    assert outcome.updated == 1
+    services.school_import_confirm(actor=official_a, upload=outcome.upload)
+    school_a.refresh_from_db()
+    assert school_a.name == "兰山区城关镇中心小学（新址）"
+    assert school_a.students == 600  # columns not in the file keep their values
+
+
+def test_city_staff_imports_for_any_county(city_staff, county_a, county_b):
+    rows = good_rows("371302", n=1) + good_rows("371323", n=1, start=2)
+    outcome = preview(city_staff, "s.csv", csv_bytes(rows))
+    assert outcome.ok, messages(outcome)
+
+
+# --- bad input: a clear message, nothing written --------------------------------------
+
+
+def assert_refused(outcome, *fragments):
+    assert not outcome.ok
+    assert outcome.upload is None
+    text = " ".join(e.message for e in outcome.errors)
+    for fragment in fragments:
+        assert fragment in text, text
+    assert not Upload.objects.exists()
+
+
+def test_unknown_county_code_is_refused(official_a, county_a):
+    rows = [*good_rows(n=1), ("2137029999", "某小学", "379999", "小学", "否", 1, 1, "低风险")]
+    outcome = preview(official_a, "s.csv", csv_bytes(rows))
+    assert_refused(outcome, "未知的县区代码“379999”")
+    assert messages(outcome)[0][:2] == (3, "县区代码")
+
+
+def test_duplicate_code_within_the_file_is_refused(official_a, county_a):
+    rows = good_rows(n=2) + [good_rows(n=1)[0]]
+    outcome = preview(official_a, "s.csv", csv_bytes(rows))
+    assert_refused(outcome, "学校代码 2137029901 重复，首次出现在第 2 行")
+    assert messages(outcome)[0][0] == 4
+
+
+def test_duplicate_code_against_the_database_is_refused(official_a, school_a):
+    rows = [(school_a.code, "另一所小学", "371302", "小学", "否", 1, 1, "低风险")]
+    outcome = preview(official_a, "s.csv", csv_bytes(rows))
+    assert_refused(outcome, f"学校代码 {school_a.code} 已存在")
+
+
+def test_code_of_a_school_in_another_county_is_refused_in_update_mode(official_a, school_b):
+    rows = [(school_b.code, "改名", "371302", "小学")]
+    outcome = preview(
+        official_a, "s.csv", csv_bytes(rows, header=HEADER[:4]), update_existing=True
+    )
+    assert_refused(outcome, "管辖范围以外")
+    school_b.refresh_from_db()
+    assert school_b.name == "沂水县高桥镇中心小学"
+
+
+def test_row_for_another_county_is_refused_for_a_county_official(official_a, county_a, county_b):
+    rows = good_rows("371323", n=1)
+    outcome = preview(official_a, "s.csv", csv_bytes(rows))
+    assert_refused(outcome, "不在您可维护的范围内")
+
+
+def test_unknown_level_is_refused(official_a, county_a):
+    rows = [("2137029901", "某学校", "371302", "大专", "否", 1, 1, "低风险")]
+    outcome = preview(official_a, "s.csv", csv_bytes(rows))
+    assert_refused(outcome, "无法识别的值“大专”")
+    assert messages(outcome)[0][1] == "学段"
+
+
+def test_empty_file_is_refused(official_a):
+    assert_refused(preview(official_a, "s.csv", b""), "文件是空的")
+
+
+def test_header_only_file_is_refused(official_a):
+    assert_refused(preview(official_a, "s.csv", csv_bytes([])), "没有数据行")
+
+
+def test_missing_column_is_refused(official_a, county_a):
+    header = ["学校代码", "学校名称", "学段"]
+    outcome = preview(official_a, "s.csv", csv_bytes([("2137029901", "某小学", "小学")], header))
+    assert_refused(outcome, "缺少列：县区代码")
+
+
+def test_renamed_column_is_refused_and_named(official_a, county_a):
+    header = ["学校代码", "校名", "县区代码", "学段"]
+    rows = [("2137029901", "某小学", "371302", "小学")]
+    outcome = preview(official_a, "s.csv", csv_bytes(rows, header))
+    assert_refused(outcome, "缺少列：学校名称")
+    assert outcome.unknown_columns == ["校名"]
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused(official_a):
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
+    assert_refused(preview(official_a, "photo.csv", png), "不是表格")
+
+
+def test_a_zip_that_is_not_xlsx_is_refused(official_a):
+    buffer = io.BytesIO()
+    import zipfile
+
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a.txt", "hello")
+    assert_refused(preview(official_a, "s.xlsx", buffer.getvalue()), "不是表格")
+
+
+def test_a_truncated_xlsx_is_refused(official_a, county_a):
+    data = xlsx_bytes(good_rows(n=1))
+    assert_refused(preview(official_a, "s.xlsx", data[: len(data) // 2]))
+
+
+@override_settings(UPLOAD_MAX_BYTES=1024)
+def test_an_upload_over_the_limit_is_refused(official_a, county_a):
+    data = csv_bytes(good_rows(n=40))
+    assert len(data) > 1024
+    assert_refused(preview(official_a, "s.csv", data), "文件超过")
+
+
+def test_gbk_file_with_a_bad_last_row_writes_nothing(official_a, county_a):
+    rows = good_rows(n=30) + [
+        ("2137029999", "沂蒙山区某小学", "371302", "小学", "否", "三百", 1, "低风险")
+    ]
+    outcome = preview(official_a, "s.csv", csv_bytes(rows, encoding="gbk"))
+    assert_refused(outcome, "“三百”不是数字")
+    assert messages(outcome) == [(32, "学生数", "“三百”不是数字。")]
+    assert not School.objects.exists()
+
+
+def test_confirm_checks_again_and_writes_nothing_when_the_database_changed(official_a, county_a):
+    outcome = preview(official_a, "s.csv", csv_bytes(good_rows(n=3)))
+    assert outcome.ok
+    SchoolFactory(code="2137029903", county=county_a)  # someone took a code meanwhile
+    result = services.school_import_confirm(actor=official_a, upload=outcome.upload)
+    assert not result.ok
+    assert School.objects.count() == 1
+
+
+def test_every_error_of_a_file_is_listed_with_row_and_column(official_a, county_a):
+    rows = [
+        ("12345", "甲小学", "371302", "小学", "否", 1, 1, "低风险"),
+        ("2137029902", "", "371302", "小学", "也许", 1, 1, "低风险"),
+    ]
+    outcome = preview(official_a, "s.csv", csv_bytes(rows))
+    assert {(e.row, e.column) for e in outcome.errors} == {
+        (2, "学校代码"),
+        (3, "学校名称"),
+        (3, "寄宿"),
+    }
+
+
+# --- the pages ------------------------------------------------------------------------
+
+
+def upload(name, data):
+    return SimpleUploadedFile(name, data, content_type="text/csv")
+
+
+def test_import_page_previews_then_confirms(login, official_a, county_a):
+    client = login(official_a)
+    response = client.post(
+        reverse("school_import"), {"file": upload("s.csv", csv_bytes(good_rows(n=2)))}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "导入前核对" in body and "兰山区第1实验小学" in body
+    assert not School.objects.exists()
+    upload_row = Upload.objects.get()
+    response = client.post(reverse("school_import_confirm", args=[upload_row.pk]))
+    assert response.status_code == 302
+    assert School.objects.count() == 2
+
+
+def test_import_page_lists_errors_in_chinese(login, official_a, county_a):
+    rows = [("2137029901", "某学校", "371302", "大专", "否", 1, 1, "低风险")]
+    response = login(official_a).post(
+        reverse("school_import"), {"file": upload("s.csv", csv_bytes(rows))}
+    )
+    body = response.content.decode()
+    assert "文件未导入" in body and "无法识别的值“大专”" in body
+    assert not School.objects.exists()
+
+
+def test_import_page_in_english_gives_english_errors(login, official_a, county_a):
+    client = login(official_a)
+    client.post(reverse("set_language"), {"language": "en"})
+    rows = [("2137029901", "某学校", "371302", "college", "否", 1, 1, "低风险")]
+    body = client.post(
+        reverse("school_import"), {"file": upload("s.csv", csv_bytes(rows))}
+    ).content.decode()
+    assert "Unknown value “college”" in body
+
+
+@override_settings(UPLOAD_MAX_BYTES=100)
+def test_import_page_refuses_an_oversized_upload(login, official_a, county_a):
+    response = login(official_a).post(
+        reverse("school_import"), {"file": upload("s.csv", csv_bytes(good_rows(n=5)))}
+    )
+    assert "文件超过" in response.content.decode()
+    assert not Upload.objects.exists()
+
+
+def test_another_users_upload_cannot_be_confirmed(login, official_a, official_b, county_a):
+    outcome = preview(official_a, "s.csv", csv_bytes(good_rows(n=1)))
+    response = login(official_b).post(reverse("school_import_confirm", args=[outcome.upload.pk]))
+    assert response.status_code == 404
+    assert not School.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["task_force", "verifier", "inspector", "supplies"])
+def test_roles_without_the_right_get_403_on_import(login, make_user, role):
+    response = login(make_user(role)).get(reverse("school_import"))
+    assert response.status_code == 403
+
+
+def test_school_contact_gets_403_on_import(login, school_contact_a):
+    assert login(school_contact_a).get(reverse("school_import")).status_code == 403
+
+
+def test_stale_uploads_are_purged(official_a, county_a):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    outcome = preview(official_a, "s.csv", csv_bytes(good_rows(n=1)))
+    path = outcome.upload.file.path
+    Upload.objects.update(created_at=timezone.now() - dt.timedelta(hours=25))
+    assert services.upload_purge_stale() == 1
+    assert not Upload.objects.exists()
+    import os
+
+    assert not os.path.exists(path)
