@@ -149,7 +149,7 @@ def test_unknown_county_code_is_refused(official_a, county_a):
 
 
 def test_duplicate_code_within_the_file_is_refused(official_a, county_a):
-    rows = good_rows(n=2) + [good_rows(n=1)[0]]
+    rows = [*good_rows(n=2), good_rows(n=1)[0]]
     outcome = preview(official_a, "s.csv", csv_bytes(rows))
     assert_refused(outcome, "学校代码 2137029901 重复，首次出现在第 2 行")
     assert messages(outcome)[0][0] == 4
@@ -233,8 +233,9 @@ def test_an_upload_over_the_limit_is_refused(official_a, county_a):
 
 
 def test_gbk_file_with_a_bad_last_row_writes_nothing(official_a, county_a):
-    rows = good_rows(n=30) + [
-        ("2137029999", "沂蒙山区某小学", "371302", "小学", "否", "三百", 1, "低风险")
+    rows = [
+        *good_rows(n=30),
+        ("2137029999", "沂蒙山区某小学", "371302", "小学", "否", "三百", 1, "低风险"),
     ]
     outcome = preview(official_a, "s.csv", csv_bytes(rows, encoding="gbk"))
     assert_refused(outcome, "“三百”不是数字")
