@@ -29,7 +29,7 @@ def section(on_date: dt.date) -> dict:
     """Schools, students and staff of the city, by county, level and risk level."""
     per_county = list(
         County.objects.annotate(
-            schools=Count("schools"),
+            school_count=Count("schools"),
             students=Sum("schools__students", default=0),
             staff=Sum("schools__staff", default=0),
             boarding=Count("schools", filter=Q(schools__boarding=True)),
@@ -38,13 +38,20 @@ def section(on_date: dt.date) -> dict:
         )
         .order_by("order", "code")
         .values(
-            "code", "name", "schools", "students", "staff", "boarding", "high_risk", "medium_risk"
+            "code",
+            "name",
+            "school_count",
+            "students",
+            "staff",
+            "boarding",
+            "high_risk",
+            "medium_risk",
         )
     )
     by_level = dict(School.objects.values_list("level").annotate(n=Count("pk")).order_by("level"))
     totals = {
         key: sum(row[key] for row in per_county)
-        for key in ("schools", "students", "staff", "boarding", "high_risk", "medium_risk")
+        for key in ("school_count", "students", "staff", "boarding", "high_risk", "medium_risk")
     }
     totals["counties"] = len(per_county)
     return {"totals": totals, "by_level": by_level, "by_county": per_county}

@@ -12,7 +12,7 @@ import mimetypes
 import signal
 import threading
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -42,6 +42,8 @@ def _local_path(url: str) -> Path:
     if parts.netloc != urlsplit(BASE_URL).netloc:
         raise DocumentError(f"refused to fetch {url}")
     path = unquote(parts.path)
+    if ".." in PurePosixPath(path).parts:
+        raise DocumentError(f"refused to fetch {url}")
     if path.startswith(settings.STATIC_URL):
         found = finders.find(path.removeprefix(settings.STATIC_URL))
         if not found:

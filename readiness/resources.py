@@ -8,7 +8,6 @@ stored value. Every check that fails becomes an error on that row and column.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 import tablib
 from django.core.exceptions import ValidationError
@@ -167,14 +166,21 @@ class TextWidget(widgets.Widget):
 
 
 class CountyWidget(widgets.Widget):
-    """A county by its code (or its name), among the counties loaded once per import."""
+    """A county by its code (or its name); the counties are read once per import,
+    on the first row, and never for an export."""
 
-    def __init__(self, counties: Iterable[County], **kwargs) -> None:
-        self.by_key: dict[str, County] = {}
-        for county in counties:
-            self.by_key[county.code] = county
-            self.by_key[county.name] = county
+    def __init__(self, **kwargs) -> None:
+        self._by_key: dict[str, County] | None = None
         super().__init__(**kwargs)
+
+    @property
+    def by_key(self) -> dict[str, County]:
+        if self._by_key is None:
+            self._by_key = {}
+            for county in County.objects.all():
+                self._by_key[county.code] = county
+                self._by_key[county.name] = county
+        return self._by_key
 
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, float) and value.is_integer():
@@ -228,12 +234,11 @@ class SchoolResource(resources.ModelResource):
         self._seen_codes: dict[str, int] = {}
         self._editable_before: bool = True
         super().__init__()
-        counties = County.objects.all()
         text = {"name": 100, "principal": 50, "phone": 20, "address": 200}
         self.fields["code"] = fields.Field("code", "code", widget=TextWidget(10))
         for key, size in text.items():
             self.fields[key] = fields.Field(key, key, widget=TextWidget(size))
-        self.fields["county"] = fields.Field("county", "county", widget=CountyWidget(counties))
+        self.fields["county"] = fields.Field("county", "county", widget=CountyWidget())
         self.fields["level"] = fields.Field("level", "level", widget=ChoiceWidget(School.Level))
         self.fields["jurisdiction"] = fields.Field(
             "jurisdiction", "jurisdiction", widget=ChoiceWidget(School.Jurisdiction)
