@@ -102,14 +102,15 @@ LEVEL_NAMES = {
     School.Level.VOCATIONAL: ["职业中等专业学校", "第{n}职业学校"],
     School.Level.SPECIAL: ["特殊教育学校", "第{n}特殊教育学校"],
 }
+# (students low, high, staff low, high): about 2.7 million people in 5,600 schools.
 SIZES = {
-    School.Level.KINDERGARTEN: (60, 400, 8, 40),
-    School.Level.PRIMARY: (200, 2600, 15, 150),
-    School.Level.MIDDLE: (300, 2800, 30, 220),
-    School.Level.NINE_YEAR: (400, 3000, 40, 240),
-    School.Level.HIGH: (1200, 5000, 100, 400),
-    School.Level.VOCATIONAL: (800, 4000, 60, 300),
-    School.Level.SPECIAL: (60, 300, 20, 60),
+    School.Level.KINDERGARTEN: (30, 220, 5, 25),
+    School.Level.PRIMARY: (60, 900, 8, 70),
+    School.Level.MIDDLE: (150, 1300, 15, 110),
+    School.Level.NINE_YEAR: (150, 1300, 15, 110),
+    School.Level.HIGH: (700, 2800, 60, 220),
+    School.Level.VOCATIONAL: (400, 2000, 40, 150),
+    School.Level.SPECIAL: (40, 200, 10, 40),
     School.Level.UNIVERSITY: (8000, 30000, 500, 2000),
 }
 ROMAN = "一二三四五六七八九十"
@@ -149,7 +150,7 @@ def county_school(i: int, seed: int, counties: list[County]) -> School:
     if "{n}" not in pattern:
         name = f"{county.name.removesuffix('技术产业开发区')}{town}镇{pattern}"
     school = School(
-        code=f"2{county.code[:2]}{county.code[4:6]}{i:05d}",
+        code=f"21{county.code[:2]}{county.code[4:6]}{i // len(counties):04d}",
         name=name,
         county=county,
         level=level,

@@ -19,7 +19,11 @@ class SchoolFilter(django_filters.FilterSet):
         choices=School.Jurisdiction.choices, label=_("Jurisdiction")
     )
     risk_level = django_filters.ChoiceFilter(choices=School.Risk.choices, label=_("Risk level"))
-    boarding = django_filters.BooleanFilter(label=_("Boarding"))
+    boarding = django_filters.TypedChoiceFilter(
+        choices=[("true", _("Yes")), ("false", _("No"))],
+        coerce=lambda value: value == "true",
+        label=_("Boarding"),
+    )
 
     class Meta:
         model = School

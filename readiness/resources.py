@@ -75,8 +75,9 @@ def normalise_headers(dataset: tablib.Dataset) -> tuple[list[str], list[str]]:
 class ChoiceWidget(widgets.Widget):
     """A TextChoices column: accepts the value or its label in either language."""
 
-    def __init__(self, choices: type, **kwargs) -> None:
+    def __init__(self, choices: type, *, required: bool = True, **kwargs) -> None:
         self.choices = choices
+        self.required = required
         super().__init__(**kwargs)
 
     def _lookup(self) -> dict[str, str]:
@@ -91,6 +92,8 @@ class ChoiceWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         text = str(value or "").strip()
         if not text:
+            if not self.required:
+                return None  # an empty optional cell keeps the school's value
             raise ValueError(_("This column may not be empty."))
         found = self._lookup().get(text.lower())
         if found is None:
@@ -107,10 +110,12 @@ class ChoiceWidget(widgets.Widget):
 
 class YesNoWidget(widgets.Widget):
     TRUE = {"是", "y", "yes", "true", "1", "√"}
-    FALSE = {"否", "n", "no", "false", "0", ""}
+    FALSE = {"否", "n", "no", "false", "0"}
 
     def clean(self, value, row=None, **kwargs):
         text = str(value if value is not None else "").strip().lower()
+        if not text:
+            return None
         if text in {"1.0"}:
             return True
         if text in {"0.0"}:
@@ -127,8 +132,8 @@ class YesNoWidget(widgets.Widget):
 
 class CountWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
-        if value in (None, ""):
-            return 0
+        if value is None or not str(value).strip():
+            return None
         try:
             number = float(str(value).strip())
         except ValueError:
@@ -240,16 +245,17 @@ class SchoolResource(resources.ModelResource):
             self.fields[key] = fields.Field(key, key, widget=TextWidget(size))
         self.fields["county"] = fields.Field("county", "county", widget=CountyWidget())
         self.fields["level"] = fields.Field("level", "level", widget=ChoiceWidget(School.Level))
-        self.fields["jurisdiction"] = fields.Field(
-            "jurisdiction", "jurisdiction", widget=ChoiceWidget(School.Jurisdiction)
-        )
-        self.fields["risk_level"] = fields.Field(
-            "risk_level", "risk_level", widget=ChoiceWidget(School.Risk)
-        )
-        for key in ("boarding", "demonstration"):
-            self.fields[key] = fields.Field(key, key, widget=YesNoWidget())
-        for key in ("students", "staff"):
-            self.fields[key] = fields.Field(key, key, widget=CountWidget())
+        # Optional columns: an empty cell keeps the value (or the default of a new school).
+        optional = {
+            "jurisdiction": ChoiceWidget(School.Jurisdiction, required=False),
+            "risk_level": ChoiceWidget(School.Risk, required=False),
+            "boarding": YesNoWidget(),
+            "demonstration": YesNoWidget(),
+            "students": CountWidget(),
+            "staff": CountWidget(),
+        }
+        for key, widget in optional.items():
+            self.fields[key] = fields.Field(key, key, widget=widget, saves_null_values=False)
         self.fields = {key: self.fields[key] for key in SCHOOL_COLUMNS}
 
     class Meta:

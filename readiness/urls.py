@@ -7,6 +7,7 @@ urlpatterns = [
     path("schools/", views.school_list, name="school_list"),
     path("schools/export/", views.school_export, name="school_export"),
     path("schools/import/", views.school_import, name="school_import"),
+    path("schools/import/template/", views.school_import_template, name="school_import_template"),
     path(
         "schools/import/<int:upload_id>/confirm/",
         views.school_import_confirm,

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from . import documents, selectors, services, tasks
 from .access import Right, may_edit_school, require_right, scope_of
 from .forms import ImportForm, SchoolForm
-from .models import Upload
+from .models import School, Upload
 from .resources import SchoolResource
 from .spreadsheets import CONTENT_TYPES, export_bytes
 
@@ -103,6 +103,17 @@ def school_import(request: HttpRequest) -> HttpResponse:
             update_existing=form.cleaned_data["update_existing"],
         )
     return render(request, "readiness/school_import.html", {"form": form, "outcome": outcome})
+
+
+@login_required
+@require_GET
+def school_import_template(request: HttpRequest) -> HttpResponse:
+    """An empty school spreadsheet with the headers in the user's language."""
+    require_right(request.user, Right.SCHOOL_IMPORT)
+    dataset = SchoolResource(user=request.user).export(queryset=School.objects.none())
+    response = HttpResponse(export_bytes(dataset, "xlsx"), content_type=CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = 'attachment; filename="schools-template.xlsx"'
+    return response
 
 
 @login_required

@@ -346,3 +346,31 @@ def test_stale_uploads_are_purged(official_a, county_a):
     import os
 
     assert not os.path.exists(path)
+
+
+def test_the_template_has_every_column_and_imports_once_filled(login, official_a, county_a):
+    response = login(official_a).get(reverse("school_import_template"))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    header = [cell.value for cell in sheet[1]]
+    assert header[:4] == ["学校代码", "学校名称", "县区代码", "学段"] and len(header) == 13
+    sheet.append(["2137029901", "兰山区模板小学", "371302", "小学", "县区", "否", 500, 40])
+    out = io.BytesIO()
+    sheet.parent.save(out)
+    outcome = preview(official_a, "t.xlsx", out.getvalue())
+    assert outcome.ok, messages(outcome)
+
+
+def test_template_is_refused_without_the_right(login, school_contact_a):
+    assert login(school_contact_a).get(reverse("school_import_template")).status_code == 403
+
+
+def test_empty_optional_cells_keep_the_schools_values(official_a, school_a):
+    school_a.risk_level = "high"
+    school_a.boarding = True
+    school_a.save()
+    rows = [(school_a.code, school_a.name, "371302", "小学", "", "", "", "")]
+    outcome = preview(official_a, "s.csv", csv_bytes(rows), update_existing=True)
+    assert outcome.ok, messages(outcome)
+    services.school_import_confirm(actor=official_a, upload=outcome.upload)
+    school_a.refresh_from_db()
+    assert (school_a.risk_level, school_a.boarding, school_a.students) == ("high", True, 600)
