@@ -1,0 +1,66 @@
+"""Runs every benchmark in bench/ and writes bench/results.json.
+
+Each module ``bench/<name>.py`` defines ``run() -> dict[str, dict]`` returning
+figures as ``{"value", "unit", "goal", "holds", "detail"}``. Benchmarks run
+against PostgreSQL (BENCH_DATABASE_URL, default a ``portal_bench`` database on
+this machine), created and migrated on first use; never against the test or
+the development database.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import pkgutil
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/portal_bench"
+
+
+def prepare_database(url: str) -> None:
+    import psycopg2
+    from psycopg2 import sql
+
+    name = url.rsplit("/", 1)[1]
+    admin = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    admin.close()
+
+
+def main(selected: list[str]) -> int:
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    prepare_database(url)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+    names = [m.name for m in pkgutil.iter_modules([str(HERE)]) if not m.name.startswith("_")]
+    results_path = HERE / "results.json"
+    results = json.loads(results_path.read_text()) if results_path.exists() else {}
+    for name in names:
+        if selected and name not in selected:
+            continue
+        figures = importlib.import_module(f"bench.{name}").run()
+        for key, figure in figures.items():
+            results[key] = figure
+            mark = "ok " if figure["holds"] else "MISS"
+            print(f"{mark} {key}: {figure['value']} {figure['unit']} (goal {figure['goal']})")
+    results_path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
