@@ -19,9 +19,9 @@ class SchoolFilter(django_filters.FilterSet):
         choices=School.Jurisdiction.choices, label=_("Jurisdiction")
     )
     risk_level = django_filters.ChoiceFilter(choices=School.Risk.choices, label=_("Risk level"))
-    boarding = django_filters.TypedChoiceFilter(
+    boarding = django_filters.ChoiceFilter(
         choices=[("true", _("Yes")), ("false", _("No"))],
-        coerce=lambda value: value == "true",
+        method="filter_boarding",
         label=_("Boarding"),
     )
 
@@ -35,6 +35,9 @@ class SchoolFilter(django_filters.FilterSet):
         self.filters["county"].queryset = (
             counties if counties is not None else County.objects.all()
         )
+
+    def filter_boarding(self, queryset: QuerySet[School], name: str, value: str):
+        return queryset.filter(boarding=value == "true")
 
     def search(self, queryset: QuerySet[School], name: str, value: str) -> QuerySet[School]:
         value = value.strip()

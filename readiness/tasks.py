@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 
 from celery import shared_task
+from django.db import transaction
 from django.utils import timezone
 
 from . import services
@@ -39,12 +40,24 @@ def purge_stale_uploads() -> int:
 
 
 def enqueue(task, *args) -> bool:
-    """Queues ``task`` after the current transaction commits; False if the broker
-    cannot be reached. A web request never waits on a broker that is down: the
-    connection timeout is two seconds and publishing is not retried."""
-    try:
-        task.delay_on_commit(*args)
-    except Exception:  # kombu raises several kinds of errors for an unreachable broker
-        logger.exception("could not queue %s", task.name)
-        return False
-    return True
+    """Queues ``task`` once the current transaction commits.
+
+    Returns False when the broker could not be reached. Outside a transaction
+    (a plain request) the message is sent at once, so the answer is known;
+    inside one it is sent on commit, and a failure then is logged. A web
+    request never waits long on a broker that is down: the connection timeout
+    is two seconds and publishing is not retried.
+    """
+    sent: list[bool] = []
+
+    def publish() -> None:
+        try:
+            task.apply_async(args=args)
+        except Exception:  # kombu raises several kinds of errors for an unreachable broker
+            logger.exception("could not queue %s", task.name)
+            sent.append(False)
+        else:
+            sent.append(True)
+
+    transaction.on_commit(publish)
+    return all(sent)

@@ -7,6 +7,7 @@ county B, and is refused.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 import pytest
 from django.db import connection
@@ -123,3 +124,26 @@ def _fast_password_hashing(settings):
 def _media_root(settings, tmp_path):
     """Uploads of each test land in its own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@contextmanager
+def celery_broker(url: str):
+    """Points the Celery app at ``url`` (tasks really published) for a block.
+
+    Celery caches connections in two pools, the app's and its producers'; both
+    are dropped so that nothing reaches a broker configured before.
+    """
+    from portal.celery import app
+
+    def reset() -> None:
+        app.close()
+        app.amqp._producer_pool = None
+
+    previous = (app.conf.broker_url, app.conf.task_always_eager)
+    app.conf.broker_url, app.conf.task_always_eager = url, False
+    reset()
+    try:
+        yield app
+    finally:
+        app.conf.broker_url, app.conf.task_always_eager = previous
+        reset()

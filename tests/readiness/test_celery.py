@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from portal.celery import app
 from readiness import tasks
 from readiness.models import DispatchReport
+from tests.conftest import celery_broker
 from tests.factories import SchoolFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,13 +57,10 @@ def worker(postgres, transactional_db):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    previous = (app.conf.broker_url, app.conf.task_always_eager)
-    app.conf.broker_url = os.environ["REDIS_URL"]
-    app.conf.task_always_eager = False
     try:
-        yield queue
+        with celery_broker(os.environ["REDIS_URL"]):
+            yield queue
     finally:
-        app.conf.broker_url, app.conf.task_always_eager = previous
         process.terminate()
         output = process.communicate(timeout=20)[0].decode(errors="replace")
         print(output)

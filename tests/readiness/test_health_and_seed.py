@@ -8,6 +8,7 @@ from django.test import override_settings
 
 from readiness import demo
 from readiness.models import County, School, User
+from tests.conftest import celery_broker
 
 
 def test_healthz_reports_database_cache_and_broker(client, db):
@@ -31,15 +32,10 @@ def test_healthz_answers_503_when_the_database_is_down(client, db, monkeypatch):
 
 @override_settings(CELERY_BROKER_URL="redis://127.0.0.1:1/0")
 def test_healthz_names_an_unreachable_broker_but_stays_200(client, db):
-    from portal.celery import app
-
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    try:
+    with celery_broker("redis://127.0.0.1:1/0"):
         started = time.monotonic()
         response = client.get("/healthz")
         assert time.monotonic() - started < 10
-    finally:
-        app.conf.broker_url = None
     assert response.status_code == 200
     assert json.loads(response.content)["broker"].startswith("error")
 

@@ -169,3 +169,13 @@ def test_language_switches_to_english(login, city_staff, school_a):
     client.post(reverse("set_language"), {"language": "en", "next": "/schools/"})
     body = client.get(reverse("school_list")).content.decode()
     assert "School code" in body
+
+
+def test_list_filters_by_boarding(login, city_staff, county_a):
+    SchoolFactory(county=county_a, name="兰山区寄宿制初中", boarding=True)
+    SchoolFactory(county=county_a, name="兰山区走读小学", boarding=False)
+    client = login(city_staff)
+    body = client.get(reverse("school_list"), {"boarding": "true"}).content.decode()
+    assert "寄宿制初中" in body and "走读小学" not in body
+    body = client.get(reverse("school_list"), {"boarding": ""}).content.decode()
+    assert "寄宿制初中" in body and "走读小学" in body
