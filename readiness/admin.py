@@ -13,7 +13,7 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import County, DispatchReport, School, Upload, User
-from .resources import SchoolResource
+from .resources import SchoolAdminResource
 from .spreadsheets import CSV, XLSX
 
 admin.site.site_header = _("School reopening readiness portal")
@@ -30,7 +30,7 @@ class CountyAdmin(admin.ModelAdmin):
 
 @admin.register(School)
 class SchoolAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
-    resource_classes = [SchoolResource]
+    resource_classes = [SchoolAdminResource]
     import_formats = [XLSX, CSV]
     export_formats = [XLSX, CSV]
     list_display = ["code", "name", "county", "level", "jurisdiction", "risk_level", "students"]

@@ -337,3 +337,13 @@ def missing_columns_message(missing: list[str]) -> str:
     return _("Missing columns: %(columns)s. The first row must hold the column headers.") % {
         "columns": "、".join(header_label(key) for key in missing)
     }
+
+
+class SchoolAdminResource(SchoolResource):
+    """The admin's preview shows each row's values, so it keeps the row diffs."""
+
+    class Meta(SchoolResource.Meta):
+        skip_diff = False
+
+    def get_diff_headers(self):
+        return [header_label(key) for key in SCHOOL_COLUMNS]

@@ -58,6 +58,9 @@ class CSV(base_formats.CSV):
     def is_binary(self) -> bool:
         return True
 
+    def get_read_mode(self) -> str:
+        return "rb"
+
     def create_dataset(self, in_stream, **kwargs) -> tablib.Dataset:
         text = decode_text(in_stream) if isinstance(in_stream, bytes) else in_stream
         return tablib.import_set(text, format="csv", **kwargs)
