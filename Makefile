@@ -18,8 +18,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: run test bench lint format setup system-deps test-system-deps messages worker beat
 
 run: setup
-	$(MANAGE) migrate --noinput
-	$(MANAGE) seed_demo --once
+	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) seed_demo
 	$(MANAGE) demo_logins
 	$(MANAGE) runserver 127.0.0.1:8000
 
