@@ -26,19 +26,9 @@ class SchoolSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "code",
-            "name",
             "county",
             "county_name",
-            "level",
-            "jurisdiction",
-            "boarding",
-            "students",
-            "staff",
-            "principal",
-            "phone",
-            "address",
-            "risk_level",
-            "demonstration",
+            *services.SCHOOL_EDITABLE_FIELDS,
             "updated_at",
         ]
         read_only_fields = ["id", "code", "county", "county_name", "updated_at"]
