@@ -24,12 +24,19 @@ class Right(StrEnum):
     SCHOOL_IMPORT = "school_import"
     SCHOOL_EXPORT = "school_export"
     DISPATCH_VIEW = "dispatch_view"
+    DISPATCH_BUILD = "dispatch_build"
 
 
 ROLE_RIGHTS: dict[str, frozenset[Right]] = {
     Role.TASK_FORCE: frozenset({Right.SCHOOL_EXPORT, Right.DISPATCH_VIEW}),
     Role.CITY_STAFF: frozenset(
-        {Right.SCHOOL_EDIT, Right.SCHOOL_IMPORT, Right.SCHOOL_EXPORT, Right.DISPATCH_VIEW}
+        {
+            Right.SCHOOL_EDIT,
+            Right.SCHOOL_IMPORT,
+            Right.SCHOOL_EXPORT,
+            Right.DISPATCH_VIEW,
+            Right.DISPATCH_BUILD,
+        }
     ),
     Role.COUNTY_OFFICIAL: frozenset({Right.SCHOOL_EDIT, Right.SCHOOL_IMPORT, Right.SCHOOL_EXPORT}),
     Role.VERIFIER: frozenset(),
@@ -84,13 +91,13 @@ def scope_of(user: User) -> Scope:
         return NOTHING
     if user.is_superuser:
         return Scope(level="city")
+    if not user.role:
+        return NOTHING  # clearing a user's role revokes every right and all sight
     if user.school_id:
         return Scope(level="school", school_id=user.school_id)
     if user.county_id:
         return Scope(level="county", county_id=user.county_id)
-    if user.role:
-        return Scope(level="city")
-    return NOTHING
+    return Scope(level="city")
 
 
 def has_right(user: User, right: Right) -> bool:
@@ -107,22 +114,12 @@ def require_right(user: User, right: Right) -> None:
         raise PermissionDenied
 
 
-def editable_schools_q(user: User) -> Q:
-    """Which schools a user may edit, as a filter on School.
+def may_edit_school(user: User, school) -> bool:
+    """Whether ``user`` may edit ``school``; decided without a query.
 
     County officials edit their county's own schools; city-direct schools and
     universities located in the county belong to the city bureau.
     """
-    scope = scope_of(user)
-    if not has_right(user, Right.SCHOOL_EDIT):
-        return Q(pk__in=[])
-    if scope.level == "county":
-        return scope.school_q() & Q(jurisdiction="county")
-    return scope.school_q()
-
-
-def may_edit_school(user: User, school) -> bool:
-    """The instance form of ``editable_schools_q``; decided without a query."""
     if not has_right(user, Right.SCHOOL_EDIT):
         return False
     scope = scope_of(user)

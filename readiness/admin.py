@@ -6,8 +6,9 @@ the whole city, so it is closed to anyone without city-wide rights.
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
@@ -41,6 +42,18 @@ class SchoolAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     def get_resource_kwargs(self, request, *args, **kwargs):
         # Administrators round-trip exports: an existing code updates its school.
         return {"user": request.user, "update_existing": True}
+
+    def get_import_data_kwargs(self, **kwargs):
+        # The whole file or nothing, also when a row turned invalid after the preview.
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            messages.error(
+                request, _("The file was not imported: it no longer passes the checks.")
+            )
+            return redirect("admin:readiness_school_import")
+        return super().process_result(result, request)
 
 
 @admin.register(User)

@@ -65,14 +65,11 @@ class SchoolViewSet(
         return selectors.school_get_for_user(user=self.request.user, pk=self.kwargs["pk"])
 
     def perform_update(self, serializer):
-        data = {
-            key: value
-            for key, value in serializer.validated_data.items()
-            if key in services.SCHOOL_EDITABLE_FIELDS
-        }
         try:
             serializer.instance = services.school_update(
-                actor=self.request.user, school=serializer.instance, data=data
+                actor=self.request.user,
+                school=serializer.instance,
+                data=dict(serializer.validated_data),
             )
         except ValidationError as error:
             raise ApiValidationError(error.messages) from None

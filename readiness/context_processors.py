@@ -16,5 +16,6 @@ def navigation(request: HttpRequest) -> dict:
             "can_import": has_right(user, Right.SCHOOL_IMPORT),
             "can_export": has_right(user, Right.SCHOOL_EXPORT),
             "can_dispatch": has_right(user, Right.DISPATCH_VIEW),
+            "can_build_dispatch": has_right(user, Right.DISPATCH_BUILD),
         }
     }

@@ -16,10 +16,12 @@ from django.utils.translation import gettext_lazy, override
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
-from .access import may_edit_school, scope_of
+from .access import may_edit_school
 from .models import County, School, User
+from .spreadsheets import FORMULA_PREFIXES
 
 SCHOOL_CODE_RE = re.compile(r"^[0-9]{10}$")
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # Column key -> header label (translated at use). The order is the export order.
 SCHOOL_COLUMNS: dict[str, str] = {
@@ -78,16 +80,13 @@ class ChoiceWidget(widgets.Widget):
     def __init__(self, choices: type, *, required: bool = True, **kwargs) -> None:
         self.choices = choices
         self.required = required
-        super().__init__(**kwargs)
-
-    def _lookup(self) -> dict[str, str]:
-        table = {}
-        for value, label in self.choices.choices:
-            table[value.lower()] = value
+        self.lookup: dict[str, str] = {}
+        for value, label in choices.choices:
+            self.lookup[value.lower()] = value
             for lang in ("zh-hans", "en"):
                 with override(lang):
-                    table[str(label).lower()] = value
-        return table
+                    self.lookup[str(label).lower()] = value
+        super().__init__(**kwargs)
 
     def clean(self, value, row=None, **kwargs):
         text = str(value or "").strip()
@@ -95,7 +94,7 @@ class ChoiceWidget(widgets.Widget):
             if not self.required:
                 return None  # an empty optional cell keeps the school's value
             raise ValueError(_("This column may not be empty."))
-        found = self._lookup().get(text.lower())
+        found = self.lookup.get(text.lower())
         if found is None:
             allowed = "、".join(str(label) for label in self.choices.labels)
             raise ValueError(
@@ -158,7 +157,10 @@ class TextWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        text = "" if value is None else str(value).strip()
+        text = "" if value is None else str(value)
+        text = CONTROL_CHARS.sub("", text).strip()
+        if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
+            text = text[1:]  # undo the neutralising of an export read back in
         if len(text) > self.max_length:
             raise ValueError(
                 _("At most %(n)d characters, this has %(m)d.")
@@ -233,9 +235,16 @@ class SchoolResource(resources.ModelResource):
     may edit and refuses the others.
     """
 
-    def __init__(self, *, user: User, update_existing: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        user: User,
+        update_existing: bool = False,
+        line_numbers: list[int] | None = None,
+    ) -> None:
         self.user = user
         self.update_existing = update_existing
+        self.line_numbers = line_numbers
         self._seen_codes: dict[str, int] = {}
         self._editable_before: bool = True
         super().__init__()
@@ -267,7 +276,9 @@ class SchoolResource(resources.ModelResource):
         clean_model_instances = False
 
     def get_queryset(self):
-        return School.objects.filter(scope_of(self.user).school_q()).select_related("county")
+        from .selectors import school_list
+
+        return school_list(user=self.user)
 
     def after_init_instance(self, instance, new, row, **kwargs):
         self._editable_before = new or may_edit_school(self.user, instance)
@@ -282,6 +293,12 @@ class SchoolResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
+    def _line(self, row_number: int) -> int:
+        """The file's row number of data row ``row_number`` (the header is row 1)."""
+        if self.line_numbers:
+            return self.line_numbers[row_number - 1]
+        return row_number + 1
+
     def _check_row(self, instance: School, row, row_number: int | None, errors: dict) -> None:
         def add(key: str, message: str) -> None:
             errors.setdefault(key, []).append(ValidationError(message))
@@ -294,7 +311,7 @@ class SchoolResource(resources.ModelResource):
                 add(
                     "code",
                     _("School code %(code)s appears again; first on row %(row)d.")
-                    % {"code": code, "row": self._seen_codes[code] + 1},
+                    % {"code": code, "row": self._line(self._seen_codes[code])},
                 )
             else:
                 self._seen_codes[code] = row_number or 0

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
-from .access import Right, editable_schools_q, may_edit_school, require_right, scope_of
+from .access import Right, may_edit_school, require_right, scope_of
 from .filters import SchoolFilter
 from .models import County, DispatchReport, School, User
 
@@ -43,8 +43,10 @@ def school_get_for_edit(*, user: User, pk: int | str) -> School:
     return school
 
 
-def schools_editable(*, user: User) -> QuerySet[School]:
-    return School.objects.filter(editable_schools_q(user))
+def county_overview_totals(rows: list[dict]) -> dict:
+    """Sums of ``county_overview`` rows, for the tiles above the table."""
+    keys = ("school_count", "student_total", "staff_total", "high_risk")
+    return {key: sum(row[key] or 0 for row in rows) for key in keys}
 
 
 def county_overview(*, user: User) -> list[dict]:

@@ -39,22 +39,26 @@ SCHOOL_EDITABLE_FIELDS = (
 
 @transaction.atomic
 def school_update(*, actor: User, school: School, data: dict) -> School:
-    """Applies ``data`` (already cleaned) to ``school`` and records who changed it."""
-    if not may_edit_school(actor, school):
-        raise PermissionDenied
+    """Applies ``data`` (already cleaned) to ``school`` and records who changed it.
+
+    The row is locked and re-read, and only the changed columns are written:
+    two people editing different fields of one school both keep their change.
+    """
     unknown = set(data) - set(SCHOOL_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(_("These fields cannot be changed here: %s") % ", ".join(unknown))
+    school = School.objects.select_for_update().get(pk=school.pk)
+    if not may_edit_school(actor, school):
+        raise PermissionDenied
     for name, value in data.items():
         setattr(school, name, value)
-    if school.level == School.Level.UNIVERSITY:
-        school.jurisdiction = School.Jurisdiction.CITY
+    if school.level == School.Level.UNIVERSITY and school.jurisdiction != School.Jurisdiction.CITY:
+        raise ValidationError(_("A university is always city-direct."))
     if not may_edit_school(actor, school):
         # A county official may not hand a school over to the city.
         raise ValidationError(_("Only the city bureau may make a school city-direct."))
-    school._change_reason = "edit"
     school._history_user = actor
-    school.save()
+    school.save(update_fields=[*data, "updated_at"])
     return school
 
 
@@ -99,7 +103,9 @@ def _run_school_import(
         return ImportOutcome(
             errors=[RowError(1, "", missing_columns_message(missing))], unknown_columns=unknown
         )
-    resource = SchoolResource(user=actor, update_existing=update_existing)
+    resource = SchoolResource(
+        user=actor, update_existing=update_existing, line_numbers=sheet.line_numbers
+    )
     result = resource.import_data(
         sheet.dataset,
         dry_run=dry_run,
@@ -113,11 +119,15 @@ def _run_school_import(
     for number, row_errors in result.row_errors():
         for error in row_errors:
             logger.warning("school import row %s failed: %r", number, error.error)
-            outcome.errors.append(RowError(number + 1, "", _("This row could not be saved.")))
+            outcome.errors.append(
+                RowError(sheet.line(number), "", _("This row could not be saved."))
+            )
     for invalid in result.invalid_rows:
         for key, messages in invalid.error_dict.items():
             for message in messages:
-                outcome.errors.append(RowError(invalid.number + 1, header_label(key), message))
+                outcome.errors.append(
+                    RowError(sheet.line(invalid.number), header_label(key), message)
+                )
     outcome.errors.sort(key=lambda e: (e.row or 0, e.column))
     outcome.new = result.totals.get("new", 0)
     outcome.updated = result.totals.get("update", 0)
@@ -193,11 +203,21 @@ def upload_purge_stale(*, older_than: dt.timedelta = dt.timedelta(hours=24)) -> 
 # --- Daily dispatch report -----------------------------------------------------------
 
 
+class StaleReportDate(ValueError):
+    pass
+
+
 def dispatch_report_build(*, on_date: dt.date) -> DispatchReport:
-    """Builds the report for ``on_date`` once; later calls return the frozen one."""
+    """Builds the report for ``on_date`` once; later calls return the frozen one.
+
+    The figures are those of the moment, so a report is built only for today
+    (Asia/Shanghai); a past day that has none keeps none.
+    """
     existing = DispatchReport.objects.filter(on_date=on_date).first()
     if existing is not None:
         return existing
+    if on_date != timezone.localdate():
+        raise StaleReportDate(f"{on_date} is not today; its figures are gone")
     data = dispatch.build(on_date)
     report, _created = DispatchReport.objects.get_or_create(
         on_date=on_date, defaults={"data": data}

@@ -7,9 +7,11 @@ spreadsheet program would run as a formula are neutralised.
 
 from __future__ import annotations
 
+import csv
+import re
 import zipfile
 from dataclasses import dataclass
-from io import BytesIO
+from io import BytesIO, StringIO
 from pathlib import PurePath
 
 import tablib
@@ -18,6 +20,8 @@ from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Characters an xlsx file cannot hold (openpyxl refuses the whole file).
+XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class SpreadsheetError(ValueError):
@@ -48,7 +52,9 @@ def neutralise(value: object) -> object:
 def neutralise_dataset(dataset: tablib.Dataset) -> tablib.Dataset:
     clean = tablib.Dataset(headers=dataset.headers)
     for row in dataset:
-        clean.append([neutralise(cell) for cell in row])
+        clean.append(
+            [neutralise(XLSX_ILLEGAL.sub("", c) if isinstance(c, str) else c) for c in row]
+        )
     return clean
 
 
@@ -83,6 +89,13 @@ FORMATS = {"csv": CSV, "xlsx": XLSX}
 class Sheet:
     dataset: tablib.Dataset
     format: str  # "csv" | "xlsx"
+    # The row number users see in their program for each data row: blank rows
+    # are left out of the dataset but still counted.
+    line_numbers: list[int]
+
+    def line(self, index: int) -> int:
+        """The file's row number of data row ``index`` (1-based, as import-export counts)."""
+        return self.line_numbers[index - 1]
 
 
 def sniff_format(name: str, data: bytes) -> str:
@@ -115,22 +128,46 @@ def read_sheet(name: str, data: bytes) -> Sheet:
         raise SpreadsheetError(_("The file is empty."))
     fmt = sniff_format(name, data)
     try:
-        dataset = FORMATS[fmt]().create_dataset(data)
+        if fmt == "csv":
+            # StringIO, not splitlines(): that would also split on \x0b, \x1c and friends.
+            rows = list(csv.reader(StringIO(decode_text(data), newline="")))
+        else:
+            raw = FORMATS[fmt]().create_dataset(data)
+            rows = [list(raw.headers or []), *(list(row) for row in raw)]
     except SpreadsheetError:
         raise
-    except Exception:  # tablib and openpyxl raise many kinds of errors on broken input
+    except Exception:  # csv, tablib and openpyxl raise many kinds of errors on broken input
         raise SpreadsheetError(
             _("The file could not be read as a spreadsheet: upload an xlsx or csv file.")
         ) from None
-    if not dataset.headers or not any(str(h or "").strip() for h in dataset.headers):
+    return _sheet(rows, fmt)
+
+
+def _blank(row: list) -> bool:
+    return all(cell is None or str(cell).strip() == "" for cell in row)
+
+
+def _sheet(rows: list[list], fmt: str) -> Sheet:
+    """Drops blank rows, remembering each data row's number in the file."""
+    if not rows or _blank(rows[0]):
         raise SpreadsheetError(_("The file has no header row."))
-    # Blank rows that Excel often leaves at the end are not data; blank rows in
-    # the middle stay, so that row numbers in error reports match the file.
-    while len(dataset) and all(c in (None, "") for c in dataset[-1]):
-        del dataset[-1]
+    header = [str(cell or "").strip() for cell in rows[0]]
+    while header and not header[-1]:
+        header.pop()
+    dataset = tablib.Dataset(headers=header)
+    line_numbers = []
+    for number, row in enumerate(rows[1:], start=2):
+        if _blank(row):
+            continue
+        if len(row) > len(header) and not _blank(row[len(header) :]):
+            raise SpreadsheetError(
+                _("Row %(row)d has more cells than the header row has columns.") % {"row": number}
+            )
+        dataset.append((list(row) + [""] * len(header))[: len(header)])
+        line_numbers.append(number)
     if not len(dataset):
         raise SpreadsheetError(_("The file has a header row but no data rows."))
-    return Sheet(dataset=dataset, format=fmt)
+    return Sheet(dataset=dataset, format=fmt, line_numbers=line_numbers)
 
 
 def export_bytes(dataset: tablib.Dataset, fmt: str) -> bytes:

@@ -29,7 +29,12 @@ def dispatch_report_build(self, on_date: str | None = None) -> str:
     returns the report already built.
     """
     day = dt.date.fromisoformat(on_date) if on_date else timezone.localdate()
-    report = services.dispatch_report_build(on_date=day)
+    try:
+        report = services.dispatch_report_build(on_date=day)
+    except services.StaleReportDate:
+        # A message delivered after midnight: today's figures are not that day's.
+        logger.warning("dispatch report for %s not built: the day is over", day)
+        return ""
     return report.on_date.isoformat()
 
 

@@ -34,10 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["school"] = selectors.school_get_for_user(user=user, pk=user.school_id)
     else:
         context["counties"] = selectors.county_overview(user=user)
-        context["totals"] = {
-            key: sum(row[key] or 0 for row in context["counties"])
-            for key in ("school_count", "student_total", "staff_total", "high_risk")
-        }
+        context["totals"] = selectors.county_overview_totals(context["counties"])
     return render(request, "readiness/home.html", context)
 
 
@@ -178,8 +175,8 @@ def dispatch_pdf(request: HttpRequest, on_date: str) -> HttpResponse:
 @login_required
 @require_POST
 def dispatch_build(request: HttpRequest) -> HttpResponse:
-    require_right(request.user, Right.DISPATCH_VIEW)
-    if tasks.enqueue(tasks.dispatch_report_build):
+    require_right(request.user, Right.DISPATCH_BUILD)
+    if tasks.enqueue(tasks.dispatch_report_build, timezone.localdate().isoformat()):
         messages.success(request, _("Today's report is being built."))
     else:
         messages.error(request, _("The report could not be queued; try again in a few minutes."))

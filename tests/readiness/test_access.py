@@ -86,3 +86,8 @@ def test_database_refuses_malformed_school_code(county_a):
 def test_database_refuses_unknown_level(county_a):
     with pytest.raises(IntegrityError), transaction.atomic():
         SchoolFactory(county=county_a, level="college")
+
+
+def test_clearing_the_role_revokes_sight_of_the_county(county_a, school_a):
+    user = UserFactory(role="", county=county_a)
+    assert list(school_list(user=user)) == []

@@ -61,3 +61,28 @@ def test_admin_import_refuses_an_unknown_county(login, superuser, county_a):
     assert "未知的县区代码“379999”" in response.content.decode()
     assert response.context.get("confirm_form") is None
     assert not School.objects.exists()
+
+
+def test_admin_confirm_writes_nothing_when_a_row_turned_invalid(
+    login, superuser, county_a, county_b
+):
+    data = (
+        "学校代码,学校名称,县区代码,学段\r\n"
+        "2137029901,兰山区甲小学,371302,小学\r\n2137029902,沂水县乙小学,371323,小学\r\n"
+    )
+    client = login(superuser)
+    response = client.post(
+        reverse("admin:readiness_school_import"),
+        {
+            "resource": "0",
+            "format": "1",
+            "import_file": SimpleUploadedFile("s.csv", data.encode()),
+        },
+    )
+    form = response.context["confirm_form"]
+    county_b.delete()  # meanwhile the second row's county is gone
+    confirm = client.post(
+        reverse("admin:readiness_school_process_import"), {**form.initial, "resource": "0"}
+    )
+    assert confirm.status_code == 302
+    assert not School.objects.filter(code="2137029901").exists()

@@ -135,7 +135,13 @@ def test_code_cannot_be_changed_through_the_api(api_client, city_staff, school_a
     assert school_a.code == "2137020001"
 
 
-def test_schema_and_docs_are_served_without_internet(client, db):
+def test_schema_and_docs_are_for_logged_in_users(client, db):
+    assert client.get("/api/schema/").status_code == 403
+    assert client.get("/api/docs/").status_code == 403
+
+
+def test_schema_and_docs_are_served_without_internet(login, official_a):
+    client = login(official_a)
     schema = client.get("/api/schema/")
     assert schema.status_code == 200 and b"/api/v1/schools/" in schema.content
     docs = client.get("/api/docs/").content.decode()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import subprocess
 import sys
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from readiness import tasks
 from readiness.models import DispatchReport
@@ -78,7 +78,7 @@ def wait_for(predicate, seconds: float = 60) -> bool:
 @pytest.mark.redis
 def test_a_worker_builds_the_dispatch_report_once(worker):
     SchoolFactory.create_batch(3, students=100)
-    day = dt.date(2026, 3, 26)
+    day = timezone.localdate()
     for _ in range(2):  # a duplicated message must not build a second report
         tasks.dispatch_report_build.apply_async(args=[day.isoformat()], queue=worker)
     assert wait_for(lambda: DispatchReport.objects.filter(on_date=day).exists())

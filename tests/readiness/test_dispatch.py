@@ -28,30 +28,45 @@ def test_the_report_is_composed_from_the_configured_sections(db):
 
 
 def test_the_build_button_builds_todays_report_in_process(
-    login, task_force, school_a, django_capture_on_commit_callbacks
+    login, city_staff, school_a, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = login(task_force).post(reverse("dispatch_build"))
+        response = login(city_staff).post(reverse("dispatch_build"))
     assert response.status_code == 302
     assert DispatchReport.objects.get().on_date == timezone.localdate()
 
 
 @pytest.mark.django_db(transaction=True)  # a request in autocommit, as in production
-def test_the_page_says_so_when_the_broker_is_down(login, task_force, school_a):
+def test_the_page_says_so_when_the_broker_is_down(login, city_staff, school_a):
     with celery_broker("redis://127.0.0.1:1/0"):
-        response = login(task_force).post(reverse("dispatch_build"), follow=True)
+        response = login(city_staff).post(reverse("dispatch_build"), follow=True)
     assert response.status_code == 200
     assert "未能加入队列" in response.content.decode()
     assert not DispatchReport.objects.exists()
 
 
 def test_report_pages_for_the_task_force(login, task_force, school_a):
-    report = services.dispatch_report_build(on_date=dt.date(2026, 3, 26))
+    report = services.dispatch_report_build(on_date=timezone.localdate())
+    day = report.on_date.isoformat()
     client = login(task_force)
-    assert "2026-03-26" in client.get(reverse("dispatch_list")).content.decode()
-    body = client.get(reverse("dispatch_detail", args=["2026-03-26"])).content.decode()
+    listing = client.get(reverse("dispatch_list")).content.decode()
+    assert day in listing
+    assert "生成今日报告" not in listing  # the task force reads; the bureau builds
+    body = client.get(reverse("dispatch_detail", args=[day])).content.decode()
     assert "兰山区" in body
-    assert report.data["on_date"] == "2026-03-26"
+
+
+def test_the_task_force_cannot_build_a_report(login, task_force, school_a):
+    assert login(task_force).post(reverse("dispatch_build")).status_code == 403
+    assert not DispatchReport.objects.exists()
+
+
+def test_a_late_message_builds_no_report_for_a_day_that_is_over(db):
+    from readiness import tasks
+
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    assert tasks.dispatch_report_build.apply(args=[yesterday.isoformat()]).get() == ""
+    assert not DispatchReport.objects.exists()
 
 
 @pytest.mark.parametrize("path", ["not-a-date", "2026-02-30", "2025-01-01"])
@@ -63,12 +78,13 @@ def test_unknown_or_malformed_dates_are_404(login, task_force, path):
     "role", ["county_official", "school", "verifier", "inspector", "supplies"]
 )
 def test_other_roles_get_403_on_dispatch_pages(login, make_user, county_a, school_a, role):
-    services.dispatch_report_build(on_date=dt.date(2026, 3, 26))
+    services.dispatch_report_build(on_date=timezone.localdate())
     scope = {"county": county_a} if role == "county_official" else {}
     scope = {"school": school_a} if role == "school" else scope
     client = login(make_user(role, **scope))
     assert client.get(reverse("dispatch_list")).status_code == 403
-    assert client.get(reverse("dispatch_detail", args=["2026-03-26"])).status_code == 403
+    day = timezone.localdate().isoformat()
+    assert client.get(reverse("dispatch_detail", args=[day])).status_code == 403
     assert client.post(reverse("dispatch_build")).status_code == 403
 
 

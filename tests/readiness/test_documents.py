@@ -1,9 +1,11 @@
+import datetime as dt
 import io
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
-from readiness import documents, services
+from readiness import dispatch, documents, services
 from readiness.models import DispatchReport
 from tests.factories import CountyFactory, SchoolFactory
 
@@ -22,9 +24,11 @@ def pdf_fonts(pdf: bytes) -> set[str]:
 
 @pytest.fixture
 def report(db):
+    """The report of a past day, as the database keeps it."""
     county = CountyFactory(code="371399", name="𠮷䶮试验区", order=1)
     SchoolFactory(county=county, students=1234, staff=56)
-    return services.dispatch_report_build(on_date=__import__("datetime").date(2026, 3, 26))
+    day = dt.date(2026, 3, 26)
+    return DispatchReport.objects.create(on_date=day, data=dispatch.build(day))
 
 
 def test_chinese_text_extracts_back_unchanged(report):
@@ -81,8 +85,15 @@ def test_dispatch_pdf_page_is_for_city_roles_only(login, task_force, official_a,
     assert login(official_a).get(url).status_code == 403
 
 
-def test_dispatch_report_is_frozen_once_built(report):
+def test_dispatch_report_is_frozen_once_built(db):
+    first = services.dispatch_report_build(on_date=timezone.localdate())
     SchoolFactory.create_batch(3)
-    again = services.dispatch_report_build(on_date=report.on_date)
-    assert again.pk == report.pk and again.data == report.data
+    again = services.dispatch_report_build(on_date=timezone.localdate())
+    assert again.pk == first.pk and again.data == first.data
     assert DispatchReport.objects.count() == 1
+
+
+def test_a_report_is_never_built_for_another_day(db):
+    with pytest.raises(services.StaleReportDate):
+        services.dispatch_report_build(on_date=timezone.localdate() - dt.timedelta(days=1))
+    assert not DispatchReport.objects.exists()

@@ -80,3 +80,25 @@ def test_roles_without_the_right_get_403_on_export(login, make_user, school_a, r
 
 def test_school_contact_gets_403_on_export(login, school_contact_a):
     assert login(school_contact_a).get(reverse("school_export")).status_code == 403
+
+
+def test_a_neutralised_cell_reads_back_as_it_was(login, official_a, school_a):
+    from readiness import services
+
+    school_a.phone = "+86 13912345678"
+    school_a.save()
+    client = login(official_a)
+    data = client.get(reverse("school_export"), {"format": "xlsx"}).content
+    outcome = services.school_import_preview(
+        actor=official_a, name="export.xlsx", data=data, update_existing=True
+    )
+    services.school_import_confirm(actor=official_a, upload=outcome.upload)
+    school_a.refresh_from_db()
+    assert school_a.phone == "+86 13912345678"
+
+
+def test_control_characters_do_not_break_the_xlsx_export(login, city_staff, county_a):
+    SchoolFactory(county=county_a, name="兰山区\x0b垂直制表小学", code="2137020009")
+    response = login(city_staff).get(reverse("school_export"), {"format": "xlsx"})
+    assert response.status_code == 200
+    assert read_xlsx(response)[1][1] == "兰山区垂直制表小学"

@@ -374,3 +374,37 @@ def test_empty_optional_cells_keep_the_schools_values(official_a, school_a):
     services.school_import_confirm(actor=official_a, upload=outcome.upload)
     school_a.refresh_from_db()
     assert (school_a.risk_level, school_a.boarding, school_a.students) == ("high", True, 600)
+
+
+def test_blank_lines_do_not_shift_the_row_numbers(official_a, county_a):
+    data = (
+        "学校代码,学校名称,县区代码,学段\r\n"
+        "2137029901,兰山区甲小学,371302,小学\r\n"
+        "\r\n"
+        ",,,\r\n"
+        "2137029902,兰山区乙小学,371302,大专\r\n"
+    ).encode()
+    outcome = preview(official_a, "s.csv", data)
+    assert [(e.row, e.column) for e in outcome.errors] == [(5, "学段")]
+
+
+def test_blank_rows_in_xlsx_are_skipped_and_counted(official_a, county_a):
+    rows = [
+        good_rows(n=1)[0],
+        (None,) * 8,
+        ("2137029902", "乙", "371302", "大专", "否", 1, 1, "低风险"),
+    ]
+    outcome = preview(official_a, "s.xlsx", xlsx_bytes(rows))
+    assert [(e.row, e.column) for e in outcome.errors] == [(4, "学段")]
+
+
+def test_a_row_longer_than_the_header_is_refused(official_a, county_a):
+    data = "学校代码,学校名称,县区代码,学段\r\n2137029901,甲小学,371302,小学,多余\r\n".encode()
+    assert_refused(preview(official_a, "s.csv", data), "第 2 行的单元格多于标题行的列数")
+
+
+def test_control_characters_are_dropped_from_imported_text(official_a, county_a):
+    rows = [("2137029901", "兰山区\x0b甲小学", "371302", "小学")]
+    outcome = preview(official_a, "s.csv", csv_bytes(rows, header=HEADER[:4]))
+    services.school_import_confirm(actor=official_a, upload=outcome.upload)
+    assert School.objects.get().name == "兰山区甲小学"
