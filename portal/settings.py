@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "readiness.context_processors.navigation",
+                "verification.context_processors.navigation",
             ],
         },
     },
@@ -257,6 +258,12 @@ CELERY_BEAT_SCHEDULE = {
 # The daily dispatch report: each line of work contributes one section.
 DISPATCH_SECTIONS = [
     "readiness.dispatch.section",
+    "verification.dispatch.section",
+]
+# Demo data, in order: each module has seed(schools=, seed=) and LOGINS.
+DEMO_SEEDERS = [
+    "readiness.demo",
+    "verification.demo",
 ]
 
 # --- Documents -----------------------------------------------------------------

@@ -221,6 +221,9 @@ DEMO_USERS = [
 ]
 
 
+LOGINS = [username for username, *_rest in DEMO_USERS]
+
+
 def _seed_users(counties: dict[str, County]) -> int:
     added = 0
     contact_school = School.objects.filter(county__code="371302").order_by("code").first()

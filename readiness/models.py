@@ -64,6 +64,12 @@ class School(models.Model):
         MEDIUM = "medium", _("Medium risk")
         HIGH = "high", _("High risk")
 
+    class Readiness(models.TextChoices):
+        UNVERIFIED = "unverified", _("Not yet verified")
+        PASSED = "passed", _("Ready to reopen")
+        CONDITIONAL = "conditional", _("Conditionally ready")
+        FAILED = "failed", _("Not ready")
+
     code = models.CharField(_("school code"), max_length=10, unique=True)
     name = models.CharField(_("name"), max_length=100)
     county = models.ForeignKey(
@@ -83,6 +89,10 @@ class School(models.Model):
         _("regional risk level"), max_length=10, choices=Risk.choices, default="low"
     )
     demonstration = models.BooleanField(_("demonstration school"), default=False)
+    # Follows the school's latest approved verification (set by the verification app).
+    readiness = models.CharField(
+        _("readiness"), max_length=12, choices=Readiness.choices, default="unverified"
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -109,6 +119,10 @@ class School(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(risk_level__in=["low", "medium", "high"]), name="school_risk_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(readiness__in=["unverified", "passed", "conditional", "failed"]),
+                name="school_readiness_valid",
             ),
             # Universities located in the city are verified by city teams.
             models.CheckConstraint(

@@ -27,3 +27,13 @@
     });
   });
 })();
+
+// "Choose all" boxes tick every box of their table.
+document.addEventListener("change", function (event) {
+  var box = event.target;
+  if (box.matches && box.matches("input[data-check-all]")) {
+    box.closest("table").querySelectorAll("tbody input[type=checkbox]").forEach(function (other) {
+      other.checked = box.checked;
+    });
+  }
+});

@@ -1,22 +1,25 @@
+import dataclasses
+import importlib
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
-
-from readiness import demo
 
 
 class Command(BaseCommand):
-    help = "Seeds the demo city: 13 counties, N schools, one user per role. Idempotent."
+    help = "Seeds the demo city: 13 counties, N schools, users, and each line of work's data."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--schools", type=int, default=300, help="schools in all (300)")
         parser.add_argument("--seed", type=int, default=2020, help="random seed (2020)")
 
     def handle(self, *args, schools: int, seed: int, **options) -> None:
-        started = time.perf_counter()
-        result = demo.seed(schools=schools, seed=seed)
-        elapsed = time.perf_counter() - started
-        self.stdout.write(
-            f"seed_demo: +{result.counties} counties, +{result.schools} schools, "
-            f"+{result.users} users in {elapsed:.1f} s"
-        )
+        # Each app seeds its own data (settings.DEMO_SEEDERS), so that readiness
+        # never imports the apps built on it.
+        for path in settings.DEMO_SEEDERS:
+            started = time.perf_counter()
+            result = importlib.import_module(path).seed(schools=schools, seed=seed)
+            counts = result if isinstance(result, dict) else dataclasses.asdict(result)
+            added = ", ".join(f"+{n} {name}" for name, n in counts.items())
+            elapsed = time.perf_counter() - started
+            self.stdout.write(f"seed_demo {path}: {added} in {elapsed:.1f} s")

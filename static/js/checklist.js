@@ -1,0 +1,107 @@
+// Saves each answer of the checklist as it is given, so closing the tab loses
+// nothing; a stale edit is refused by the server and the newer answer shown.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+  var root = document.getElementById("checklist");
+  if (!root) { return; }
+  var text = root.dataset;
+
+  function csrf(form) {
+    return form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  }
+
+  function post(form, body) {
+    return fetch(form.action, {
+      method: "POST",
+      body: body,
+      headers: { "Accept": "application/json", "X-CSRFToken": csrf(form) },
+      credentials: "same-origin"
+    }).then(function (response) {
+      return response.json().then(function (data) { return { status: response.status, data: data }; });
+    });
+  }
+
+  function showProgress(data) {
+    document.getElementById("progress-total").textContent = data.answered + "/" + data.total;
+    document.querySelectorAll(".section").forEach(function (section) {
+      var part = data.sections[Number(section.dataset.index)];
+      if (part) { section.querySelector(".section-progress").textContent = part[0] + "/" + part[1]; }
+    });
+    data.departments.forEach(function (part) {
+      var row = document.querySelector('#departments tr[data-department="' + part[0] + '"]');
+      if (row) { row.querySelector(".dept-progress").textContent = part[1] + "/" + part[2]; }
+    });
+  }
+
+  function save(form) {
+    var checked = form.querySelector("input[name=answer]:checked");
+    var status = form.querySelector(".item-status");
+    if (!checked) { return; }
+    status.classList.remove("error");
+    status.textContent = text.saving;
+    post(form, new FormData(form)).then(function (result) {
+      var item = form.closest(".item");
+      if (result.status === 200) {
+        form.querySelector("input[name=revision]").value = result.data.revision;
+        status.textContent = text.saved + " · " + result.data.saved_by;
+        item.className = "item answered answer-" + checked.value;
+        showProgress(result.data);
+      } else if (result.status === 409) {
+        var current = result.data.current;
+        form.querySelector("input[name=revision]").value = current.revision;
+        form.querySelector('input[name=answer][value="' + current.answer + '"]').checked = true;
+        form.querySelector("textarea[name=note]").value = current.note;
+        status.classList.add("error");
+        status.textContent = result.data.error;
+      } else {
+        status.classList.add("error");
+        status.textContent = result.data.error || text.failed;
+      }
+    }).catch(function () {
+      status.classList.add("error");
+      status.textContent = text.failed;
+    });
+  }
+
+  root.querySelectorAll("form.answer").forEach(function (form) {
+    form.addEventListener("submit", function (event) { event.preventDefault(); save(form); });
+    form.querySelectorAll("input[name=answer]").forEach(function (radio) {
+      radio.addEventListener("change", function () { save(form); });
+    });
+    form.querySelector("textarea[name=note]").addEventListener("change", function () { save(form); });
+  });
+
+  root.querySelectorAll("form.evidence-form").forEach(function (form) {
+    var input = form.querySelector("input[type=file]");
+    function upload(event) {
+      if (event) { event.preventDefault(); }
+      if (!input.files.length) { return; }
+      var status = form.closest(".item").querySelector(".item-status");
+      status.classList.remove("error");
+      status.textContent = text.uploading;
+      post(form, new FormData(form)).then(function (result) {
+        if (result.status === 200) {
+          var link = document.createElement("a");
+          link.href = result.data.url;
+          link.target = "_blank";
+          link.rel = "noopener";
+          link.textContent = result.data.name;
+          var li = document.createElement("li");
+          li.appendChild(link);
+          form.closest(".evidence").querySelector(".evidence-list").appendChild(li);
+          status.textContent = text.saved;
+          input.value = "";
+        } else {
+          status.classList.add("error");
+          status.textContent = result.data.error || text.failed;
+        }
+      }).catch(function () {
+        status.classList.add("error");
+        status.textContent = text.failed;
+      });
+    }
+    form.addEventListener("submit", upload);
+    input.addEventListener("change", upload);
+  });
+})();

@@ -1,0 +1,66 @@
+"""Who may see and do what in verification.
+
+Team membership decides the work: members answer and submit, a department's
+member confirms that department's part, the leader approves or returns. Sight
+follows the readiness scope, except that a school sees only approved results.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from readiness.access import scope_of
+from readiness.models import School, User
+
+from .models import TeamMember, Verification, VerificationTeam
+
+CITY_READERS = (User.Role.TASK_FORCE, User.Role.CITY_STAFF)
+
+
+def verification_q(user: User) -> Q:
+    """Which verifications ``user`` may see, as a filter on Verification."""
+    scope = scope_of(user)
+    if scope.level == "nothing":
+        return Q(pk__in=[])
+    if user.is_superuser or user.role in CITY_READERS:
+        return Q()
+    if user.role == User.Role.COUNTY_OFFICIAL:
+        return scope.school_q(prefix="school__")
+    if user.role == User.Role.VERIFIER:
+        return Q(team__members__user=user)
+    # Schools, inspectors and supplies officers see results, never drafts.
+    return scope.school_q(prefix="school__") & Q(status=Verification.Status.APPROVED)
+
+
+def may_assign(user: User, team: VerificationTeam) -> bool:
+    """The city bureau assigns any team; a county official, their county's teams."""
+    if not user.is_authenticated or not user.is_active or (not user.role and not user.is_superuser):
+        return False
+    if user.is_superuser or user.role == User.Role.CITY_STAFF:
+        return True
+    return (
+        user.role == User.Role.COUNTY_OFFICIAL
+        and team.level == VerificationTeam.Level.COUNTY
+        and team.county_id == user.county_id
+    )
+
+
+def can_assign_any(user: User) -> bool:
+    return user.is_authenticated and (
+        user.is_superuser or user.role in (User.Role.CITY_STAFF, User.Role.COUNTY_OFFICIAL)
+    )
+
+
+def in_remit(team: VerificationTeam, school: School) -> bool:
+    """City teams verify universities and city-direct schools; county teams
+    verify their own county's schools."""
+    if team.level == VerificationTeam.Level.CITY:
+        return school.jurisdiction == School.Jurisdiction.CITY
+    return school.jurisdiction == School.Jurisdiction.COUNTY and school.county_id == team.county_id
+
+
+def membership(user: User, team_id: int) -> TeamMember | None:
+    """The user's place in the team, or None."""
+    return (
+        TeamMember.objects.filter(team_id=team_id, user=user).select_related("department").first()
+    )

@@ -1,0 +1,27 @@
+"""What an uploaded evidence file really is, judged by its content, not its name."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from PIL import Image, UnidentifiedImageError
+
+# Pillow format -> (content type, extension) of the images accepted as evidence.
+IMAGE_TYPES = {
+    "JPEG": ("image/jpeg", "jpg"),
+    "PNG": ("image/png", "png"),
+    "WEBP": ("image/webp", "webp"),
+}
+
+
+def sniff_evidence(data: bytes) -> tuple[str, str] | None:
+    """(content type, extension) of a photo or PDF, or None for anything else."""
+    if data.startswith(b"%PDF-") and b"%%EOF" in data[-2048:]:
+        return "application/pdf", "pdf"
+    try:
+        with Image.open(BytesIO(data)) as image:
+            kind = IMAGE_TYPES.get(image.format or "")
+            image.verify()  # a truncated or corrupt image fails here
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return None
+    return kind

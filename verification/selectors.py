@@ -1,0 +1,282 @@
+"""Reads of verification; every function that a user triggers takes the user."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from readiness.access import scope_of
+from readiness.models import County, School, User
+
+from .access import verification_q
+from .models import (
+    ChecklistItem,
+    ChecklistTemplate,
+    Department,
+    DepartmentSignoff,
+    Evidence,
+    Response,
+    Verification,
+    VerificationTeam,
+)
+
+
+def template_in_force() -> ChecklistTemplate | None:
+    return (
+        ChecklistTemplate.objects.filter(status=ChecklistTemplate.Status.PUBLISHED)
+        .order_by("-published_at")
+        .first()
+    )
+
+
+def template_list() -> QuerySet[ChecklistTemplate]:
+    """The rules are public to every logged-in user: they are what schools prepare for."""
+    return ChecklistTemplate.objects.exclude(status=ChecklistTemplate.Status.DRAFT)
+
+
+def verification_list(*, user: User) -> QuerySet[Verification]:
+    return (
+        Verification.objects.filter(verification_q(user))
+        .select_related("school__county", "team", "template")
+        .distinct()
+    )
+
+
+def verification_get_for_user(*, user: User, pk: int | str) -> Verification:
+    """One verification the user may see; 404 otherwise."""
+    try:
+        return verification_list(user=user).get(pk=pk)
+    except (Verification.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def teams_for_assignment(*, user: User) -> QuerySet[VerificationTeam]:
+    if user.is_superuser or user.role == User.Role.CITY_STAFF:
+        return VerificationTeam.objects.select_related("county")
+    if user.role == User.Role.COUNTY_OFFICIAL:
+        return VerificationTeam.objects.filter(level="county", county_id=user.county_id)
+    return VerificationTeam.objects.none()
+
+
+def applicable_item(*, verification: Verification, item_id: int) -> ChecklistItem | None:
+    item = (
+        ChecklistItem.objects.filter(template_id=verification.template_id, pk=item_id)
+        .select_related("department")
+        .first()
+    )
+    return item if item is not None and item.applies_to(verification.school) else None
+
+
+@dataclass
+class Row:
+    item: ChecklistItem
+    response: Response | None
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def answered(self) -> bool:
+        return self.response is not None
+
+    @property
+    def needs_evidence(self) -> bool:
+        return (
+            self.item.evidence_required
+            and self.response is not None
+            and self.response.answer != "na"
+            and not self.evidence
+        )
+
+
+@dataclass
+class Part:
+    """The rows of one section or one department, with their progress."""
+
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def answered(self) -> int:
+        return sum(row.answered for row in self.rows)
+
+    @property
+    def unanswered(self) -> list[str]:
+        return [row.item.code for row in self.rows if not row.answered]
+
+    @property
+    def missing_evidence(self) -> list[str]:
+        return [row.item.code for row in self.rows if row.needs_evidence]
+
+
+@dataclass
+class SectionPart(Part):
+    section: object = None
+
+
+@dataclass
+class DepartmentPart(Part):
+    department: Department | None = None
+    signoff: DepartmentSignoff | None = None
+
+
+@dataclass
+class Checklist:
+    verification: Verification
+    rows: list[Row]
+    sections: list[SectionPart]
+    departments: list[DepartmentPart]
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def answered(self) -> int:
+        return sum(row.answered for row in self.rows)
+
+    def department(self, department_id: int) -> DepartmentPart | None:
+        return next((p for p in self.departments if p.department.pk == department_id), None)
+
+
+def checklist(*, verification: Verification) -> Checklist:
+    """The items that apply to the school, by section and department, in four queries
+    whatever the size of the template."""
+    school = verification.school
+    items = [
+        item
+        for item in ChecklistItem.objects.filter(template_id=verification.template_id)
+        .select_related("section", "department")
+        .order_by("section__order", "order", "code")
+        if item.applies_to(school)
+    ]
+    responses = {
+        r.item_id: r
+        for r in Response.objects.filter(verification=verification).select_related("answered_by")
+    }
+    evidence = defaultdict(list)
+    for piece in Evidence.objects.filter(response__verification=verification).select_related(
+        "response"
+    ):
+        evidence[piece.response.item_id].append(piece)
+    signoffs = {
+        s.department_id: s
+        for s in DepartmentSignoff.objects.filter(verification=verification).select_related(
+            "confirmed_by"
+        )
+    }
+    rows = [Row(item, responses.get(item.pk), evidence.get(item.pk, [])) for item in items]
+    sections: dict[int, SectionPart] = {}
+    departments: dict[int, DepartmentPart] = {}
+    for row in rows:
+        sections.setdefault(
+            row.item.section_id, SectionPart(section=row.item.section)
+        ).rows.append(row)
+        departments.setdefault(
+            row.item.department_id,
+            DepartmentPart(
+                department=row.item.department, signoff=signoffs.get(row.item.department_id)
+            ),
+        ).rows.append(row)
+    ordered = sorted(departments.values(), key=lambda p: (p.department.order, p.department.code))
+    return Checklist(verification, rows, list(sections.values()), ordered)
+
+
+def verification_history(*, verification: Verification) -> list:
+    """Status changes and answer changes, newest first, with who and when."""
+    status = list(verification.history.select_related("history_user").order_by("-history_date"))
+    answers = list(
+        Response.history.filter(verification_id=verification.pk)
+        .select_related("history_user", "item")
+        .order_by("-history_date")[:200]
+    )
+    return sorted(status + answers, key=lambda h: h.history_date, reverse=True)
+
+
+# --- supervision -------------------------------------------------------------------
+
+STATES = ("not_started", "in_progress", "submitted", "passed", "conditional", "failed")
+
+
+def school_state(open_status: str | None, readiness: str) -> str:
+    if open_status in ("in_progress", "returned"):
+        return "in_progress"
+    if open_status == "submitted":
+        return "submitted"
+    if open_status == "assigned" or readiness == "unverified":
+        return "not_started"
+    return readiness
+
+
+def _open_verification(field_name: str) -> Subquery:
+    return Subquery(
+        Verification.objects.filter(school=OuterRef("pk"), status__in=Verification.OPEN).values(
+            field_name
+        )[:1]
+    )
+
+
+def supervision(*, user: User, today: dt.date | None = None) -> list[dict]:
+    """Per county in scope: schools by state, and overdue ones, in two queries."""
+    today = today or timezone.localdate()
+    schools = School.objects.filter(scope_of(user).school_q())
+    counts = (
+        schools.annotate(open_status=_open_verification("status"))
+        .values("county_id", "open_status", "readiness")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    overdue = (
+        schools.filter(
+            Q(
+                verifications__status__in=["assigned", "in_progress", "returned"],
+                verifications__planned_on__lt=today,
+            )
+        )
+        .values("county_id")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    )
+    overdue_by_county = {row["county_id"]: row["n"] for row in overdue}
+    table: dict[int, dict] = {}
+    for row in counts:
+        entry = table.setdefault(row["county_id"], {state: 0 for state in (*STATES, "total")})
+        entry[school_state(row["open_status"], row["readiness"])] += row["n"]
+        entry["total"] += row["n"]
+    counties = County.objects.filter(pk__in=table).order_by("order", "code")
+    return [
+        {"county": county, **table[county.pk], "overdue": overdue_by_county.get(county.pk, 0)}
+        for county in counties
+    ]
+
+
+def supervision_schools(*, user: User, county_code: str, state: str | None = None) -> list[dict]:
+    """The drill-down of one county: each school with its state and open verification."""
+    today = timezone.localdate()
+    schools = (
+        School.objects.filter(scope_of(user).school_q(), county__code=county_code)
+        .annotate(
+            open_status=_open_verification("status"),
+            open_id=_open_verification("pk"),
+            open_planned=_open_verification("planned_on"),
+        )
+        .order_by("code")
+    )
+    rows = []
+    for school in schools:
+        row_state = school_state(school.open_status, school.readiness)
+        if state and row_state != state:
+            continue
+        overdue = bool(
+            school.open_planned
+            and school.open_status != "submitted"
+            and school.open_planned < today
+        )
+        rows.append({"school": school, "state": row_state, "overdue": overdue})
+    return rows

@@ -1,0 +1,393 @@
+"""Writes of the verification workflow; every page, API call and task uses these.
+
+assigned → in progress (first answer) → submitted (all departments confirmed)
+→ approved (result computed) or returned (with a reason, back to the team).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from pathlib import PurePath
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from readiness.models import School, User
+
+from . import selectors
+from .access import in_remit, may_assign, membership
+from .evidence import sniff_evidence
+from .models import (
+    ChecklistItem,
+    ChecklistSection,
+    ChecklistTemplate,
+    DepartmentSignoff,
+    Evidence,
+    Response,
+    Verification,
+    VerificationTeam,
+)
+
+CONDITIONAL_DAYS = 7
+
+
+class StaleAnswer(Exception):
+    """Someone changed the answer since the page was loaded; carries the newer one."""
+
+    def __init__(self, current: Response) -> None:
+        super().__init__("stale answer")
+        self.current = current
+
+
+def _locked(verification: Verification) -> Verification:
+    return (
+        Verification.objects.select_for_update()
+        .select_related("school", "team")
+        .get(pk=verification.pk)
+    )
+
+
+def _require_member(actor: User, verification: Verification):
+    member = membership(actor, verification.team_id)
+    if member is None:
+        raise PermissionDenied
+    return member
+
+
+def _require_editable(verification: Verification) -> None:
+    if not verification.editable:
+        raise ValidationError(
+            _("This verification is %(status)s: answers can no longer be changed.")
+            % {"status": verification.get_status_display()}
+        )
+
+
+# --- assignment ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def verification_assign(
+    *,
+    actor: User,
+    team: VerificationTeam,
+    schools: Iterable[School],
+    planned_on: dt.date,
+    previous: Verification | None = None,
+) -> list[Verification]:
+    """Assigns ``team`` to verify each of ``schools``: all of them or none.
+
+    ``schools`` must come from the actor's scope (a selector); the team's remit
+    and open verifications are checked here.
+    """
+    if not may_assign(actor, team):
+        raise PermissionDenied
+    schools = list(schools)
+    if not schools:
+        raise ValidationError(_("Choose at least one school."))
+    if planned_on < timezone.localdate():
+        raise ValidationError(_("The planned date may not be in the past."))
+    outside = [s.name for s in schools if not in_remit(team, s)]
+    if outside:
+        raise ValidationError(
+            _("%(team)s may not verify: %(schools)s.")
+            % {"team": team.name, "schools": "、".join(outside)}
+        )
+    busy = list(
+        Verification.objects.filter(school__in=schools, status__in=Verification.OPEN).values_list(
+            "school__name", flat=True
+        )
+    )
+    if busy:
+        raise ValidationError(
+            _("These schools already have a verification under way: %(schools)s.")
+            % {"schools": "、".join(busy)}
+        )
+    template = selectors.template_in_force()
+    if template is None:
+        raise ValidationError(_("No published verification rules: publish a template first."))
+    created = [
+        Verification(
+            school=school, team=team, template=template, planned_on=planned_on, previous=previous
+        )
+        for school in schools
+    ]
+    return bulk_create_with_history(created, Verification, default_user=actor)
+
+
+@transaction.atomic
+def verification_reverify(
+    *, actor: User, previous: Verification, planned_on: dt.date
+) -> Verification:
+    """A new verification of the same school by the same team, linked to ``previous``."""
+    previous = _locked(previous)
+    if previous.status != Verification.Status.APPROVED:
+        raise ValidationError(_("Only an approved verification can be verified again."))
+    return verification_assign(
+        actor=actor,
+        team=previous.team,
+        schools=[previous.school],
+        planned_on=planned_on,
+        previous=previous,
+    )[0]
+
+
+# --- answering -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def response_save(
+    *,
+    actor: User,
+    verification: Verification,
+    item_id: int,
+    answer: str,
+    note: str = "",
+    revision: int | None = None,
+) -> Response:
+    """Saves one answer.
+
+    ``revision`` is the revision the user saw (0 for no answer yet); when the
+    stored answer has moved on, StaleAnswer carries the newer one and nothing
+    is written. A changed answer withdraws its department's confirmation.
+    """
+    verification = _locked(verification)
+    _require_member(actor, verification)
+    _require_editable(verification)
+    if answer not in Response.Answer.values:
+        raise ValidationError(_("Answer pass, fail or not applicable."))
+    item = selectors.applicable_item(verification=verification, item_id=item_id)
+    if item is None:
+        raise ValidationError(_("This item does not apply to this school."))
+    response = Response.objects.select_for_update().filter(verification=verification, item=item)
+    response = response.first()
+    if revision is not None and (response.revision if response else 0) != revision:
+        if response is None:  # the user saw an answer that has since been removed
+            raise ValidationError(_("The page is out of date: reload it."))
+        raise StaleAnswer(response)
+    note = note.strip()[:2000]
+    if response is None:
+        response = Response(verification=verification, item=item)
+    elif (response.answer, response.note) == (answer, note):
+        return response
+    else:
+        response.revision += 1
+    response.answer, response.note, response.answered_by = answer, note, actor
+    response._history_user = actor
+    response.save()
+    DepartmentSignoff.objects.filter(
+        verification=verification, department_id=item.department_id
+    ).delete()
+    if verification.status == Verification.Status.ASSIGNED:
+        verification.status = Verification.Status.IN_PROGRESS
+        verification._history_user = actor
+        verification.save(update_fields=["status"])
+    return response
+
+
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+
+
+@transaction.atomic
+def evidence_add(
+    *, actor: User, verification: Verification, item_id: int, name: str, data: bytes
+) -> Evidence:
+    """Attaches a photo or PDF to an answered item; the content decides what it is."""
+    verification = _locked(verification)
+    _require_member(actor, verification)
+    _require_editable(verification)
+    response = Response.objects.filter(verification=verification, item_id=item_id).first()
+    if response is None:
+        raise ValidationError(_("Answer the item before attaching evidence."))
+    if len(data) > EVIDENCE_MAX_BYTES:
+        raise ValidationError(_("Evidence may be at most 10 MB."))
+    kind = sniff_evidence(data)
+    if kind is None:
+        raise ValidationError(_("Evidence must be a photo (JPEG, PNG, WebP) or a PDF."))
+    content_type, extension = kind
+    evidence = Evidence(
+        response=response,
+        content_type=content_type,
+        size=len(data),
+        original_name=PurePath(name).name[:255],
+        uploaded_by=actor,
+    )
+    evidence.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(data), save=False)
+    evidence.save()
+    return evidence
+
+
+# --- sign-off ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def department_confirm(*, actor: User, verification: Verification) -> DepartmentSignoff:
+    """Confirms the actor's department's part: every item answered, evidence attached."""
+    verification = _locked(verification)
+    member = _require_member(actor, verification)
+    _require_editable(verification)
+    sheet = selectors.checklist(verification=verification)
+    part = sheet.department(member.department_id)
+    if part is None:
+        raise ValidationError(_("No item of this verification belongs to your department."))
+    if part.unanswered:
+        raise ValidationError(
+            _("Answer every item of %(department)s first: %(codes)s.")
+            % {"department": member.department.name, "codes": "、".join(part.unanswered)}
+        )
+    if part.missing_evidence:
+        raise ValidationError(
+            _("These items need evidence: %(codes)s.")
+            % {"codes": "、".join(part.missing_evidence)}
+        )
+    signoff, _created = DepartmentSignoff.objects.get_or_create(
+        verification=verification,
+        department=member.department,
+        defaults={"confirmed_by": actor},
+    )
+    return signoff
+
+
+@transaction.atomic
+def verification_submit(*, actor: User, verification: Verification) -> Verification:
+    verification = _locked(verification)
+    _require_member(actor, verification)
+    _require_editable(verification)
+    sheet = selectors.checklist(verification=verification)
+    waiting = [part.department.name for part in sheet.departments if not part.signoff]
+    if waiting:
+        raise ValidationError(
+            _("Waiting for these departments to confirm: %(departments)s.")
+            % {"departments": "、".join(waiting)}
+        )
+    verification.status = Verification.Status.SUBMITTED
+    verification.submitted_at = timezone.now()
+    verification.return_reason = ""
+    verification._history_user = actor
+    verification.save(update_fields=["status", "submitted_at", "return_reason"])
+    return verification
+
+
+def _require_leader(actor: User, verification: Verification) -> None:
+    if verification.team.leader_id != actor.pk:
+        raise PermissionDenied
+    if verification.status != Verification.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted verification can be approved or returned."))
+
+
+def compute_result(sheet: selectors.Checklist) -> str:
+    """Failed when a veto item fails; conditional when only other items fail."""
+    failing = [row.item for row in sheet.rows if row.response and row.response.answer == "fail"]
+    if any(item.veto for item in failing):
+        return Verification.Result.FAILED
+    if failing:
+        return Verification.Result.CONDITIONAL
+    return Verification.Result.PASSED
+
+
+@transaction.atomic
+def verification_approve(
+    *, actor: User, verification: Verification, reverify_due: dt.date | None = None
+) -> Verification:
+    """Approves and computes the result; the school's readiness follows it."""
+    verification = _locked(verification)
+    _require_leader(actor, verification)
+    sheet = selectors.checklist(verification=verification)
+    if sheet.answered < sheet.total:
+        raise ValidationError(_("Every applicable item must be answered."))
+    result = compute_result(sheet)
+    if result == Verification.Result.CONDITIONAL:
+        reverify_due = reverify_due or timezone.localdate() + dt.timedelta(days=CONDITIONAL_DAYS)
+        if reverify_due <= timezone.localdate():
+            raise ValidationError(_("The re-verification date must be in the future."))
+    else:
+        reverify_due = None
+    verification.status = Verification.Status.APPROVED
+    verification.result = result
+    verification.reverify_due = reverify_due
+    verification.approved_at = timezone.now()
+    verification.approved_by = actor
+    verification._history_user = actor
+    verification.save()
+    school = School.objects.select_for_update().get(pk=verification.school_id)
+    school.readiness = result
+    school._history_user = actor
+    school.save(update_fields=["readiness", "updated_at"])
+    return verification
+
+
+@transaction.atomic
+def verification_return(*, actor: User, verification: Verification, reason: str) -> Verification:
+    """Sends the verification back to the team; departments confirm again."""
+    verification = _locked(verification)
+    _require_leader(actor, verification)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Say why the verification is returned."))
+    verification.status = Verification.Status.RETURNED
+    verification.return_reason = reason[:2000]
+    verification._history_user = actor
+    verification.save(update_fields=["status", "return_reason"])
+    DepartmentSignoff.objects.filter(verification=verification).delete()
+    return verification
+
+
+# --- rules (核验细则) ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def template_publish(*, template: ChecklistTemplate) -> ChecklistTemplate:
+    """Freezes a draft; the version in force before it retires.
+
+    Verifications keep the version they were assigned with.
+    """
+    template = ChecklistTemplate.objects.select_for_update().get(pk=template.pk)
+    if template.status != ChecklistTemplate.Status.DRAFT:
+        raise ValidationError(_("Only a draft can be published."))
+    if not template.items.exists():
+        raise ValidationError(_("A template without items cannot be published."))
+    ChecklistTemplate.objects.filter(
+        name=template.name, status=ChecklistTemplate.Status.PUBLISHED
+    ).update(status=ChecklistTemplate.Status.RETIRED)
+    template.status = ChecklistTemplate.Status.PUBLISHED
+    template.published_at = timezone.now()
+    template.save(update_fields=["status", "published_at"])
+    return template
+
+
+@transaction.atomic
+def template_new_draft(*, template: ChecklistTemplate) -> ChecklistTemplate:
+    """Copies a version into the next draft, the only way to change the rules."""
+    if ChecklistTemplate.objects.filter(name=template.name, status="draft").exists():
+        raise ValidationError(_("A draft of these rules already exists: edit that one."))
+    latest = ChecklistTemplate.objects.filter(name=template.name).order_by("-version").first()
+    draft = ChecklistTemplate.objects.create(
+        name=template.name, version=latest.version + 1, based_on=template
+    )
+    sections = {}
+    for section in template.sections.all():
+        sections[section.pk] = ChecklistSection.objects.create(
+            template=draft, code=section.code, title=section.title, order=section.order
+        )
+    ChecklistItem.objects.bulk_create(
+        ChecklistItem(
+            template=draft,
+            section=sections[item.section_id],
+            code=item.code,
+            text=item.text,
+            guidance=item.guidance,
+            department_id=item.department_id,
+            veto=item.veto,
+            evidence_required=item.evidence_required,
+            levels=item.levels,
+            boarding_only=item.boarding_only,
+            order=item.order,
+        )
+        for item in template.items.all()
+    )
+    return draft

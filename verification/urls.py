@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.verification_list, name="verification_list"),
+    path("assign/", views.assign, name="verification_assign"),
+    path("supervision/", views.supervision, name="verification_supervision"),
+    path("export/", views.verification_export, name="verification_export"),
+    path("evidence/<int:pk>/", views.evidence_file, name="verification_evidence"),
+    path("<int:pk>/", views.verification_detail, name="verification_detail"),
+    path("<int:pk>/answer/", views.answer_save, name="verification_answer"),
+    path("<int:pk>/evidence/", views.evidence_upload, name="verification_evidence_upload"),
+    path("<int:pk>/confirm/", views.department_confirm, name="verification_confirm"),
+    path("<int:pk>/submit/", views.verification_submit, name="verification_submit"),
+    path("<int:pk>/approve/", views.verification_approve, name="verification_approve"),
+    path("<int:pk>/return/", views.verification_return, name="verification_return"),
+    path("<int:pk>/reverify/", views.verification_reverify, name="verification_reverify"),
+    path("<int:pk>/pdf/", views.verification_pdf, name="verification_pdf"),
+]
