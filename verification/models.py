@@ -274,12 +274,12 @@ class Verification(models.Model):
     def __str__(self) -> str:
         return f"{self.school} · {self.planned_on}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("verification_detail", args=[self.pk])
+
     @property
     def editable(self) -> bool:
         return self.status in self.EDITABLE
-
-    def get_absolute_url(self) -> str:
-        return reverse("verification_detail", args=[self.pk])
 
 
 class Response(models.Model):
