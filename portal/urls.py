@@ -7,10 +7,15 @@ from rest_framework.routers import DefaultRouter
 
 from readiness import api as readiness_api
 from readiness import views as readiness_views
+from verification import api as verification_api
 
 router = DefaultRouter()
 router.register("counties", readiness_api.CountyViewSet, basename="county")
 router.register("schools", readiness_api.SchoolViewSet, basename="school")
+router.register(
+    "verification-templates", verification_api.TemplateViewSet, basename="verification-template"
+)
+router.register("verifications", verification_api.VerificationViewSet, basename="verification")
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

@@ -34,7 +34,11 @@ def verification_q(user: User) -> Q:
 
 def may_assign(user: User, team: VerificationTeam) -> bool:
     """The city bureau assigns any team; a county official, their county's teams."""
-    if not user.is_authenticated or not user.is_active or (not user.role and not user.is_superuser):
+    if (
+        not user.is_authenticated
+        or not user.is_active
+        or (not user.role and not user.is_superuser)
+    ):
         return False
     if user.is_superuser or user.role == User.Role.CITY_STAFF:
         return True

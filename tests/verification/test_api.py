@@ -1,0 +1,118 @@
+import pytest
+
+from verification import services
+
+from .conftest import complete
+
+
+def api(api_client, user):
+    api_client.force_authenticate(user)
+    return api_client
+
+
+def test_templates_are_readable_with_their_items(api_client, official_a, template):
+    data = api(api_client, official_a).get("/api/v1/verification-templates/").json()
+    [rules] = data["results"]
+    assert rules["version"] == 1 and len(rules["sections"]) == 2
+    assert rules["sections"][0]["items"][0]["veto"] is True
+
+
+def test_the_list_is_scoped(api_client, verification, official_a, official_b):
+    assert api(api_client, official_a).get("/api/v1/verifications/").json()["count"] == 1
+    assert api(api_client, official_b).get("/api/v1/verifications/").json()["count"] == 0
+    assert (
+        api(api_client, official_b).get(f"/api/v1/verifications/{verification.pk}/").status_code
+        == 404
+    )
+
+
+def test_detail_carries_the_answers(api_client, verification, county_members):
+    data = (
+        api(api_client, county_members["hr"])
+        .get(f"/api/v1/verifications/{verification.pk}/")
+        .json()
+    )
+    assert data["progress"] == {"answered": 0, "total": 8}
+    assert {row["code"] for row in data["answers"]} >= {"01", "04"}
+
+
+def test_answers_are_written_with_the_same_rules(
+    api_client, verification, county_members, official_a
+):
+    item = verification.template.items.get(code="01").pk
+    url = f"/api/v1/verifications/{verification.pk}/answers/"
+    ok = api(api_client, county_members["health"]).post(
+        url, {"item": item, "answer": "pass", "revision": 0}, format="json"
+    )
+    assert ok.status_code == 200 and ok.json()["revision"] == 1
+    stale = api_client.post(url, {"item": item, "answer": "fail", "revision": 0}, format="json")
+    assert stale.status_code == 409 and stale.json()["current"]["answer"] == "pass"
+    assert (
+        api(api_client, official_a)
+        .post(url, {"item": item, "answer": "fail"}, format="json")
+        .status_code
+        == 403
+    )
+    boarding = verification.template.items.get(code="02").pk
+    refused = api(api_client, county_members["hr"]).post(
+        url, {"item": boarding, "answer": "pass"}, format="json"
+    )
+    assert refused.status_code == 400
+
+
+def test_submit_approve_and_return_as_actions(api_client, verification, county_members):
+    complete(verification, county_members)
+    leader = api(api_client, county_members["education"])
+    back = leader.post(
+        f"/api/v1/verifications/{verification.pk}/return/", {"reason": "照片不清"}, format="json"
+    )
+    assert back.status_code == 200 and back.json()["status"] == "returned"
+    member = api(api_client, county_members["health"])
+    assert member.post(f"/api/v1/verifications/{verification.pk}/confirm/").status_code == 200
+    early = member.post(f"/api/v1/verifications/{verification.pk}/submit/")
+    assert early.status_code == 400  # the other departments must confirm again
+    for code, user in county_members.items():
+        if code != "health":
+            services.department_confirm(actor=user, verification=verification)
+    assert (
+        member.post(f"/api/v1/verifications/{verification.pk}/submit/").json()["status"]
+        == "submitted"
+    )
+    assert member.post(f"/api/v1/verifications/{verification.pk}/approve/").status_code == 403
+    done = api(api_client, county_members["education"]).post(
+        f"/api/v1/verifications/{verification.pk}/approve/"
+    )
+    assert done.status_code == 200 and done.json()["result"] == "passed"
+
+
+def test_a_school_user_sees_only_approved_results_through_the_api(
+    api_client, verification, county_members, school_contact_a
+):
+    client = api(api_client, school_contact_a)
+    assert client.get("/api/v1/verifications/").json()["count"] == 0
+    complete(verification, county_members)
+    services.verification_approve(actor=county_members["education"], verification=verification)
+    assert client.get("/api/v1/verifications/").json()["count"] == 1
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_list_query_count_does_not_grow(
+    api_client,
+    official_a,
+    county_team,
+    county_members,
+    county_a,
+    template,
+    tomorrow,
+    django_assert_num_queries,
+    count,
+):
+    from tests.factories import SchoolFactory
+
+    schools = SchoolFactory.create_batch(count, county=county_a)
+    services.verification_assign(
+        actor=official_a, team=county_team, schools=schools, planned_on=tomorrow
+    )
+    client = api(api_client, official_a)
+    with django_assert_num_queries(2):
+        client.get("/api/v1/verifications/")
