@@ -18,6 +18,9 @@ from tests.factories import CountyFactory, SchoolFactory, UserFactory
 
 PASSWORD = "pw-for-tests-2020"
 
+# Each line of work's fixtures, shared with the browser tests.
+pytest_plugins = ["tests.verification.fixtures"]
+
 
 def pytest_collection_modifyitems(config, items):
     for item in items:

@@ -2,7 +2,7 @@ import pytest
 
 from verification import services
 
-from .conftest import complete
+from .fixtures import complete
 
 
 def api(api_client, user):

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from verification import services
 from verification.models import Response, Verification
 
-from .conftest import answer_all, complete, jpeg_bytes, make_template
+from .fixtures import answer_all, complete, jpeg_bytes, make_template
 
 
 def detail(v):
@@ -144,7 +144,7 @@ def test_evidence_upload_by_page_refuses_a_script(login, verification, county_me
 
 def test_the_whole_workflow_through_the_pages(login, verification, county_members, school_a):
     answer_all(verification, county_members)
-    from .conftest import attach_required_evidence
+    from .fixtures import attach_required_evidence
 
     attach_required_evidence(verification, county_members)
     for code, member in county_members.items():

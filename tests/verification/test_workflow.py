@@ -13,7 +13,7 @@ from tests.factories import SchoolFactory
 from verification import selectors, services
 from verification.models import DepartmentSignoff, Response, Verification
 
-from .conftest import answer_all, attach_required_evidence, complete, confirm_all, jpeg_bytes
+from .fixtures import answer_all, attach_required_evidence, complete, confirm_all, jpeg_bytes
 
 # --- assignment ---------------------------------------------------------------------
 
@@ -159,7 +159,7 @@ def test_an_item_that_does_not_apply_is_refused(verification, county_members, te
 
 
 def test_an_item_of_another_template_is_refused(verification, county_members, departments):
-    from .conftest import make_template
+    from .fixtures import make_template
 
     other = make_template(departments, name="另一细则")
     with pytest.raises(ValidationError):
