@@ -78,6 +78,13 @@ class CSV(base_formats.CSV):
 
 
 class XLSX(base_formats.XLSX):
+    def create_dataset(self, in_stream, **kwargs) -> tablib.Dataset:
+        dataset = super().create_dataset(in_stream, **kwargs)
+        # Excel keeps formatted but empty rows at the end of a sheet: not data.
+        while len(dataset) and _blank(dataset[-1]):
+            del dataset[-1]
+        return dataset
+
     def export_data(self, dataset, **kwargs):
         return neutralise_dataset(dataset).export("xlsx", **kwargs)
 

@@ -276,4 +276,63 @@ def _seed_verifications(template, city_teams, rng: random.Random) -> int:
                 planned_on=today + dt.timedelta(days=rng.randint(-3, 6)),
             )
             created += 1
+    # Carry some of them through the workflow, so that results show from the start.
+    for i, verification in enumerate(
+        Verification.objects.filter(team__level="county").order_by("school__code")[:12]
+    ):
+        outcome = ("passed", "passed", "conditional", "failed", "submitted", "in_progress")[i % 6]
+        _walk(verification, outcome)
     return created
+
+
+def _walk(verification: Verification, outcome: str) -> None:
+    """Answers, confirms, submits and approves through the services, as the team would."""
+    from . import selectors, services
+
+    members = {
+        m.department.code: m.user
+        for m in verification.team.members.select_related("department", "user")
+    }
+    sheet = selectors.checklist(verification=verification)
+    rows = sheet.rows if outcome != "in_progress" else sheet.rows[: len(sheet.rows) // 2]
+    ordinary = next((r.item.code for r in rows if not r.item.veto), None)
+    veto = next((r.item.code for r in rows if r.item.veto), None)
+    failing = {"conditional": ordinary, "failed": veto}.get(outcome)
+    for row in rows:
+        services.response_save(
+            actor=members[row.item.department.code],
+            verification=verification,
+            item_id=row.item.pk,
+            answer="fail" if row.item.code == failing else "pass",
+            note="现场查看，台账齐全。" if row.item.code != failing else "现场发现问题，需整改。",
+        )
+        if row.item.evidence_required:
+            services.evidence_add(
+                actor=members[row.item.department.code],
+                verification=verification,
+                item_id=row.item.pk,
+                name="现场照片.png",
+                data=_PHOTO,
+            )
+    if outcome == "in_progress":
+        return
+    for part in sheet.departments:
+        services.department_confirm(actor=members[part.department.code], verification=verification)
+    services.verification_submit(actor=members["education"], verification=verification)
+    if outcome != "submitted":
+        services.verification_approve(actor=verification.team.leader, verification=verification)
+
+
+def _photo() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (320, 200), (226, 236, 245))
+    ImageDraw.Draw(image).rectangle((20, 20, 300, 180), outline=(11, 92, 171), width=6)
+    out = BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+_PHOTO = _photo()

@@ -37,3 +37,11 @@ def test_the_dispatch_report_has_a_verification_section(db, verification):
     lanshan = next(row for row in section["by_county"] if row["code"] == "371302")
     assert lanshan["not_started"] == 1
     assert section["totals"]["not_started"] >= 1
+
+
+def test_seeded_verifications_show_every_result(db):
+    readiness_demo.seed(schools=120)
+    demo.seed(schools=120)
+    results = set(Verification.objects.exclude(result="").values_list("result", flat=True))
+    assert results == {"passed", "conditional", "failed"}
+    assert Verification.objects.filter(status="submitted").exists()
