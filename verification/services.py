@@ -274,7 +274,8 @@ def verification_submit(*, actor: User, verification: Verification) -> Verificat
 
 
 def _require_leader(actor: User, verification: Verification) -> None:
-    if verification.team.leader_id != actor.pk:
+    """The team's leader, who must also be one of its members."""
+    if verification.team.leader_id != actor.pk or membership(actor, verification.team_id) is None:
         raise PermissionDenied
     if verification.status != Verification.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted verification can be approved or returned."))

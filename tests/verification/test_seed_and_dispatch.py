@@ -45,3 +45,19 @@ def test_seeded_verifications_show_every_result(db):
     results = set(Verification.objects.exclude(result="").values_list("result", flat=True))
     assert results == {"passed", "conditional", "failed"}
     assert Verification.objects.filter(status="submitted").exists()
+
+
+def test_the_dispatch_page_and_pdf_show_verification(login, task_force, verification):
+    import io
+
+    from pypdf import PdfReader
+
+    from readiness import services as readiness_services
+
+    report = readiness_services.dispatch_report_build(on_date=timezone.localdate())
+    client = login(task_force)
+    body = client.get(f"/dispatch/{report.on_date}/").content.decode()
+    assert 'id="dispatch-verification"' in body and "开学条件核验" in body
+    pdf = client.get(f"/dispatch/{report.on_date}/pdf/").content
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "开学条件核验" in text and "逾期未完成" in text

@@ -483,3 +483,10 @@ def test_a_published_template_cannot_be_published_again_and_one_draft_at_a_time(
     services.template_new_draft(template=template)
     with pytest.raises(ValidationError):
         services.template_new_draft(template=template)
+
+
+def test_a_leader_who_left_the_team_cannot_approve(verification, county_members, county_team):
+    complete(verification, county_members)
+    county_team.members.filter(user=county_members["education"]).delete()
+    with pytest.raises(PermissionDenied):
+        services.verification_approve(actor=county_members["education"], verification=verification)
