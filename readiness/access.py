@@ -25,10 +25,14 @@ class Right(StrEnum):
     SCHOOL_EXPORT = "school_export"
     DISPATCH_VIEW = "dispatch_view"
     DISPATCH_BUILD = "dispatch_build"
+    VERIFICATION_ASSIGN = "verification_assign"
+    VERIFICATION_SUPERVISE = "verification_supervise"
 
 
 ROLE_RIGHTS: dict[str, frozenset[Right]] = {
-    Role.TASK_FORCE: frozenset({Right.SCHOOL_EXPORT, Right.DISPATCH_VIEW}),
+    Role.TASK_FORCE: frozenset(
+        {Right.SCHOOL_EXPORT, Right.DISPATCH_VIEW, Right.VERIFICATION_SUPERVISE}
+    ),
     Role.CITY_STAFF: frozenset(
         {
             Right.SCHOOL_EDIT,
@@ -36,9 +40,19 @@ ROLE_RIGHTS: dict[str, frozenset[Right]] = {
             Right.SCHOOL_EXPORT,
             Right.DISPATCH_VIEW,
             Right.DISPATCH_BUILD,
+            Right.VERIFICATION_ASSIGN,
+            Right.VERIFICATION_SUPERVISE,
         }
     ),
-    Role.COUNTY_OFFICIAL: frozenset({Right.SCHOOL_EDIT, Right.SCHOOL_IMPORT, Right.SCHOOL_EXPORT}),
+    Role.COUNTY_OFFICIAL: frozenset(
+        {
+            Right.SCHOOL_EDIT,
+            Right.SCHOOL_IMPORT,
+            Right.SCHOOL_EXPORT,
+            Right.VERIFICATION_ASSIGN,
+            Right.VERIFICATION_SUPERVISE,
+        }
+    ),
     Role.VERIFIER: frozenset(),
     Role.INSPECTOR: frozenset(),
     Role.SCHOOL: frozenset(),

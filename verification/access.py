@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from readiness.access import scope_of
+from readiness.access import Right, has_right, scope_of
 from readiness.models import School, User
 
 from .models import TeamMember, Verification, VerificationTeam
@@ -25,7 +25,11 @@ def verification_q(user: User) -> Q:
     if user.is_superuser or user.role in CITY_READERS:
         return Q()
     if user.role == User.Role.COUNTY_OFFICIAL:
-        return scope.school_q(prefix="school__")
+        # City teams' work on city-direct schools in the county: results only.
+        return scope.school_q(prefix="school__") & (
+            Q(school__jurisdiction=School.Jurisdiction.COUNTY)
+            | Q(status=Verification.Status.APPROVED)
+        )
     if user.role == User.Role.VERIFIER:
         return Q(team__members__user=user)
     # Schools, inspectors and supplies officers see results, never drafts.
@@ -34,24 +38,13 @@ def verification_q(user: User) -> Q:
 
 def may_assign(user: User, team: VerificationTeam) -> bool:
     """The city bureau assigns any team; a county official, their county's teams."""
-    if (
-        not user.is_authenticated
-        or not user.is_active
-        or (not user.role and not user.is_superuser)
-    ):
+    if not has_right(user, Right.VERIFICATION_ASSIGN):
         return False
-    if user.is_superuser or user.role == User.Role.CITY_STAFF:
-        return True
-    return (
-        user.role == User.Role.COUNTY_OFFICIAL
+    scope = scope_of(user)
+    return scope.is_city or (
+        scope.level == "county"
         and team.level == VerificationTeam.Level.COUNTY
-        and team.county_id == user.county_id
-    )
-
-
-def can_assign_any(user: User) -> bool:
-    return user.is_authenticated and (
-        user.is_superuser or user.role in (User.Role.CITY_STAFF, User.Role.COUNTY_OFFICIAL)
+        and team.county_id == scope.county_id
     )
 
 

@@ -95,6 +95,22 @@ class ChecklistItemAdmin(ImportExportModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return obj is None or obj.template.status == ChecklistTemplate.Status.DRAFT
 
+    def get_readonly_fields(self, request, obj=None):
+        # An item stays in its version and section; new items go into a draft.
+        return ["template", "section"] if obj is not None else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "template":
+            kwargs["queryset"] = ChecklistTemplate.objects.filter(status="draft")
+        if db_field.name == "section":
+            kwargs["queryset"] = ChecklistSection.objects.filter(template__status="draft")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if obj.section.template_id != obj.template_id:
+            raise ValidationError(_("The section belongs to another version of the rules."))
+        super().save_model(request, obj, form, change)
+
     def get_import_data_kwargs(self, **kwargs):
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
 

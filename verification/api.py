@@ -90,7 +90,13 @@ class AnswerSerializer(serializers.Serializer):
     item = serializers.IntegerField()
     answer = serializers.ChoiceField(choices=Response.Answer.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")
-    revision = serializers.IntegerField(required=False, allow_null=True, default=None)
+    revision = serializers.IntegerField(
+        help_text="The revision the client saw: 0 for an item not yet answered."
+    )
+
+
+class NoBodySerializer(serializers.Serializer):
+    """The workflow actions take no body."""
 
 
 class ApproveSerializer(serializers.Serializer):
@@ -160,16 +166,8 @@ class VerificationViewSet(viewsets.ReadOnlyModelViewSet):
                     revision=data["revision"],
                 )
             except services.StaleAnswer as stale:
-                current = stale.current
                 return ApiResponse(
-                    {
-                        "detail": "stale",
-                        "current": {
-                            "answer": current.answer,
-                            "note": current.note,
-                            "revision": current.revision,
-                        },
-                    },
+                    {"detail": "stale", "current": stale.payload()},
                     status=status.HTTP_409_CONFLICT,
                 )
             return ApiResponse(
@@ -183,7 +181,7 @@ class VerificationViewSet(viewsets.ReadOnlyModelViewSet):
 
         return self._run(AnswerSerializer, run)
 
-    @action(detail=True, methods=["post"], serializer_class=serializers.Serializer)
+    @action(detail=True, methods=["post"], serializer_class=NoBodySerializer)
     def confirm(self, request, pk=None):
         def run(verification, _data):
             signoff = services.department_confirm(actor=request.user, verification=verification)
@@ -191,7 +189,7 @@ class VerificationViewSet(viewsets.ReadOnlyModelViewSet):
 
         return self._run(None, run)
 
-    @action(detail=True, methods=["post"], serializer_class=serializers.Serializer)
+    @action(detail=True, methods=["post"], serializer_class=NoBodySerializer)
     def submit(self, request, pk=None):
         return self._run(
             None,

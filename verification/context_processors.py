@@ -2,11 +2,16 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from .access import can_assign_any
+from readiness.access import Right, has_right
 
 
 def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"verification_nav": {"can_assign": can_assign_any(user)}}
+    return {
+        "verification_nav": {
+            "can_assign": has_right(user, Right.VERIFICATION_ASSIGN),
+            "can_supervise": has_right(user, Right.VERIFICATION_SUPERVISE),
+        }
+    }

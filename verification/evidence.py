@@ -22,6 +22,12 @@ def sniff_evidence(data: bytes) -> tuple[str, str] | None:
         with Image.open(BytesIO(data)) as image:
             kind = IMAGE_TYPES.get(image.format or "")
             image.verify()  # a truncated or corrupt image fails here
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ):
         return None
     return kind

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -280,6 +281,11 @@ class Verification(models.Model):
     @property
     def editable(self) -> bool:
         return self.status in self.EDITABLE
+
+    @property
+    def is_overdue(self) -> bool:
+        """Planned for a day that has passed and still with the team."""
+        return self.editable and self.planned_on < timezone.localdate()
 
 
 class Response(models.Model):

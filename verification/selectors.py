@@ -10,7 +10,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from readiness.access import scope_of
+from readiness.access import Right, has_right, scope_of
 from readiness.models import County, School, User
 
 from .access import verification_q
@@ -56,11 +56,13 @@ def verification_get_for_user(*, user: User, pk: int | str) -> Verification:
 
 
 def teams_for_assignment(*, user: User) -> QuerySet[VerificationTeam]:
-    if user.is_superuser or user.role == User.Role.CITY_STAFF:
-        return VerificationTeam.objects.select_related("county")
-    if user.role == User.Role.COUNTY_OFFICIAL:
-        return VerificationTeam.objects.filter(level="county", county_id=user.county_id)
-    return VerificationTeam.objects.none()
+    """The teams ``user`` may assign (``access.may_assign`` as a queryset)."""
+    if not has_right(user, Right.VERIFICATION_ASSIGN):
+        return VerificationTeam.objects.none()
+    scope = scope_of(user)
+    if scope.is_city:
+        return VerificationTeam.objects.all()
+    return VerificationTeam.objects.filter(level="county", county_id=scope.county_id)
 
 
 def applicable_item(*, verification: Verification, item_id: int) -> ChecklistItem | None:
@@ -127,19 +129,10 @@ class DepartmentPart(Part):
 
 
 @dataclass
-class Checklist:
-    verification: Verification
-    rows: list[Row]
-    sections: list[SectionPart]
-    departments: list[DepartmentPart]
-
-    @property
-    def total(self) -> int:
-        return len(self.rows)
-
-    @property
-    def answered(self) -> int:
-        return sum(row.answered for row in self.rows)
+class Checklist(Part):
+    verification: Verification | None = None
+    sections: list[SectionPart] = field(default_factory=list)
+    departments: list[DepartmentPart] = field(default_factory=list)
 
     def department(self, department_id: int) -> DepartmentPart | None:
         return next((p for p in self.departments if p.department.pk == department_id), None)
@@ -185,7 +178,12 @@ def checklist(*, verification: Verification) -> Checklist:
             ),
         ).rows.append(row)
     ordered = sorted(departments.values(), key=lambda p: (p.department.order, p.department.code))
-    return Checklist(verification, rows, list(sections.values()), ordered)
+    return Checklist(
+        rows=rows,
+        verification=verification,
+        sections=list(sections.values()),
+        departments=ordered,
+    )
 
 
 def verification_history(*, verification: Verification) -> list:
@@ -222,10 +220,24 @@ def _open_verification(field_name: str) -> Subquery:
     )
 
 
-def supervision(*, user: User, today: dt.date | None = None) -> list[dict]:
-    """Per county in scope: schools by state, and overdue ones, in two queries."""
-    today = today or timezone.localdate()
-    schools = School.objects.filter(scope_of(user).school_q())
+def overdue_q(today: dt.date) -> Q:
+    """Schools whose verification is late, as a filter on School: planned for a
+    day that has passed and still with the team, or conditionally ready with the
+    re-verification date passed and no re-verification assigned."""
+    late = Verification.objects.filter(
+        status__in=Verification.EDITABLE, planned_on__lt=today
+    ).values("school_id")
+    due = Verification.objects.filter(
+        status=Verification.Status.APPROVED,
+        result=Verification.Result.CONDITIONAL,
+        reverify_due__lt=today,
+        reverifications__isnull=True,
+    ).values("school_id")
+    return Q(pk__in=late) | Q(readiness=School.Readiness.CONDITIONAL, pk__in=due)
+
+
+def state_counts(schools: QuerySet[School], today: dt.date) -> dict[int, dict]:
+    """Per county id: schools by state, their total and the overdue ones (two queries)."""
     counts = (
         schools.annotate(open_status=_open_verification("status"))
         .values("county_id", "open_status", "readiness")
@@ -233,27 +245,25 @@ def supervision(*, user: User, today: dt.date | None = None) -> list[dict]:
         .order_by()
     )
     overdue = (
-        schools.filter(
-            Q(
-                verifications__status__in=["assigned", "in_progress", "returned"],
-                verifications__planned_on__lt=today,
-            )
-        )
-        .values("county_id")
-        .annotate(n=Count("pk", distinct=True))
-        .order_by()
+        schools.filter(overdue_q(today)).values("county_id").annotate(n=Count("pk")).order_by()
     )
-    overdue_by_county = {row["county_id"]: row["n"] for row in overdue}
     table: dict[int, dict] = {}
     for row in counts:
-        entry = table.setdefault(row["county_id"], {state: 0 for state in (*STATES, "total")})
+        entry = table.setdefault(row["county_id"], dict.fromkeys((*STATES, "total", "overdue"), 0))
         entry[school_state(row["open_status"], row["readiness"])] += row["n"]
         entry["total"] += row["n"]
+    for row in overdue:
+        table[row["county_id"]]["overdue"] = row["n"]
+    return table
+
+
+def supervision(*, user: User, today: dt.date | None = None) -> list[dict]:
+    """Per county in scope: schools by state, and overdue ones, in three queries."""
+    table = state_counts(
+        School.objects.filter(scope_of(user).school_q()), today or timezone.localdate()
+    )
     counties = County.objects.filter(pk__in=table).order_by("order", "code")
-    return [
-        {"county": county, **table[county.pk], "overdue": overdue_by_county.get(county.pk, 0)}
-        for county in counties
-    ]
+    return [{"county": county, **table[county.pk]} for county in counties]
 
 
 def supervision_schools(*, user: User, county_code: str, state: str | None = None) -> list[dict]:
@@ -275,7 +285,7 @@ def supervision_schools(*, user: User, county_code: str, state: str | None = Non
             continue
         overdue = bool(
             school.open_planned
-            and school.open_status != "submitted"
+            and school.open_status in Verification.EDITABLE
             and school.open_planned < today
         )
         rows.append({"school": school, "state": row_state, "overdue": overdue})

@@ -13,7 +13,7 @@ from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -43,6 +43,13 @@ class StaleAnswer(Exception):
     def __init__(self, current: Response) -> None:
         super().__init__("stale answer")
         self.current = current
+
+    def payload(self) -> dict:
+        return {
+            "answer": self.current.answer,
+            "note": self.current.note,
+            "revision": self.current.revision,
+        }
 
 
 def _locked(verification: Verification) -> Verification:
@@ -117,7 +124,14 @@ def verification_assign(
         )
         for school in schools
     ]
-    return bulk_create_with_history(created, Verification, default_user=actor)
+    try:
+        with transaction.atomic():
+            return bulk_create_with_history(created, Verification, default_user=actor)
+    except IntegrityError:  # another assignment of one of the schools won the race
+        raise ValidationError(
+            _("These schools already have a verification under way: %(schools)s.")
+            % {"schools": "、".join(s.name for s in schools)}
+        ) from None
 
 
 @transaction.atomic
@@ -128,6 +142,8 @@ def verification_reverify(
     previous = _locked(previous)
     if previous.status != Verification.Status.APPROVED:
         raise ValidationError(_("Only an approved verification can be verified again."))
+    if previous.reverifications.exists():
+        raise ValidationError(_("A re-verification of this verification already exists."))
     return verification_assign(
         actor=actor,
         team=previous.team,
@@ -164,6 +180,9 @@ def response_save(
     item = selectors.applicable_item(verification=verification, item_id=item_id)
     if item is None:
         raise ValidationError(_("This item does not apply to this school."))
+    if item.veto and answer == Response.Answer.NOT_APPLICABLE:
+        # Rules that apply to a school are verified: a veto item is never waived.
+        raise ValidationError(_("A veto item must be answered pass or fail."))
     response = Response.objects.select_for_update().filter(verification=verification, item=item)
     response = response.first()
     if revision is not None and (response.revision if response else 0) != revision:

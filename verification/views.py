@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,10 +19,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from readiness import documents
 from readiness import selectors as school_selectors
+from readiness.access import Right, require_right
 from readiness.spreadsheets import CONTENT_TYPES, export_bytes
 
 from . import selectors, services
-from .access import can_assign_any, membership
+from .access import may_assign, membership
 from .exports import results_dataset
 from .models import Evidence, Verification
 
@@ -31,6 +32,14 @@ PAGE_SIZE = 50
 
 def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
+
+
+def _int(value: str | None) -> int:
+    """A whole number from a form, or ValidationError for the user."""
+    try:
+        return int(value or "")
+    except ValueError:
+        raise ValidationError(_("The page is out of date: reload it.")) from None
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -76,10 +85,11 @@ def verification_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_answer": member is not None and verification.editable,
             "is_leader": verification.team.leader_id == request.user.pk,
             "can_reverify": verification.status == "approved"
-            and can_assign_any(request.user)
+            and may_assign(request.user, verification.team)
             and not verification.reverifications.exists(),
             "history": selectors.verification_history(verification=verification),
             "today": timezone.localdate(),
+            "tomorrow": timezone.localdate() + dt.timedelta(days=1),
         },
     )
 
@@ -100,10 +110,10 @@ def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
         response = services.response_save(
             actor=request.user,
             verification=verification,
-            item_id=int(request.POST.get("item", 0)),
+            item_id=_int(request.POST.get("item")),
             answer=request.POST.get("answer", ""),
             note=request.POST.get("note", ""),
-            revision=int(revision) if revision not in (None, "") else None,
+            revision=_int(revision),
         )
     except services.StaleAnswer as stale:
         current = stale.current
@@ -125,8 +135,7 @@ def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
             )
         messages.error(request, message)
         return redirect("verification_detail", pk=pk)
-    except (ValidationError, ValueError) as error:
-        error = error if isinstance(error, ValidationError) else ValidationError(_("Bad request."))
+    except ValidationError as error:
         return _refused(request, error, pk)
     if _wants_json(request):
         sheet = selectors.checklist(verification=verification)
@@ -159,7 +168,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
         evidence = services.evidence_add(
             actor=request.user,
             verification=verification,
-            item_id=int(request.POST.get("item", 0)),
+            item_id=_int(request.POST.get("item")),
             name=upload.name,
             data=upload.read(),
         )
@@ -267,16 +276,16 @@ def verification_reverify(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def assign(request: HttpRequest) -> HttpResponse:
     """Bulk assignment from the (filtered) school list."""
-    if not can_assign_any(request.user):
-        raise PermissionDenied
+    require_right(request.user, Right.VERIFICATION_ASSIGN)
     school_filter = school_selectors.school_filter(user=request.user, params=request.GET)
     teams = selectors.teams_for_assignment(user=request.user)
     if request.method == "POST":
-        ids = request.POST.getlist("school")
+        ids = [i for i in request.POST.getlist("school") if i.isdigit()]
         schools = list(school_selectors.school_list(user=request.user).filter(pk__in=ids))
         if len(schools) != len(set(ids)):
             raise Http404  # a school outside the scope
-        team = teams.filter(pk=request.POST.get("team") or 0).first()
+        team_id = request.POST.get("team", "")
+        team = teams.filter(pk=team_id).first() if team_id.isdigit() else None
         planned_on = _date(request.POST.get("planned_on"))
         try:
             if team is None or planned_on is None:
@@ -312,6 +321,7 @@ def assign(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def supervision(request: HttpRequest) -> HttpResponse:
+    require_right(request.user, Right.VERIFICATION_SUPERVISE)
     county = request.GET.get("county")
     if county:
         state = request.GET.get("state")
@@ -361,6 +371,7 @@ def verification_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def verification_export(request: HttpRequest) -> HttpResponse:
+    require_right(request.user, Right.VERIFICATION_SUPERVISE)
     verifications = selectors.verification_list(user=request.user).prefetch_related("signoffs")
     data = export_bytes(results_dataset(verifications), "xlsx")
     response = HttpResponse(data, content_type=CONTENT_TYPES["xlsx"])

@@ -30,17 +30,29 @@
     });
     data.departments.forEach(function (part) {
       var row = document.querySelector('#departments tr[data-department="' + part[0] + '"]');
-      if (row) { row.querySelector(".dept-progress").textContent = part[1] + "/" + part[2]; }
+      if (!row) { return; }
+      row.querySelector(".dept-progress").textContent = part[1] + "/" + part[2];
+      var signoff = row.querySelector(".dept-signoff");
+      if (!part[3] && !signoff.querySelector("form")) {
+        // A changed answer withdrew the department's confirmation.
+        signoff.textContent = text.waiting;
+      }
     });
   }
 
+  // One save at a time per item: each sends the revision the previous one got
+  // back, so a quick note-then-answer is never mistaken for someone else's edit.
   function save(form) {
+    form.pending = (form.pending || Promise.resolve()).then(function () { return send(form); });
+  }
+
+  function send(form) {
     var checked = form.querySelector("input[name=answer]:checked");
     var status = form.querySelector(".item-status");
-    if (!checked) { return; }
+    if (!checked) { return null; }
     status.classList.remove("error");
     status.textContent = text.saving;
-    post(form, new FormData(form)).then(function (result) {
+    return post(form, new FormData(form)).then(function (result) {
       var item = form.closest(".item");
       if (result.status === 200) {
         form.querySelector("input[name=revision]").value = result.data.revision;

@@ -49,13 +49,13 @@ def test_answers_are_written_with_the_same_rules(
     assert stale.status_code == 409 and stale.json()["current"]["answer"] == "pass"
     assert (
         api(api_client, official_a)
-        .post(url, {"item": item, "answer": "fail"}, format="json")
+        .post(url, {"item": item, "answer": "fail", "revision": 1}, format="json")
         .status_code
         == 403
     )
     boarding = verification.template.items.get(code="02").pk
     refused = api(api_client, county_members["hr"]).post(
-        url, {"item": boarding, "answer": "pass"}, format="json"
+        url, {"item": boarding, "answer": "pass", "revision": 0}, format="json"
     )
     assert refused.status_code == 400
 

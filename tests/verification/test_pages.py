@@ -62,7 +62,8 @@ def test_a_stale_edit_answers_409_with_the_newer_answer(login, verification, cou
 def test_without_javascript_the_form_posts_and_comes_back(login, verification, county_members):
     item = verification.template.items.get(code="01")
     response = login(county_members["health"]).post(
-        reverse("verification_answer", args=[verification.pk]), {"item": item.pk, "answer": "na"}
+        reverse("verification_answer", args=[verification.pk]),
+        {"item": item.pk, "answer": "pass", "revision": 0},
     )
     assert response.status_code == 302 and f"#item-{item.pk}" in response["Location"]
 
@@ -75,7 +76,7 @@ def test_another_teams_member_gets_404(login, verification, county_team_b):
     assert (
         client.post(
             reverse("verification_answer", args=[verification.pk]),
-            {"item": item.pk, "answer": "pass"},
+            {"item": item.pk, "answer": "pass", "revision": 0},
         ).status_code
         == 404
     )
@@ -91,7 +92,8 @@ def test_the_county_official_follows_but_cannot_answer(login, verification, offi
     assert client.get(detail(verification)).status_code == 200
     item = verification.template.items.get(code="01")
     response = client.post(
-        reverse("verification_answer", args=[verification.pk]), {"item": item.pk, "answer": "pass"}
+        reverse("verification_answer", args=[verification.pk]),
+        {"item": item.pk, "answer": "pass", "revision": 0},
     )
     assert response.status_code == 403
     assert not Response.objects.exists()
@@ -132,7 +134,8 @@ def test_evidence_upload_by_page_refuses_a_script(login, verification, county_me
     item = verification.template.items.get(code="01")
     client = login(county_members["health"])
     client.post(
-        reverse("verification_answer", args=[verification.pk]), {"item": item.pk, "answer": "pass"}
+        reverse("verification_answer", args=[verification.pk]),
+        {"item": item.pk, "answer": "pass", "revision": 0},
     )
     response = client.post(
         reverse("verification_evidence_upload", args=[verification.pk]),

@@ -203,7 +203,7 @@ def test_a_stale_edit_is_refused_and_carries_the_newer_answer(verification, coun
             actor=county_members["health"],
             verification=verification,
             item_id=item.pk,
-            answer="na",
+            answer="pass",
             revision=1,
         )
     assert (
