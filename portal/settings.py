@@ -255,6 +255,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "readiness.tasks.dispatch_report_build",
         "schedule": crontab(hour=7, minute=30),
     },
+    "findings-overdue-daily": {
+        "task": "inspections.tasks.findings_mark_overdue",
+        "schedule": crontab(hour=6, minute=0),
+    },
     "purge-stale-uploads": {
         "task": "readiness.tasks.purge_stale_uploads",
         "schedule": crontab(minute=15),
@@ -265,16 +269,20 @@ CELERY_BEAT_SCHEDULE = {
 DISPATCH_SECTIONS = [
     "readiness.dispatch.section",
     "verification.dispatch.section",
+    "inspections.dispatch.section",
 ]
 # Demo data, in order: each module has seed(schools=, seed=) and LOGINS.
 DEMO_SEEDERS = [
     "readiness.demo",
     "verification.demo",
+    "inspections.demo",
 ]
 
 # --- Documents -----------------------------------------------------------------
 
 PDF_FONT_FAMILY = "Noto Sans CJK SC"
+# The portal's public address, printed on documents (a notice's verification link).
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
 PDF_TIME_LIMIT_SECONDS = env.int("PDF_TIME_LIMIT_SECONDS", default=60)
 
 # --- Logging -------------------------------------------------------------------

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from inspections import api as inspections_api
 from readiness import api as readiness_api
 from readiness import views as readiness_views
 from verification import api as verification_api
@@ -16,6 +17,12 @@ router.register(
     "verification-templates", verification_api.TemplateViewSet, basename="verification-template"
 )
 router.register("verifications", verification_api.VerificationViewSet, basename="verification")
+router.register("visits", inspections_api.VisitViewSet, basename="visit")
+router.register("findings", inspections_api.FindingViewSet, basename="finding")
+router.register("notices", inspections_api.NoticeViewSet, basename="notice")
+router.register(
+    "rectification-reports", inspections_api.ReportViewSet, basename="rectification-report"
+)
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -29,5 +36,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api_redoc"),
     path("verification/", include("verification.urls")),
+    path("inspections/", include("inspections.urls")),
     path("", include("readiness.urls")),
 ]

@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils import translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -103,7 +104,9 @@ def render_pdf(template_name: str, context: dict, *, time_limit: int | None = No
     The template should extend ``documents/base.html``, which sets the font.
     """
     context = {"font_family": settings.PDF_FONT_FAMILY, **context}
-    html = render_to_string(template_name, context)
+    # Documents are official Chinese papers, whatever language the user reads.
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(template_name, context)
     limit = settings.PDF_TIME_LIMIT_SECONDS if time_limit is None else time_limit
     with _time_limit(limit):
         return HTML(string=html, base_url=BASE_URL, url_fetcher=LocalFetcher()).write_pdf()

@@ -19,7 +19,7 @@ from tests.factories import CountyFactory, SchoolFactory, UserFactory
 PASSWORD = "pw-for-tests-2020"
 
 # Each line of work's fixtures, shared with the browser tests.
-pytest_plugins = ["tests.verification.fixtures"]
+pytest_plugins = ["tests.verification.fixtures", "tests.inspections.fixtures"]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -31,6 +31,13 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def postgres(db):
     """Skips the test unless the database is PostgreSQL (COPY, row locks)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: set DATABASE_URL")
+
+
+@pytest.fixture
+def postgres_live(transactional_db):
+    """PostgreSQL with committed transactions, for tests of locks across connections."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: set DATABASE_URL")
 

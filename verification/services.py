@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from readiness.models import School, User
+from readiness.uploads import sniff_evidence
 
 from . import selectors
 from .access import in_remit, may_assign, membership
-from .evidence import sniff_evidence
 from .models import (
     ChecklistItem,
     ChecklistSection,

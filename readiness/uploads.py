@@ -1,4 +1,6 @@
-"""What an uploaded evidence file really is, judged by its content, not its name."""
+"""What an uploaded photo or PDF really is, judged by its content, not its name.
+
+Shared by every line of work that takes evidence (verification, inspections)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,55 @@
+"""Who may see and do what in inspections.
+
+Planned visits are secret (四不两直): only their squad and the city bureau see
+them, in every page, list, count, export and API. Once a visit is recorded,
+its school, its county and the city see it and its findings.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from readiness.access import scope_of
+from readiness.models import User
+
+from .models import InspectionSquad, Visit
+
+CITY_READERS = (User.Role.TASK_FORCE, User.Role.CITY_STAFF)
+
+
+def sees_plans(user: User) -> bool:
+    return user.is_superuser or user.role in CITY_READERS
+
+
+def visit_q(user: User) -> Q:
+    """Which visits ``user`` may see, as a filter on Visit."""
+    scope = scope_of(user)
+    if scope.level == "nothing":
+        return Q(pk__in=[])
+    if sees_plans(user):
+        return Q()
+    recorded = Q(status=Visit.Status.RECORDED) & scope.school_q(prefix="school__")
+    if user.role == User.Role.INSPECTOR:
+        return Q(squad__members=user) | recorded
+    return recorded
+
+
+def finding_q(user: User, prefix: str = "") -> Q:
+    """Findings of visits the user may see (findings exist only on recorded visits)."""
+    scope = scope_of(user)
+    if scope.level == "nothing":
+        return Q(pk__in=[])
+    if sees_plans(user):
+        return Q()
+    in_scope = scope.school_q(prefix=f"{prefix}school__")
+    if user.role == User.Role.INSPECTOR:
+        return Q(**{f"{prefix}visit__squad__members": user}) | in_scope
+    return in_scope
+
+
+def is_member(user: User, squad: InspectionSquad) -> bool:
+    return squad.members.filter(pk=user.pk).exists() or squad.leader_id == user.pk
+
+
+def squads_of(user: User):
+    return InspectionSquad.objects.filter(Q(members=user) | Q(leader=user)).distinct()

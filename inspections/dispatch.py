@@ -1,0 +1,60 @@
+"""This app's section of the daily dispatch report: inspections and findings.
+
+Only recorded visits count: a planned visit stays secret, even here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q
+
+from readiness.models import County
+
+from .models import Finding, Visit
+from .selectors import finding_counts
+
+
+def section(on_date: dt.date) -> dict:
+    recorded = Visit.objects.filter(status=Visit.Status.RECORDED)
+    per_county = {
+        row["school__county_id"]: row
+        for row in recorded.values("school__county_id")
+        .annotate(visits=Count("pk"), schools=Count("school", distinct=True))
+        .order_by()
+    }
+    findings = {
+        row["school__county_id"]: row
+        for row in Finding.objects.values("school__county_id")
+        .annotate(
+            open=Count("pk", filter=~Q(status="closed")),
+            overdue=Count("pk", filter=~Q(status="closed") & Q(deadline__lt=on_date)),
+            closed=Count("pk", filter=Q(status="closed")),
+        )
+        .order_by()
+    }
+    by_county = []
+    for county in County.objects.order_by("order", "code").values("pk", "code", "name"):
+        visits = per_county.get(county["pk"], {})
+        found = findings.get(county["pk"], {})
+        by_county.append(
+            {
+                "code": county["code"],
+                "name": county["name"],
+                "visits": visits.get("visits", 0),
+                "schools": visits.get("schools", 0),
+                **{key: found.get(key, 0) for key in ("open", "overdue", "closed")},
+            }
+        )
+    totals = {
+        "counties_inspected": sum(1 for row in by_county if row["visits"]),
+        **{
+            key: sum(row[key] for row in by_county)
+            for key in ("visits", "schools", "open", "overdue", "closed")
+        },
+    }
+    return {
+        "totals": totals,
+        "by_county": by_county,
+        **finding_counts(Finding.objects.all(), on_date),
+    }

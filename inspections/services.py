@@ -1,0 +1,447 @@
+"""Writes of inspections: planning, recording, findings, notices, the rectification loop."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import random
+import secrets
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import send_mass_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from readiness.access import scope_of
+from readiness.models import School, User
+from readiness.uploads import sniff_evidence
+
+from .access import is_member
+from .models import (
+    Aspect,
+    Finding,
+    FindingPhoto,
+    InspectionSquad,
+    KeyArea,
+    NoticeCounter,
+    RectificationNotice,
+    RectificationReport,
+    ReportEvidence,
+    Visit,
+    VisitCheck,
+)
+
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+# Default days to rectify, by severity; the inspector may set another deadline.
+DEADLINE_DAYS = {"minor": 14, "major": 7, "critical": 3}
+RISK_WEIGHT = {"low": 1.0, "medium": 2.0, "high": 4.0}
+
+
+def _require_member(actor: User, squad: InspectionSquad) -> None:
+    if not is_member(actor, squad):
+        raise PermissionDenied
+
+
+def _locked_visit(visit: Visit) -> Visit:
+    return Visit.objects.select_for_update().select_related("squad", "school").get(pk=visit.pk)
+
+
+# --- planning ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def visit_plan(
+    *, actor: User, squad: InspectionSquad, schools: Iterable[School], planned_on: dt.date
+) -> list[Visit]:
+    """Plans visits of ``schools``, all in the squad's counties, or none."""
+    _require_member(actor, squad)
+    schools = list(schools)
+    if not schools:
+        raise ValidationError(_("Choose at least one school."))
+    if planned_on < timezone.localdate():
+        raise ValidationError(_("The planned date may not be in the past."))
+    counties = set(squad.counties.values_list("pk", flat=True))
+    outside = [s.name for s in schools if s.county_id not in counties]
+    if outside:
+        raise ValidationError(
+            _("Outside the squad's counties: %(schools)s.") % {"schools": "、".join(outside)}
+        )
+    visits = [
+        Visit(squad=squad, school=s, planned_on=planned_on, planned_by=actor) for s in schools
+    ]
+    Visit.objects.bulk_create(visits)
+    return visits
+
+
+def draw_candidates(
+    *, squad: InspectionSquad, skip_days: int, today: dt.date
+) -> list[tuple[School, float]]:
+    """Schools of the squad's counties with their weights: risk level times one plus
+    the findings of past visits; schools visited within ``skip_days`` or with a
+    visit planned are left out. One query."""
+    since = timezone.make_aware(
+        dt.datetime.combine(today - dt.timedelta(days=skip_days), dt.time())
+    )
+    schools = (
+        School.objects.filter(county__in=squad.counties.all())
+        .exclude(visits__status="planned")
+        .exclude(visits__visited_at__gte=since)
+        .annotate(past_findings=Count("findings", distinct=True))
+    )
+    return [(s, RISK_WEIGHT[s.risk_level] * (1 + s.past_findings)) for s in schools]
+
+
+def weighted_sample(
+    candidates: Sequence[tuple[School, float]], count: int, rng: random.Random
+) -> list[School]:
+    """Draws ``count`` schools without replacement, each in proportion to its weight
+    (Efraimidis–Spirakis: the largest u ** (1 / w) keys win)."""
+    keyed = [(rng.random() ** (1.0 / weight), school) for school, weight in candidates]
+    keyed.sort(key=lambda pair: pair[0], reverse=True)
+    return [school for _key, school in keyed[:count]]
+
+
+def visit_draw(
+    *,
+    actor: User,
+    squad: InspectionSquad,
+    count: int,
+    planned_on: dt.date,
+    skip_days: int = 30,
+    rng: random.Random | None = None,
+) -> list[Visit]:
+    """Draws schools at random, weighted by risk and past findings, and plans visits."""
+    _require_member(actor, squad)
+    if not 1 <= count <= 50:
+        raise ValidationError(_("Draw between 1 and 50 schools."))
+    rng = rng or random.SystemRandom()
+    candidates = draw_candidates(squad=squad, skip_days=skip_days, today=timezone.localdate())
+    if not candidates:
+        raise ValidationError(_("No school is left to draw in the squad's counties."))
+    return visit_plan(
+        actor=actor,
+        squad=squad,
+        schools=weighted_sample(candidates, count, rng),
+        planned_on=planned_on,
+    )
+
+
+# --- on site -------------------------------------------------------------------------
+
+
+@dataclass
+class CheckInput:
+    result: str
+    note: str = ""
+    key_area: KeyArea | None = None
+    aspect: Aspect | None = None
+
+
+@transaction.atomic
+def visit_record(
+    *,
+    actor: User,
+    visit: Visit,
+    visited_at: dt.datetime,
+    present: Iterable[User],
+    checks: Iterable[CheckInput] = (),
+    summary: str = "",
+) -> Visit:
+    """Records the visit: when, who was there, a result per area and aspect."""
+    visit = _locked_visit(visit)
+    _require_member(actor, visit.squad)
+    if visited_at > timezone.now() + dt.timedelta(minutes=5):
+        raise ValidationError(_("The visit cannot be recorded for a time still to come."))
+    present = list(present)
+    members = set(visit.squad.members.values_list("pk", flat=True)) | {visit.squad.leader_id}
+    if not present or any(user.pk not in members for user in present):
+        raise ValidationError(_("Name the squad members who were present."))
+    visit.status = Visit.Status.RECORDED
+    visit.visited_at = visited_at
+    visit.summary = summary.strip()
+    visit._history_user = actor
+    visit.save()
+    visit.present.set(present)
+    VisitCheck.objects.filter(visit=visit).delete()
+    VisitCheck.objects.bulk_create(
+        VisitCheck(
+            visit=visit, key_area=c.key_area, aspect=c.aspect, result=c.result, note=c.note[:500]
+        )
+        for c in checks
+    )
+    return visit
+
+
+@transaction.atomic
+def finding_add(
+    *,
+    actor: User,
+    visit: Visit,
+    description: str,
+    severity: str,
+    requirement: str,
+    key_area: KeyArea | None = None,
+    aspect: Aspect | None = None,
+    deadline: dt.date | None = None,
+) -> Finding:
+    visit = _locked_visit(visit)
+    _require_member(actor, visit.squad)
+    if visit.status != Visit.Status.RECORDED:
+        raise ValidationError(_("Record the visit before adding findings."))
+    if (key_area is None) == (aspect is None):
+        raise ValidationError(_("Choose a key area or an aspect."))
+    if severity not in Finding.Severity.values:
+        raise ValidationError(_("Choose the severity."))
+    if not description.strip() or not requirement.strip():
+        raise ValidationError(_("Describe the problem and what must be done."))
+    today = timezone.localdate()
+    deadline = deadline or today + dt.timedelta(days=DEADLINE_DAYS[severity])
+    if deadline < today:
+        raise ValidationError(_("The deadline may not be in the past."))
+    finding = Finding(
+        visit=visit,
+        school=visit.school,
+        description=description.strip(),
+        key_area=key_area,
+        aspect=aspect,
+        severity=severity,
+        requirement=requirement.strip(),
+        deadline=deadline,
+        created_by=actor,
+    )
+    finding._history_user = actor
+    finding._change_reason = "found on the visit"
+    finding.save()
+    return finding
+
+
+def _stored_evidence(data: bytes, name: str) -> tuple[ContentFile, str]:
+    if len(data) > EVIDENCE_MAX_BYTES:
+        raise ValidationError(_("Evidence may be at most 10 MB."))
+    kind = sniff_evidence(data)
+    if kind is None:
+        raise ValidationError(_("Evidence must be a photo (JPEG, PNG, WebP) or a PDF."))
+    content_type, extension = kind
+    return ContentFile(data, name=f"{uuid.uuid4().hex}.{extension}"), content_type
+
+
+@transaction.atomic
+def finding_photo_add(*, actor: User, finding: Finding, name: str, data: bytes) -> FindingPhoto:
+    _require_member(actor, finding.visit.squad)
+    if finding.notices.exists():
+        raise ValidationError(_("A finding on an issued notice no longer changes."))
+    content, content_type = _stored_evidence(data, name)
+    photo = FindingPhoto(
+        finding=finding, content_type=content_type, size=len(data), uploaded_by=actor
+    )
+    photo.file.save(content.name, content, save=False)
+    photo.save()
+    return photo
+
+
+# --- notices -------------------------------------------------------------------------
+
+
+def _next_number(year: int) -> int:
+    """The next notice number of ``year``. Must run inside the transaction that
+    creates the notice: the counter row stays locked until it commits, and a
+    rollback gives the number back, so numbers have neither gaps nor repeats."""
+    try:
+        with transaction.atomic():
+            NoticeCounter.objects.get_or_create(year=year)
+    except IntegrityError:  # created at the same moment by another issuer
+        pass
+    counter = NoticeCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+@transaction.atomic
+def notice_issue(
+    *,
+    actor: User,
+    visit: Visit,
+    finding_ids: Iterable[int],
+    corrects: RectificationNotice | None = None,
+) -> RectificationNotice:
+    """Issues a numbered notice for findings of the visit, rendered and sealed with
+    its SHA-256. A correction keeps the number, takes the next version, and
+    supersedes the notice it corrects."""
+    from .pdf import render_notice_pdf
+
+    visit = _locked_visit(visit)
+    _require_member(actor, visit.squad)
+    ids = set(finding_ids)
+    findings = list(visit.findings.filter(pk__in=ids).order_by("pk"))
+    if not findings or len(findings) != len(ids):
+        raise ValidationError(_("A notice needs at least one finding of this visit."))
+    current = RectificationNotice.objects.filter(
+        findings__in=findings, superseded_by__isnull=True
+    ).distinct()
+    if corrects is None:
+        if current.exists():
+            raise ValidationError(
+                _("A notice was already issued for these findings: issue a correction instead.")
+            )
+        year, number, version = timezone.localdate().year, None, 1
+    else:
+        corrects = RectificationNotice.objects.select_for_update().get(pk=corrects.pk)
+        if corrects.visit_id != visit.pk or hasattr(corrects, "superseded_by"):
+            raise ValidationError(_("Only the notice in force for this visit can be corrected."))
+        if current.exclude(pk=corrects.pk).exists():
+            raise ValidationError(_("Some findings are on another notice in force."))
+        year, number, version = corrects.year, corrects.number, corrects.version + 1
+    notice = RectificationNotice(
+        visit=visit,
+        year=year,
+        number=number or _next_number(year),
+        version=version,
+        supersedes=corrects,
+        code=secrets.token_hex(8),
+        issued_by=actor,
+        issued_at=timezone.now(),
+    )
+    notice.save()
+    notice.findings.set(findings)
+    pdf = render_notice_pdf(notice)
+    notice.sha256 = hashlib.sha256(pdf).hexdigest()
+    notice.pdf.save(f"{notice.year}-{notice.number:03d}-v{notice.version}.pdf", ContentFile(pdf))
+    return notice
+
+
+# --- rectification loop -------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_submit(
+    *, actor: User, finding: Finding, text: str, files: Sequence[tuple[str, bytes]] = ()
+) -> RectificationReport:
+    """The school reports what it did; the finding waits for the squad's review."""
+    finding = Finding.objects.select_for_update().get(pk=finding.pk)
+    if scope_of(actor).level != "school" or scope_of(actor).school_id != finding.school_id:
+        raise PermissionDenied
+    if finding.status != Finding.Status.OPEN:
+        raise ValidationError(_("Only an open finding can be reported as rectified."))
+    if not text.strip():
+        raise ValidationError(_("Say what was done."))
+    stored = [(*_stored_evidence(data, name), len(data)) for name, data in files]
+    report = RectificationReport.objects.create(
+        finding=finding, text=text.strip(), submitted_by=actor
+    )
+    for content, content_type, size in stored:
+        evidence = ReportEvidence(report=report, content_type=content_type, size=size)
+        evidence.file.save(content.name, content, save=False)
+        evidence.save()
+    finding.status = Finding.Status.REPORTED
+    finding._history_user = actor
+    finding._change_reason = "rectification reported"
+    finding.save(update_fields=["status"])
+    return report
+
+
+def _decide(actor: User, report: RectificationReport) -> RectificationReport:
+    report = (
+        RectificationReport.objects.select_for_update()
+        .select_related("finding__visit__squad")
+        .get(pk=report.pk)
+    )
+    _require_member(actor, report.finding.visit.squad)
+    if report.decision != RectificationReport.Decision.PENDING:
+        raise ValidationError(_("This report has already been reviewed."))
+    return report
+
+
+@transaction.atomic
+def report_accept(*, actor: User, report: RectificationReport) -> RectificationReport:
+    """Accepting the report closes the finding."""
+    report = _decide(actor, report)
+    report.decision = RectificationReport.Decision.ACCEPTED
+    report.decided_by, report.decided_at = actor, timezone.now()
+    report._history_user = actor
+    report.save()
+    finding = report.finding
+    finding.status, finding.overdue = Finding.Status.CLOSED, False
+    finding._history_user = actor
+    finding._change_reason = "rectification accepted"
+    finding.save(update_fields=["status", "overdue"])
+    return report
+
+
+@transaction.atomic
+def report_reject(*, actor: User, report: RectificationReport, reason: str) -> RectificationReport:
+    """Rejecting the report, with a reason, opens the finding again."""
+    report = _decide(actor, report)
+    if not reason.strip():
+        raise ValidationError(_("Say why the report is rejected."))
+    report.decision = RectificationReport.Decision.REJECTED
+    report.reason = reason.strip()
+    report.decided_by, report.decided_at = actor, timezone.now()
+    report._history_user = actor
+    report.save()
+    finding = report.finding
+    finding.status = Finding.Status.OPEN
+    finding._history_user = actor
+    finding._change_reason = f"rectification rejected: {report.reason}"[:100]
+    finding.save(update_fields=["status"])
+    return report
+
+
+def findings_mark_overdue(*, today: dt.date | None = None) -> int:
+    """Flags open findings past their deadline and tells the county and the school.
+
+    Idempotent: a finding is flagged, and mailed about, once (conditional UPDATE).
+    """
+    today = today or timezone.localdate()
+    due = list(
+        Finding.objects.filter(overdue=False, deadline__lt=today)
+        .exclude(status=Finding.Status.CLOSED)
+        .select_related("school__county")
+    )
+    flagged = []
+    for finding in due:
+        if Finding.objects.filter(pk=finding.pk, overdue=False).update(overdue=True) == 1:
+            flagged.append(finding)
+    if flagged:
+        _mail_overdue(flagged)
+    return len(flagged)
+
+
+def _mail_overdue(findings: list[Finding]) -> None:
+    schools = {f.school_id for f in findings}
+    counties = {f.school.county_id for f in findings}
+    recipients = (
+        User.objects.filter(is_active=True)
+        .exclude(email="")
+        .filter(
+            Q(role=User.Role.SCHOOL, school_id__in=schools)
+            | Q(role=User.Role.COUNTY_OFFICIAL, county_id__in=counties)
+        )
+    )
+    messages = []
+    for user in recipients:
+        mine = [
+            f
+            for f in findings
+            if f.school_id == user.school_id
+            or (user.school_id is None and f.school.county_id == user.county_id)
+        ]
+        lines = [
+            f"{f.school.name}：{f.description}（整改期限 {f.deadline:%Y-%m-%d}）" for f in mine
+        ]
+        messages.append(
+            (
+                f"督查问题逾期未整改（{len(mine)} 项）",
+                "以下督查问题已超过整改期限，请尽快整改并上报：\n\n" + "\n".join(lines),
+                settings.DEFAULT_FROM_EMAIL,
+                [user.email],
+            )
+        )
+    send_mass_mail(messages, fail_silently=False)
