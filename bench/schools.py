@@ -13,14 +13,9 @@ SCHOOLS = 5600
 
 
 def _reset() -> None:
-    from readiness.models import County, DispatchReport, School, Upload, User
+    from django.core.management import call_command
 
-    Upload.objects.all().delete()
-    User.objects.all().delete()
-    School.history.all().delete()
-    School.objects.all().delete()
-    DispatchReport.objects.all().delete()
-    County.objects.all().delete()
+    call_command("flush", interactive=False, verbosity=0)
 
 
 def _median_ms(fn, repeat: int = 15) -> float:

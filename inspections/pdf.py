@@ -16,21 +16,22 @@ def verify_url(notice: RectificationNotice) -> str:
 
 
 def render_notice_pdf(notice: RectificationNotice) -> bytes:
+    return render_pdf("documents/notice.html", notice_context(notice))
+
+
+def notice_context(notice: RectificationNotice) -> dict:
     findings = list(
         notice.findings.select_related("key_area", "aspect")
         .prefetch_related("photos")
         .order_by("pk")
     )
     visit = notice.visit
-    return render_pdf(
-        "documents/notice.html",
-        {
-            "notice": notice,
-            "visit": visit,
-            "school": visit.school,
-            "squad": visit.squad,
-            "findings": findings,
-            "media_base": BASE_URL.rstrip("/") + settings.MEDIA_URL,
-            "verify_url": verify_url(notice),
-        },
-    )
+    return {
+        "notice": notice,
+        "visit": visit,
+        "school": visit.school,
+        "squad": visit.squad,
+        "findings": findings,
+        "media_base": BASE_URL.rstrip("/") + settings.MEDIA_URL,
+        "verify_url": verify_url(notice),
+    }

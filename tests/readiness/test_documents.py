@@ -72,7 +72,7 @@ def test_a_render_that_takes_too_long_is_stopped(report, monkeypatch):
 
     from weasyprint import HTML
 
-    monkeypatch.setattr(HTML, "write_pdf", lambda self: time.sleep(5))
+    monkeypatch.setattr(HTML, "write_pdf", lambda self, **options: time.sleep(5))
     with pytest.raises(documents.DocumentTimeout):
         documents.render_pdf("documents/dispatch.html", {"report": report}, time_limit=1)
 
