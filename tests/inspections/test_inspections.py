@@ -470,3 +470,35 @@ def test_concurrent_issuing_gives_gap_free_numbers(postgres_live, county_a, area
         5,
         6,
     ]
+
+
+def test_the_dispatch_page_shows_inspections(login, task_force, finding):
+    from readiness import services as readiness_services
+
+    report = readiness_services.dispatch_report_build(on_date=timezone.localdate())
+    body = login(task_force).get(f"/dispatch/{report.on_date}/").content.decode()
+    assert 'id="dispatch-inspections"' in body
+
+
+def test_the_api_follows_the_same_rules(
+    api_client, finding, school_contact_a, official_b, inspector_a
+):
+    api_client.force_authenticate(official_b)
+    assert api_client.get("/api/v1/findings/").json()["count"] == 0
+    api_client.force_authenticate(school_contact_a)
+    assert api_client.get("/api/v1/findings/").json()["count"] == 1
+    created = api_client.post(
+        "/api/v1/rectification-reports/", {"finding": finding.pk, "text": "已整改"}, format="json"
+    )
+    assert created.status_code == 201
+    report_id = created.json()["id"]
+    assert api_client.post(f"/api/v1/rectification-reports/{report_id}/accept/").status_code == 403
+    api_client.force_authenticate(inspector_a)
+    assert (
+        api_client.post(
+            f"/api/v1/rectification-reports/{report_id}/reject/",
+            {"reason": "照片不清"},
+            format="json",
+        ).json()["decision"]
+        == "rejected"
+    )
