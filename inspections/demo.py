@@ -123,5 +123,31 @@ def _seed_visits(rng: random.Random) -> tuple[int, int]:
                 )
             if squad.name in ("督查第1组", "督查第2组", "督查第3组"):
                 services.notice_issue(actor=leader, visit=visit, finding_ids=[f.pk for f in found])
+                _follow_up(found, leader, rng, ("reported", "closed", "rejected")[notices % 3])
                 notices += 1
     return visits, notices
+
+
+def _follow_up(findings, leader: User, rng: random.Random, outcome: str) -> None:
+    """Carries findings through the loop, so every state shows: reported, closed, and
+    reopened after a rejected report."""
+    school = findings[0].school
+    contact = User.objects.filter(role=User.Role.SCHOOL, school=school).first()
+    if contact is None:
+        contact = User(
+            username=f"contact-{school.code}",
+            full_name=person_name(rng),
+            role=User.Role.SCHOOL,
+            school=school,
+        )
+        contact.set_unusable_password()
+        contact.save()
+    report = services.report_submit(
+        actor=contact, finding=findings[0], text="已按要求整改，台账已补齐。"
+    )
+    if outcome == "closed":
+        services.report_accept(actor=leader, report=report)
+    elif outcome == "rejected":
+        services.report_reject(
+            actor=leader, report=report, reason="整改照片不能说明问题已解决，请补充。"
+        )

@@ -502,3 +502,56 @@ def test_the_api_follows_the_same_rules(
         ).json()["decision"]
         == "rejected"
     )
+
+
+def test_the_notice_names_its_font_and_embeds_a_subset(finding, inspector_a, recorded_visit):
+    notice = services.notice_issue(
+        actor=inspector_a, visit=recorded_visit, finding_ids=[finding.pk]
+    )
+    with notice.pdf.open("rb") as handle:
+        reader = PdfReader(io.BytesIO(handle.read()))
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert any("Noto-Sans-CJK-SC" in name and "+" in name for name in fonts), fonts
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_visit_and_notice_lists_query_counts_do_not_grow(
+    login, inspector_a, squad_a, county_a, areas, django_assert_num_queries, count
+):
+    schools = SchoolFactory.create_batch(count, county=county_a)
+    for visit in services.visit_plan(
+        actor=inspector_a, squad=squad_a, schools=schools, planned_on=timezone.localdate()
+    ):
+        services.visit_record(
+            actor=inspector_a, visit=visit, visited_at=timezone.now(), present=[inspector_a]
+        )
+        f = services.finding_add(
+            actor=inspector_a,
+            visit=visit,
+            description="d",
+            severity="minor",
+            requirement="r",
+            key_area=areas["gate"],
+        )
+        services.notice_issue(actor=inspector_a, visit=visit, finding_ids=[f.pk])
+    client = login(inspector_a)
+    # session, user, count, page, the user's squads and their counties
+    with django_assert_num_queries(6):
+        client.get(reverse("visit_list"))
+    with django_assert_num_queries(4):  # session, user, count, page
+        client.get(reverse("notice_list"))
+
+
+def test_seeded_findings_show_every_state(db):
+    from inspections import demo as inspections_demo
+    from readiness import demo as readiness_demo
+
+    readiness_demo.seed(schools=120)
+    inspections_demo.seed(schools=120)
+    assert {"open", "reported", "closed"} <= set(Finding.objects.values_list("status", flat=True))
+    assert RectificationReport.objects.filter(decision="rejected").exists()
+    assert Visit.objects.filter(status="planned").exists() and RectificationNotice.objects.exists()
