@@ -41,6 +41,13 @@ class FindingAdmin(SimpleHistoryAdmin):
     list_select_related = ["school"]
     readonly_fields = ["visit", "school", "status", "overdue", "created_by"]
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        # A finding printed on an issued notice stays as printed.
+        return obj is None or not obj.notices.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return obj is None or not obj.notices.exists()
+
 
 @admin.register(RectificationNotice)
 class RectificationNoticeAdmin(admin.ModelAdmin):

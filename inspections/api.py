@@ -28,8 +28,7 @@ class VisitSerializer(serializers.ModelSerializer):
             "status",
             "planned_on",
             "visited_at",
-            "summary",
-        ]
+        ]  # the squad's own summary stays with the squad, as on the pages
 
 
 class FindingSerializer(serializers.ModelSerializer):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tablib
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Finding
@@ -33,7 +34,9 @@ def findings_dataset(findings: QuerySet[Finding]) -> tablib.Dataset:
                 f.school.code,
                 f.school.name,
                 f.visit.squad.name,
-                f.visit.visited_at.strftime("%Y-%m-%d") if f.visit.visited_at else "",
+                timezone.localtime(f.visit.visited_at).strftime("%Y-%m-%d")
+                if f.visit.visited_at
+                else "",
                 str(f.place),
                 f.get_severity_display(),
                 f.description,

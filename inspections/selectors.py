@@ -7,6 +7,7 @@ import datetime as dt
 import django_filters
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from readiness.models import County, User
@@ -108,7 +109,9 @@ class FindingFilter(django_filters.FilterSet):
         fields = ["county", "school", "key_area", "aspect", "severity", "status", "overdue"]
 
     def filter_overdue(self, queryset, name, value):
-        return queryset.filter(overdue=value == "true")
+        # The same rule as the badge: not closed, and the deadline has passed.
+        late = ~Q(status=Finding.Status.CLOSED) & Q(deadline__lt=timezone.localdate())
+        return queryset.filter(late) if value == "true" else queryset.exclude(late)
 
 
 def finding_filter(*, user: User, params) -> FindingFilter:

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mass_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -157,6 +157,10 @@ def visit_record(
     """Records the visit: when, who was there, a result per area and aspect."""
     visit = _locked_visit(visit)
     _require_member(actor, visit.squad)
+    if visit.notices.exists():
+        raise ValidationError(
+            _("A notice was issued for this visit: its record no longer changes.")
+        )
     if visited_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError(_("The visit cannot be recorded for a time still to come."))
     present = list(present)
@@ -190,7 +194,9 @@ def finding_add(
     key_area: KeyArea | None = None,
     aspect: Aspect | None = None,
     deadline: dt.date | None = None,
+    photos: Sequence[tuple[str, bytes]] = (),
 ) -> Finding:
+    """Records a finding, with its photos: all of it or, on a bad photo, none."""
     visit = _locked_visit(visit)
     _require_member(actor, visit.squad)
     if visit.status != Visit.Status.RECORDED:
@@ -219,31 +225,46 @@ def finding_add(
     finding._history_user = actor
     finding._change_reason = "found on the visit"
     finding.save()
+    for name, data in photos:
+        _save_photo(actor, finding, name, data)
     return finding
 
 
-def _stored_evidence(data: bytes, name: str) -> tuple[ContentFile, str]:
+def _stored_evidence(
+    data: bytes, name: str, *, photos_only: bool = False
+) -> tuple[ContentFile, str]:
     if len(data) > EVIDENCE_MAX_BYTES:
         raise ValidationError(_("Evidence may be at most 10 MB."))
     kind = sniff_evidence(data)
-    if kind is None:
-        raise ValidationError(_("Evidence must be a photo (JPEG, PNG, WebP) or a PDF."))
+    if kind is None or (photos_only and not kind[0].startswith("image/")):
+        raise ValidationError(
+            _("A photo must be JPEG, PNG or WebP.")
+            if photos_only
+            else _("Evidence must be a photo (JPEG, PNG, WebP) or a PDF.")
+        )
     content_type, extension = kind
     return ContentFile(data, name=f"{uuid.uuid4().hex}.{extension}"), content_type
 
 
-@transaction.atomic
-def finding_photo_add(*, actor: User, finding: Finding, name: str, data: bytes) -> FindingPhoto:
-    _require_member(actor, finding.visit.squad)
-    if finding.notices.exists():
-        raise ValidationError(_("A finding on an issued notice no longer changes."))
-    content, content_type = _stored_evidence(data, name)
+def _save_photo(actor: User, finding: Finding, name: str, data: bytes) -> FindingPhoto:
+    # Photos are printed in the notice: images only, never a PDF.
+    content, content_type = _stored_evidence(data, name, photos_only=True)
     photo = FindingPhoto(
         finding=finding, content_type=content_type, size=len(data), uploaded_by=actor
     )
     photo.file.save(content.name, content, save=False)
     photo.save()
     return photo
+
+
+@transaction.atomic
+def finding_photo_add(*, actor: User, finding: Finding, name: str, data: bytes) -> FindingPhoto:
+    """Adds a photo; the visit's lock keeps it out of a notice being issued."""
+    visit = _locked_visit(finding.visit)
+    _require_member(actor, visit.squad)
+    if finding.notices.exists():
+        raise ValidationError(_("A finding on an issued notice no longer changes."))
+    return _save_photo(actor, finding, name, data)
 
 
 # --- notices -------------------------------------------------------------------------
@@ -253,11 +274,7 @@ def _next_number(year: int) -> int:
     """The next notice number of ``year``. Must run inside the transaction that
     creates the notice: the counter row stays locked until it commits, and a
     rollback gives the number back, so numbers have neither gaps nor repeats."""
-    try:
-        with transaction.atomic():
-            NoticeCounter.objects.get_or_create(year=year)
-    except IntegrityError:  # created at the same moment by another issuer
-        pass
+    NoticeCounter.objects.get_or_create(year=year)  # handles a concurrent creation itself
     counter = NoticeCounter.objects.select_for_update().get(year=year)
     counter.last += 1
     counter.save(update_fields=["last"])
@@ -283,6 +300,8 @@ def notice_issue(
     findings = list(visit.findings.filter(pk__in=ids).order_by("pk"))
     if not findings or len(findings) != len(ids):
         raise ValidationError(_("A notice needs at least one finding of this visit."))
+    if any(f.status == Finding.Status.CLOSED for f in findings):
+        raise ValidationError(_("A closed finding needs no rectification notice."))
     current = RectificationNotice.objects.filter(
         findings__in=findings, superseded_by__isnull=True
     ).distinct()
@@ -394,24 +413,24 @@ def report_reject(*, actor: User, report: RectificationReport, reason: str) -> R
     return report
 
 
+@transaction.atomic
 def findings_mark_overdue(*, today: dt.date | None = None) -> int:
     """Flags open findings past their deadline and tells the county and the school.
 
-    Idempotent: a finding is flagged, and mailed about, once (conditional UPDATE).
+    Flagging and mailing share one transaction: if the mail cannot be sent, no
+    finding is flagged, and the next run tries again. A finding is mailed about
+    once. Findings reported and waiting for review are not chased.
     """
     today = today or timezone.localdate()
     due = list(
-        Finding.objects.filter(overdue=False, deadline__lt=today)
-        .exclude(status=Finding.Status.CLOSED)
+        Finding.objects.select_for_update(of=("self",))
+        .filter(overdue=False, status=Finding.Status.OPEN, deadline__lt=today)
         .select_related("school__county")
     )
-    flagged = []
-    for finding in due:
-        if Finding.objects.filter(pk=finding.pk, overdue=False).update(overdue=True) == 1:
-            flagged.append(finding)
-    if flagged:
-        _mail_overdue(flagged)
-    return len(flagged)
+    if due:
+        Finding.objects.filter(pk__in=[f.pk for f in due]).update(overdue=True)
+        _mail_overdue(due)
+    return len(due)
 
 
 def _mail_overdue(findings: list[Finding]) -> None:

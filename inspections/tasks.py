@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 
 from celery import shared_task
 from django.core.files.base import ContentFile
+from django.db.models import Q
+from django.utils import timezone
 
 from . import services
 from .models import NoticeArchive, RectificationNotice
@@ -18,16 +21,20 @@ def findings_mark_overdue() -> int:
     return services.findings_mark_overdue()
 
 
-@shared_task(
-    bind=True, max_retries=3, retry_backoff=True, soft_time_limit=20 * 60, time_limit=25 * 60
-)
-def notices_zip_build(self, archive_id: int) -> str:
+STALE_AFTER = dt.timedelta(minutes=30)  # longer than the task's time limit
+
+
+@shared_task(soft_time_limit=20 * 60, time_limit=25 * 60)
+def notices_zip_build(archive_id: int) -> str:
     """Builds the ZIP of an archive, counting progress as it goes.
 
-    Idempotent: only a pending archive is claimed (conditional UPDATE); the
-    notices' stored PDFs are copied, never rendered again.
+    Idempotent: a pending archive is claimed with a conditional UPDATE, and so
+    is a running one left behind by a worker that died. The notices' stored
+    PDFs are copied, never rendered again.
     """
-    if not NoticeArchive.objects.filter(pk=archive_id, status="pending").update(status="running"):
+    stale = timezone.now() - STALE_AFTER
+    claimable = Q(status="pending") | Q(status="running", created_at__lt=stale)
+    if not NoticeArchive.objects.filter(claimable, pk=archive_id).update(status="running", done=0):
         return "already claimed"
     archive = NoticeArchive.objects.get(pk=archive_id)
     notices = RectificationNotice.objects.filter(pk__in=archive.notice_ids).order_by(

@@ -37,6 +37,19 @@ from .models import (
 PAGE_SIZE = 50
 
 
+def _int(value: str | None, *, low: int = 0, high: int = 10**9) -> int | None:
+    """A whole number within bounds from a form, or None."""
+    text = (value or "").strip()
+    if not text.isascii() or not text.isdigit():
+        return None
+    number = int(text)
+    return number if low <= number <= high else None
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [n for n in (_int(v) for v in values) if n is not None]
+
+
 def _date(value: str | None) -> dt.date | None:
     try:
         return parse_date(value or "")
@@ -69,14 +82,18 @@ def visit_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def visit_plan(request: HttpRequest) -> HttpResponse:
-    squad = get_object_or_404(squads_of(request.user), pk=request.POST.get("squad") or 0)
+    squad = get_object_or_404(squads_of(request.user), pk=_int(request.POST.get("squad")) or 0)
     planned_on = _date(request.POST.get("planned_on"))
     try:
         if planned_on is None:
             raise ValidationError(_("Choose the planned date."))
         if request.POST.get("mode") == "draw":
-            count = int(request.POST.get("count") or 0)
-            skip_days = int(request.POST.get("skip_days") or 30)
+            count = _int(request.POST.get("count"), low=1, high=50)
+            skip_days = _int(request.POST.get("skip_days") or "30", high=365)
+            if count is None or skip_days is None:
+                raise ValidationError(
+                    _("Draw between 1 and 50 schools, leaving out up to 365 days.")
+                )
             visits = services.visit_draw(
                 actor=request.user,
                 squad=squad,
@@ -94,8 +111,6 @@ def visit_plan(request: HttpRequest) -> HttpResponse:
             visits = services.visit_plan(
                 actor=request.user, squad=squad, schools=schools, planned_on=planned_on
             )
-    except ValueError:
-        return _fail(request, ValidationError(_("Give whole numbers.")), "visit_list")
     except ValidationError as error:
         return _fail(request, error, "visit_list")
     messages.success(request, _("%(n)d visits planned.") % {"n": len(visits)})
@@ -119,8 +134,6 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "member": member,
             "areas": [(a, checks.get((a.pk, None))) for a in KeyArea.objects.all()],
             "aspects": [(a, checks.get((None, a.pk))) for a in Aspect.objects.all()],
-            "key_areas": KeyArea.objects.all(),
-            "aspect_list": Aspect.objects.all(),
             "squad_members": list(visit.squad.members.all()),
             "present": set(visit.present.values_list("pk", flat=True)),
             "findings": findings,
@@ -137,12 +150,13 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
     visit = selectors.visit_get_for_user(user=request.user, pk=pk)
     here = visit.get_absolute_url()
-    visited_at = parse_datetime(request.POST.get("visited_at", "") or "")
+    try:
+        visited_at = parse_datetime(request.POST.get("visited_at", "") or "")
+    except ValueError:  # a well-formed but impossible date, such as month 13
+        visited_at = None
     if visited_at is not None and timezone.is_naive(visited_at):
         visited_at = timezone.make_aware(visited_at)
-    present = list(
-        User.objects.filter(pk__in=[i for i in request.POST.getlist("present") if i.isdigit()])
-    )
+    present = list(User.objects.filter(pk__in=_ids(request.POST.getlist("present"))))
     checks = []
     for kind, model in (("area", KeyArea), ("aspect", Aspect)):
         for obj in model.objects.all():
@@ -180,31 +194,20 @@ def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
     here = visit.get_absolute_url()
     place = request.POST.get("place", "")
     kind, _sep, place_id = place.partition("-")
+    model = {"area": KeyArea, "aspect": Aspect}.get(kind)
+    chosen = model.objects.filter(pk=_int(place_id) or 0).first() if model else None
     try:
-        key_area = (
-            KeyArea.objects.filter(pk=place_id).first()
-            if kind == "area" and place_id.isdigit()
-            else None
-        )
-        aspect = (
-            Aspect.objects.filter(pk=place_id).first()
-            if kind == "aspect" and place_id.isdigit()
-            else None
-        )
-        finding = services.finding_add(
+        services.finding_add(
             actor=request.user,
             visit=visit,
             description=request.POST.get("description", ""),
             severity=request.POST.get("severity", ""),
             requirement=request.POST.get("requirement", ""),
-            key_area=key_area,
-            aspect=aspect,
+            key_area=chosen if kind == "area" else None,
+            aspect=chosen if kind == "aspect" else None,
             deadline=_date(request.POST.get("deadline")),
+            photos=[(f.name, f.read()) for f in request.FILES.getlist("photos")],
         )
-        for upload in request.FILES.getlist("photos"):
-            services.finding_photo_add(
-                actor=request.user, finding=finding, name=upload.name, data=upload.read()
-            )
     except ValidationError as error:
         return _fail(request, error, here)
     messages.success(request, _("Finding recorded."))
@@ -216,10 +219,10 @@ def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
 def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
     visit = selectors.visit_get_for_user(user=request.user, pk=pk)
     here = visit.get_absolute_url()
-    ids = [int(i) for i in request.POST.getlist("finding") if i.isdigit()]
+    ids = _ids(request.POST.getlist("finding"))
     corrects = None
-    if request.POST.get("corrects", "").isdigit():
-        corrects = get_object_or_404(visit.notices.all(), pk=request.POST["corrects"])
+    if _int(request.POST.get("corrects")) is not None:
+        corrects = get_object_or_404(visit.notices.all(), pk=_int(request.POST["corrects"]))
     try:
         notice = services.notice_issue(
             actor=request.user, visit=visit, finding_ids=ids, corrects=corrects
@@ -277,7 +280,7 @@ def notice_pdf(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 @require_POST
 def archive_create(request: HttpRequest) -> HttpResponse:
-    ids = [int(i) for i in request.POST.getlist("notice") if i.isdigit()]
+    ids = _ids(request.POST.getlist("notice"))
     notices = list(
         selectors.notice_list(user=request.user).filter(pk__in=ids).values_list("pk", flat=True)
     )
@@ -286,6 +289,7 @@ def archive_create(request: HttpRequest) -> HttpResponse:
         return redirect("notice_list")
     archive = NoticeArchive.objects.create(owner=request.user, notice_ids=notices)
     if not enqueue(tasks.notices_zip_build, archive.pk):
+        NoticeArchive.objects.filter(pk=archive.pk).update(status=NoticeArchive.Status.FAILED)
         messages.error(request, _("The archive could not be queued; try again in a few minutes."))
     return redirect("archive_detail", pk=archive.pk)
 

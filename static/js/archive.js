@@ -16,10 +16,13 @@
         if (data.download) {
           link.href = data.download;
           link.hidden = false;
-        } else if (data.status !== "failed") {
-          window.setTimeout(poll, 1000);
+        } else if (data.status === "failed") {
+          label.textContent = box.dataset.failed;
+        } else {
+          window.setTimeout(poll, 1500);
         }
-      });
+      })
+      .catch(function () { window.setTimeout(poll, 5000); });
   }
   poll();
 })();

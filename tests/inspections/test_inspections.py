@@ -555,3 +555,133 @@ def test_seeded_findings_show_every_state(db):
     assert {"open", "reported", "closed"} <= set(Finding.objects.values_list("status", flat=True))
     assert RectificationReport.objects.filter(decision="rejected").exists()
     assert Visit.objects.filter(status="planned").exists() and RectificationNotice.objects.exists()
+
+
+# --- gaps closed after review ----------------------------------------------------------------
+
+
+def test_a_city_wide_inspector_sees_recorded_visits_and_their_findings_alike(
+    login, finding, squad_b
+):
+    other = squad_b.leader  # an inspector of another squad, with a city-wide scope
+    client = login(other)
+    assert client.get(reverse("visit_detail", args=[finding.visit_id])).status_code == 200
+    assert client.get(reverse("finding_detail", args=[finding.pk])).status_code == 200
+
+
+def test_a_leader_outside_the_member_list_sees_the_plans(login, planned_visit, squad_a):
+    squad_a.members.remove(squad_a.leader)
+    assert (
+        login(squad_a.leader).get(reverse("visit_detail", args=[planned_visit.pk])).status_code
+        == 200
+    )
+
+
+def test_the_record_of_a_visit_with_a_notice_no_longer_changes(
+    finding, inspector_a, recorded_visit
+):
+    services.notice_issue(actor=inspector_a, visit=recorded_visit, finding_ids=[finding.pk])
+    with pytest.raises(ValidationError):
+        services.visit_record(
+            actor=inspector_a,
+            visit=recorded_visit,
+            visited_at=timezone.now(),
+            present=[inspector_a],
+        )
+
+
+def test_a_pdf_is_no_photo_of_a_finding(finding, inspector_a):
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    with pytest.raises(ValidationError):
+        services.finding_photo_add(actor=inspector_a, finding=finding, name="a.pdf", data=pdf)
+
+
+def test_a_bad_photo_saves_no_finding(login, recorded_visit, inspector_a, areas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = login(inspector_a).post(
+        reverse("finding_add", args=[recorded_visit.pk]),
+        {
+            "description": "问题",
+            "requirement": "要求",
+            "severity": "minor",
+            "place": f"area-{areas['gate'].pk}",
+            "photos": [SimpleUploadedFile("x.jpg", b"<script>")],
+        },
+    )
+    assert response.status_code == 302
+    assert not Finding.objects.exists()
+
+
+def test_a_closed_finding_gets_no_notice(finding, school_contact_a, inspector_a, recorded_visit):
+    report = services.report_submit(actor=school_contact_a, finding=finding, text="已整改")
+    services.report_accept(actor=inspector_a, report=report)
+    with pytest.raises(ValidationError):
+        services.notice_issue(actor=inspector_a, visit=recorded_visit, finding_ids=[finding.pk])
+
+
+def test_reported_findings_are_not_chased_as_overdue(finding, school_contact_a):
+    services.report_submit(actor=school_contact_a, finding=finding, text="已整改")
+    assert services.findings_mark_overdue(today=finding.deadline + dt.timedelta(days=1)) == 0
+
+
+def test_when_mail_fails_nothing_is_flagged_and_the_next_run_tries_again(
+    finding, official_a, settings
+):
+    official_a.email = "county@example.cn"
+    official_a.save()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    later = finding.deadline + dt.timedelta(days=1)
+    with pytest.raises(OSError):
+        services.findings_mark_overdue(today=later)
+    finding.refresh_from_db()
+    assert finding.overdue is False
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert services.findings_mark_overdue(today=later) == 1
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"squad": "abc", "planned_on": "2030-01-01"},
+        {"squad": "²", "mode": "draw", "count": "3", "planned_on": "2030-01-01"},
+        {"mode": "draw", "count": "3", "skip_days": "99999999", "planned_on": "2030-01-01"},
+    ],
+)
+def test_malformed_planning_is_refused_without_an_error(login, inspector_a, squad_a, data):
+    data = {"squad": str(squad_a.pk), **data}
+    response = login(inspector_a).post(reverse("visit_plan"), data)
+    assert response.status_code in (302, 404)
+    assert not Visit.objects.exists()
+
+
+def test_an_impossible_visit_time_is_a_message(login, planned_visit, inspector_a):
+    response = login(inspector_a).post(
+        reverse("visit_record", args=[planned_visit.pk]),
+        {"visited_at": "2024-13-45T10:00", "present": [inspector_a.pk]},
+    )
+    assert response.status_code == 302
+    planned_visit.refresh_from_db()
+    assert planned_visit.status == "planned"
+
+
+def test_an_archive_left_running_by_a_dead_worker_is_built_again(
+    finding, inspector_a, recorded_visit
+):
+    from inspections import tasks
+    from inspections.models import NoticeArchive
+
+    notice = services.notice_issue(
+        actor=inspector_a, visit=recorded_visit, finding_ids=[finding.pk]
+    )
+    archive = NoticeArchive.objects.create(
+        owner=inspector_a, notice_ids=[notice.pk], status="running"
+    )
+    assert tasks.notices_zip_build(archive.pk) == "already claimed"  # still within its time
+    NoticeArchive.objects.filter(pk=archive.pk).update(
+        created_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    tasks.notices_zip_build(archive.pk)
+    archive.refresh_from_db()
+    assert (archive.status, archive.done) == ("done", 1)
