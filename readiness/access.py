@@ -25,6 +25,8 @@ class Right(StrEnum):
     SCHOOL_EXPORT = "school_export"
     DISPATCH_VIEW = "dispatch_view"
     DISPATCH_BUILD = "dispatch_build"
+    PERSON_IMPORT = "person_import"
+    PERSON_FULL_ID = "person_full_id"
     VERIFICATION_ASSIGN = "verification_assign"
     VERIFICATION_SUPERVISE = "verification_supervise"
 
@@ -40,6 +42,8 @@ ROLE_RIGHTS: dict[str, frozenset[Right]] = {
             Right.SCHOOL_EXPORT,
             Right.DISPATCH_VIEW,
             Right.DISPATCH_BUILD,
+            Right.PERSON_IMPORT,
+            Right.PERSON_FULL_ID,
             Right.VERIFICATION_ASSIGN,
             Right.VERIFICATION_SUPERVISE,
         }
@@ -49,13 +53,14 @@ ROLE_RIGHTS: dict[str, frozenset[Right]] = {
             Right.SCHOOL_EDIT,
             Right.SCHOOL_IMPORT,
             Right.SCHOOL_EXPORT,
+            Right.PERSON_IMPORT,
             Right.VERIFICATION_ASSIGN,
             Right.VERIFICATION_SUPERVISE,
         }
     ),
     Role.VERIFIER: frozenset(),
     Role.INSPECTOR: frozenset(),
-    Role.SCHOOL: frozenset(),
+    Role.SCHOOL: frozenset({Right.PERSON_IMPORT}),
     Role.SUPPLIES: frozenset(),
 }
 

@@ -204,6 +204,86 @@ class User(AbstractUser):
         return self.full_name or self.username
 
 
+class Person(models.Model):
+    """One screening file of a staff member or student (一人一档)."""
+
+    class Kind(models.TextChoices):
+        STAFF = "staff", _("Staff member")
+        STUDENT = "student", _("Student")
+
+    class StudyMode(models.TextChoices):
+        DAY = "day", _("Day")
+        BOARDING = "boarding", _("Boarding")
+
+    class Origin(models.TextChoices):
+        COUNTY = "county", _("Same county")
+        CITY = "city", _("Another county of the city")
+        PROVINCE = "province", _("Another province")
+        ABROAD = "abroad", _("Abroad")
+
+    class Whereabouts(models.TextChoices):
+        LOCAL = "local", _("Local")
+        OUT_CITY = "out_city", _("Outside the city")
+        OUT_PROVINCE = "out_province", _("Outside the province")
+        ABROAD = "abroad", _("Abroad")
+
+    class Health(models.TextChoices):
+        NORMAL = "normal", _("Normal")
+        SYMPTOMS = "symptoms", _("Symptoms")
+        OBSERVATION = "observation", _("Under observation")
+        CONFIRMED = "confirmed", _("Confirmed case")
+
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="people", verbose_name=_("school")
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=50)
+    # Stored whole; shown and exported masked to everyone without the right.
+    id_number = models.CharField(_("identity number"), max_length=18, unique=True)
+    gender = models.CharField(
+        _("sex"), max_length=1, choices=[("M", _("Male")), ("F", _("Female"))]
+    )
+    birth_date = models.DateField(_("birth date"))
+    grade = models.CharField(_("grade"), max_length=20, blank=True)
+    class_name = models.CharField(_("class"), max_length=20, blank=True)
+    study_mode = models.CharField(
+        _("mode of study"), max_length=8, choices=StudyMode.choices, blank=True
+    )
+    origin = models.CharField(_("origin"), max_length=8, choices=Origin.choices, default="county")
+    whereabouts = models.CharField(
+        _("whereabouts"), max_length=12, choices=Whereabouts.choices, default="local"
+    )
+    returned = models.BooleanField(_("returned"), default=False)
+    returned_on = models.DateField(_("returned on"), null=True, blank=True)
+    health = models.CharField(_("health"), max_length=12, choices=Health.choices, default="normal")
+    screened_on = models.DateField(_("screened on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("person file")
+        verbose_name_plural = _("person files")
+        ordering = ["school", "kind", "pk"]
+        indexes = [
+            models.Index(fields=["school", "kind"], name="person_school_kind"),
+            models.Index(fields=["school", "whereabouts", "returned"], name="person_abroad"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(id_number__regex=r"^[0-9]{17}[0-9X]$"), name="person_id_shape"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["staff", "student"]), name="person_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(returned=True) | Q(returned_on__isnull=True),
+                name="person_returned_date_only_if_returned",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class DispatchReport(models.Model):
     """The frozen daily dispatch report (每日调度) for the city task force.
 
@@ -228,6 +308,7 @@ class Upload(models.Model):
 
     class Kind(models.TextChoices):
         SCHOOLS = "schools", _("Schools")
+        PEOPLE = "people", _("Person files")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="uploads")
@@ -239,6 +320,39 @@ class Upload(models.Model):
     class Meta:
         verbose_name = _("upload")
         verbose_name_plural = _("uploads")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class PersonImport(models.Model):
+    """One upload of person files, imported in the background: the whole file or nothing."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Checking and importing")
+        DONE = "done", _("Imported")
+        REFUSED = "refused", _("Not imported: the file has errors")
+        FAILED = "failed", _("Failed")
+
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(upload_to="imports/people/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    upsert = models.BooleanField(_("update existing files"), default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default="pending")
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)  # the first errors, for the page
+    error_report = models.FileField(upload_to="imports/errors/%Y/%m/", blank=True)
+    message = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("person import")
+        verbose_name_plural = _("person imports")
+        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return self.original_name
