@@ -140,6 +140,8 @@ STORAGES = {
 
 # Uploaded spreadsheets larger than this are refused before they are parsed.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# Person files come by the million: their uploads may be much larger.
+PEOPLE_UPLOAD_MAX_BYTES = env.int("PEOPLE_UPLOAD_MAX_BYTES", default=1024 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -258,6 +260,10 @@ CELERY_BEAT_SCHEDULE = {
     "findings-overdue-daily": {
         "task": "inspections.tasks.findings_mark_overdue",
         "schedule": crontab(hour=6, minute=0),
+    },
+    "purge-person-imports": {
+        "task": "readiness.tasks.person_import_purge",
+        "schedule": crontab(minute=45),
     },
     "purge-stale-uploads": {
         "task": "readiness.tasks.purge_stale_uploads",

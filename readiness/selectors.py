@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 
 from .access import Right, may_edit_school, require_right, scope_of
@@ -76,3 +76,97 @@ def dispatch_report_get(*, user: User, on_date: str) -> DispatchReport:
         return reports.get(on_date=dt.date.fromisoformat(on_date))
     except (DispatchReport.DoesNotExist, ValueError):
         raise Http404 from None
+
+
+# --- person files (一人一档) --------------------------------------------------------------
+
+
+def person_list(*, user: User) -> QuerySet:
+    from .models import Person
+
+    return Person.objects.filter(scope_of(user).school_q(prefix="school__")).select_related(
+        "school"
+    )
+
+
+def person_search(*, user: User, params) -> QuerySet:
+    """The ledger's filters: name, or the last digits of the identity number; kind,
+    whereabouts, returned, health and school code."""
+    people = person_list(user=user)
+    q = (params.get("q") or "").strip()
+    if q.isdigit() or (q[:-1].isdigit() and q[-1:] in "xX" and q):
+        people = people.filter(id_number__endswith=q.upper())
+    elif q:
+        people = people.filter(name__icontains=q)
+    for key in ("kind", "whereabouts", "health"):
+        if params.get(key):
+            people = people.filter(**{key: params[key]})
+    if params.get("returned") in ("true", "false"):
+        people = people.filter(returned=params["returned"] == "true")
+    if params.get("school"):
+        people = people.filter(school__code=params["school"].strip())
+    return people.order_by("school__code", "kind", "pk")
+
+
+def coverage(*, user: User) -> list[dict]:
+    """Files screened against headcount, staff and students apart: per county for a
+    city user, per school for a county or school user. Two queries."""
+    from .models import Person
+
+    scope = scope_of(user)
+    by_county = scope.is_city
+    group = "school__county_id" if by_county else "school_id"
+    files = {
+        row[group]: row
+        for row in Person.objects.filter(scope.school_q(prefix="school__"))
+        .values(group)
+        .annotate(
+            staff_files=Count("pk", filter=Q(kind="staff")),
+            student_files=Count("pk", filter=Q(kind="student")),
+            screened=Count("pk", filter=Q(screened_on__isnull=False)),
+            abroad=Count("pk", filter=Q(whereabouts="abroad", returned=False)),
+        )
+        .order_by()
+    }
+    if by_county:
+        units = (
+            County.objects.annotate(
+                staff_count=Sum("schools__staff", default=0),
+                student_count=Sum("schools__students", default=0),
+            )
+            .order_by("order", "code")
+            .values("pk", "name", "staff_count", "student_count")
+        )
+    else:
+        units = (
+            School.objects.filter(scope.school_q())
+            .order_by("code")
+            .values("pk", "name", staff_count=F("staff"), student_count=F("students"))
+        )
+    rows = []
+    for unit in units:
+        found = files.get(unit["pk"], {})
+        row = {
+            "name": unit["name"],
+            "staff": unit["staff_count"],
+            "students": unit["student_count"],
+            "staff_files": found.get("staff_files", 0),
+            "student_files": found.get("student_files", 0),
+            "abroad": found.get("abroad", 0),
+        }
+        row["staff_rate"] = _rate(row["staff_files"], row["staff"])
+        row["student_rate"] = _rate(row["student_files"], row["students"])
+        rows.append(row)
+    return rows
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def abroad_not_returned(*, user: User) -> QuerySet:
+    return (
+        person_list(user=user)
+        .filter(whereabouts="abroad", returned=False)
+        .order_by("school__code", "name")
+    )

@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -223,3 +224,74 @@ def dispatch_report_build(*, on_date: dt.date) -> DispatchReport:
         on_date=on_date, defaults={"data": data}
     )
     return report
+
+
+# --- person files import ----------------------------------------------------------------------
+
+
+def person_import_start(*, actor: User, name: str, upload, upsert: bool = False):
+    """Keeps the uploaded file and queues its import; returns the job."""
+    from .models import PersonImport
+
+    require_right(actor, Right.PERSON_IMPORT)
+    if upload.size > settings.PEOPLE_UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            _("The file is larger than %(size)d MB.")
+            % {"size": settings.PEOPLE_UPLOAD_MAX_BYTES // (1024 * 1024)}
+        )
+    job = PersonImport(owner=actor, original_name=PurePath(name).name[:255], upsert=upsert)
+    job.file.save(f"{uuid.uuid4().hex}{PurePath(name).suffix[:10]}", upload, save=False)
+    job.save()
+    return job
+
+
+def person_import_run(*, job_id: int) -> None:
+    """Runs a queued import. Idempotent: only a waiting job is claimed."""
+    from .models import PersonImport
+    from .people_import import PersonImporter
+
+    if not PersonImport.objects.filter(pk=job_id, status="pending").update(status="running"):
+        return
+    job = PersonImport.objects.select_related("owner").get(pk=job_id)
+
+    def progress(rows: int) -> None:
+        PersonImport.objects.filter(pk=job_id).update(rows_read=rows)
+
+    try:
+        with job.file.open("rb") as handle:
+            outcome = PersonImporter(user=job.owner, upsert=job.upsert, progress=progress).run(
+                handle, job.original_name
+            )
+    except Exception:
+        PersonImport.objects.filter(pk=job_id).update(status="failed", finished_at=timezone.now())
+        raise
+    job.rows_read, job.rows_written, job.error_count = (
+        outcome.rows,
+        outcome.written,
+        outcome.error_count,
+    )
+    job.errors = [
+        {"row": e.line, "column": e.column, "message": e.message} for e in outcome.errors[:200]
+    ]
+    job.status = "done" if outcome.ok else "refused"
+    job.finished_at = timezone.now()
+    if not outcome.ok:
+        job.error_report.save(f"errors-{job.pk}.csv", ContentFile(outcome.report), save=False)
+    job.save()
+    if outcome.ok:
+        job.file.delete(save=False)  # the data now lives in the ledger
+
+
+def person_import_purge(*, older_than: dt.timedelta = dt.timedelta(hours=24)) -> int:
+    """Deletes the files of imports that never went through, after 24 hours."""
+    from .models import PersonImport
+
+    count = 0
+    for job in PersonImport.objects.filter(created_at__lt=timezone.now() - older_than).exclude(
+        file=""
+    ):
+        job.file.delete(save=False)
+        job.error_report.delete(save=False)
+        job.save(update_fields=["file", "error_report"])
+        count += 1
+    return count

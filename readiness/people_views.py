@@ -1,0 +1,134 @@
+"""Pages of the screening ledger (一人一档): list, coverage, abroad, import."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import selectors, services, tasks
+from .access import Right, has_right, require_right
+from .models import Person, PersonImport
+from .people_import import COLUMNS
+from .spreadsheets import CONTENT_TYPES
+
+PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def ledger(request: HttpRequest) -> HttpResponse:
+    people = selectors.person_search(user=request.user, params=request.GET)
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "readiness/people/ledger.html",
+        {
+            "page": page,
+            "query": query.urlencode(),
+            "params": request.GET,
+            "full_id": has_right(request.user, Right.PERSON_FULL_ID),
+            "kinds": Person.Kind.choices,
+            "whereabouts": Person.Whereabouts.choices,
+            "healths": Person.Health.choices,
+        },
+    )
+
+
+@login_required
+@require_GET
+def coverage(request: HttpRequest) -> HttpResponse:
+    rows = selectors.coverage(user=request.user)
+    return render(request, "readiness/people/coverage.html", {"rows": rows})
+
+
+@login_required
+@require_GET
+def abroad(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.abroad_not_returned(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "readiness/people/abroad.html",
+        {"page": page, "query": "", "full_id": has_right(request.user, Right.PERSON_FULL_ID)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_start(request: HttpRequest) -> HttpResponse:
+    require_right(request.user, Right.PERSON_IMPORT)
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ValidationError("")
+            job = services.person_import_start(
+                actor=request.user,
+                name=upload.name,
+                upload=upload,
+                upsert=request.POST.get("upsert") == "on",
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(m for m in error.messages if m) or "—")
+            return redirect("people_import")
+        if not tasks.enqueue(tasks.person_import_run, job.pk):
+            PersonImport.objects.filter(pk=job.pk).update(status="failed")
+            messages.error(request, "导入任务未能加入队列，请几分钟后重试。")
+        return redirect("people_import_status", pk=job.pk)
+    jobs = PersonImport.objects.filter(owner=request.user)[:10]
+    return render(request, "readiness/people/import.html", {"jobs": jobs})
+
+
+@login_required
+@require_GET
+def import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(PersonImport, pk=pk, owner=request.user)
+    data = {
+        "status": job.status,
+        "status_label": job.get_status_display(),
+        "rows": job.rows_read,
+        "written": job.rows_written,
+        "errors": job.error_count,
+        "finished": job.finished_at is not None,
+        "report": reverse("people_import_report", args=[job.pk]) if job.error_report else "",
+    }
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse(data)
+    return render(request, "readiness/people/import_status.html", {"job": job, **data})
+
+
+@login_required
+@require_GET
+def import_report(request: HttpRequest, pk: int) -> FileResponse:
+    job = get_object_or_404(PersonImport, pk=pk, owner=request.user)
+    if not job.error_report:
+        return redirect("people_import_status", pk=pk)
+    response = FileResponse(job.error_report.open("rb"), content_type=CONTENT_TYPES["csv"])
+    response["Content-Disposition"] = f'attachment; filename="errors-{job.pk}.csv"'
+    return response
+
+
+@login_required
+@require_GET
+def import_template(request: HttpRequest) -> HttpResponse:
+    require_right(request.user, Right.PERSON_IMPORT)
+    book = openpyxl.Workbook()
+    book.active.title = "一人一档"
+    book.active.append([zh for zh, _en in COLUMNS.values()])
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(out.getvalue(), content_type=CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = 'attachment; filename="people-template.xlsx"'
+    return response
