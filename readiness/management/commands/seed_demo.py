@@ -12,8 +12,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--schools", type=int, default=300, help="schools in all (300)")
         parser.add_argument("--seed", type=int, default=2020, help="random seed (2020)")
+        parser.add_argument(
+            "--people", type=int, default=0, help="person files to add to an empty ledger (0)"
+        )
 
-    def handle(self, *args, schools: int, seed: int, **options) -> None:
+    def handle(self, *args, schools: int, seed: int, people: int, **options) -> None:
         # Each app seeds its own data (settings.DEMO_SEEDERS), so that readiness
         # never imports the apps built on it.
         for path in settings.DEMO_SEEDERS:
@@ -23,3 +26,10 @@ class Command(BaseCommand):
             added = ", ".join(f"+{n} {name}" for name, n in counts.items())
             elapsed = time.perf_counter() - started
             self.stdout.write(f"seed_demo {path}: {added} in {elapsed:.1f} s")
+        if people:
+            from readiness import demo
+
+            started = time.perf_counter()
+            written = demo.seed_people(total=people, seed=seed)
+            elapsed = time.perf_counter() - started
+            self.stdout.write(f"seed_demo people: +{written} person files in {elapsed:.1f} s")
