@@ -54,4 +54,43 @@ def section(on_date: dt.date) -> dict:
         for key in ("school_count", "students", "staff", "boarding", "high_risk", "medium_risk")
     }
     totals["counties"] = len(per_county)
-    return {"totals": totals, "by_level": by_level, "by_county": per_county}
+    people = _people(per_county)
+    return {"totals": totals, "by_level": by_level, "by_county": per_county, "people": people}
+
+
+def _people(per_county: list[dict]) -> dict:
+    """Screening (一人一档): files, coverage, abroad not returned, health; per county.
+    One aggregate query over the ledger."""
+    from .models import Person
+
+    counts = {
+        row["school__county__code"]: row
+        for row in Person.objects.values("school__county__code")
+        .annotate(
+            staff_files=Count("pk", filter=Q(kind="staff")),
+            student_files=Count("pk", filter=Q(kind="student")),
+            abroad=Count("pk", filter=Q(whereabouts="abroad", returned=False)),
+            symptoms=Count("pk", filter=Q(health="symptoms")),
+            observation=Count("pk", filter=Q(health="observation")),
+            confirmed=Count("pk", filter=Q(health="confirmed")),
+        )
+        .order_by()
+    }
+    keys = ("staff_files", "student_files", "abroad", "symptoms", "observation", "confirmed")
+    by_county = []
+    for county in per_county:
+        found = counts.get(county["code"], {})
+        row = {
+            "code": county["code"],
+            "name": county["name"],
+            **{k: found.get(k, 0) for k in keys},
+        }
+        people = county["students"] + county["staff"]
+        row["coverage"] = (
+            round(100 * (row["staff_files"] + row["student_files"]) / people, 1)
+            if people
+            else None
+        )
+        by_county.append(row)
+    totals = {k: sum(row[k] for row in by_county) for k in keys}
+    return {"totals": totals, "by_county": by_county}

@@ -126,3 +126,35 @@ def test_another_users_import_is_404(login, official_a, official_b, school_a):
 @pytest.mark.parametrize("role", ["task_force", "verifier", "inspector", "supplies"])
 def test_roles_without_the_right_get_403_on_import(login, make_user, role):
     assert login(make_user(role)).get(reverse("people_import")).status_code == 403
+
+
+def test_the_dispatch_report_counts_screening(people):
+    from django.utils import timezone
+
+    from readiness import dispatch
+
+    section = dispatch.build(timezone.localdate())["sections"]["readiness"]["people"]
+    assert section["totals"] == {
+        "staff_files": 1,
+        "student_files": 2,
+        "abroad": 1,
+        "symptoms": 0,
+        "observation": 0,
+        "confirmed": 0,
+    }
+    lanshan = next(r for r in section["by_county"] if r["code"] == "371302")
+    assert lanshan["abroad"] == 1
+
+
+def test_the_dispatch_pdf_reports_screening(login, task_force, people):
+    import io
+
+    from django.utils import timezone
+    from pypdf import PdfReader
+
+    from readiness import services
+
+    report = services.dispatch_report_build(on_date=timezone.localdate())
+    pdf = login(task_force).get(f"/dispatch/{report.on_date}/pdf/").content
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "境外未返校 1 人" in text

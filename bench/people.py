@@ -1,0 +1,177 @@
+"""Person files at full scale (2.7 million): import throughput against raw COPY,
+peak memory of a 270 thousand and a 2.7 million row import, and the coverage
+page of a county."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+FULL = 2_700_000
+SMALL = 270_000
+REGION = "379901"  # a region code no demo file uses, so bench rows never collide
+
+
+def _ensure_ledger() -> None:
+    from django.core.management import call_command
+
+    from readiness.models import Person, School
+
+    if School.objects.count() < 5600:
+        call_command("seed_demo", "--schools", "5600", verbosity=0)
+    if Person.objects.count() < FULL - 1000:
+        call_command("seed_demo", "--schools", "5600", "--people", str(FULL), verbosity=0)
+
+
+def _write_file(path: Path, rows: int) -> None:
+    import datetime as dt
+
+    from readiness import idcard
+    from readiness.models import School
+
+    codes = list(School.objects.values_list("code", flat=True)[:500])
+    base = dt.date(1950, 1, 1)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(
+            [
+                "学校代码",
+                "类别",
+                "姓名",
+                "身份证号",
+                "年级",
+                "班级",
+                "就读方式",
+                "生源地",
+                "当前所在地",
+                "是否返校",
+                "返校日期",
+                "健康状况",
+                "排查日期",
+            ]
+        )
+        for n in range(rows):
+            number = idcard.make(REGION, base + dt.timedelta(days=n // 999), n % 999 + 1)
+            out.writerow(
+                [
+                    codes[n % len(codes)],
+                    "学生",
+                    "张伟",
+                    number,
+                    "高一",
+                    "1班",
+                    "走读",
+                    "本县区",
+                    "本地",
+                    "是",
+                    "2020-03-20",
+                    "正常",
+                    "2020-03-18",
+                ]
+            )
+
+
+def _peak_rss_mb(path: Path) -> tuple[float, float, int]:
+    """Imports ``path`` in a fresh process; returns (peak MB, seconds, rows)."""
+    code = (
+        "import os, sys, time, resource, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE','portal.settings'); django.setup();"
+        "from readiness.people_import import PersonImporter; from readiness.models import User;"
+        "u=User(username='bench', role='city_staff'); t=time.perf_counter();"
+        f"o=PersonImporter(user=u).run(open({str(path)!r},'rb'), 'bench.csv');"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024, time.perf_counter()-t, o.written, o.error_count)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=os.environ.copy(),
+    )
+    peak, seconds, written, errors = result.stdout.split()[-4:]
+    assert int(errors) == 0, result.stdout
+    return float(peak), float(seconds), int(written)
+
+
+def _raw_copy_seconds(path: Path) -> float:
+    """COPY of the same rows, already in table form, into an identical table."""
+    import datetime as dt
+
+    from django.db import connection
+
+    from readiness import idcard
+
+    buffer = io.StringIO()
+    with path.open(encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        for row in reader:
+            birth, _sex = idcard.parse(row[3], today=dt.date.today())
+            buffer.write(
+                f"1\tstudent\t{row[2]}\t{row[3]}\tM\t{birth}\t{row[4]}\t{row[5]}\tday\tcounty\tlocal\tt\t2020-03-20\tnormal\t2020-03-18\t\n"
+            )
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_person_copy")
+        cursor.execute("CREATE TABLE bench_person_copy (LIKE readiness_person INCLUDING ALL)")
+        buffer.seek(0)
+        started = time.perf_counter()
+        cursor.copy_expert(
+            "COPY bench_person_copy (school_id, kind, name, id_number, gender, birth_date, grade, class_name, study_mode, origin, whereabouts, returned, returned_on, health, screened_on, note) FROM STDIN",
+            buffer,
+        )
+        seconds = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_person_copy")
+    return seconds
+
+
+def run() -> dict:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from readiness.models import Person, User
+
+    _ensure_ledger()
+    results = {}
+    with tempfile.TemporaryDirectory() as folder:
+        small, full = Path(folder) / "small.csv", Path(folder) / "full.csv"
+        _write_file(small, SMALL)
+        Person.objects.filter(id_number__startswith=REGION).delete()
+        copy_s = _raw_copy_seconds(small)
+        peak_small, import_s, _written = _peak_rss_mb(small)
+        Person.objects.filter(id_number__startswith=REGION).delete()
+        ratio = round(copy_s / import_s, 3)
+        results["people_import_vs_copy"] = {
+            "value": ratio, "unit": "ratio", "goal": ">= 0.25", "holds": ratio >= 0.25,
+            "detail": f"{SMALL} rows: import {SMALL / import_s:,.0f} rows/s ({import_s:.1f} s, checks and staging included), raw COPY {SMALL / copy_s:,.0f} rows/s",
+        }  # fmt: skip
+        _write_file(full, FULL)
+        peak_full, full_s, written_full = _peak_rss_mb(full)
+        Person.objects.filter(id_number__startswith=REGION).delete()
+        growth = round(peak_full / peak_small, 2)
+        results["people_import_memory_growth"] = {
+            "value": growth, "unit": "ratio", "goal": "<= 1.2", "holds": growth <= 1.2,
+            "detail": f"peak RSS {peak_small:.0f} MB for {SMALL} rows, {peak_full:.0f} MB for {written_full} rows ({full_s:.0f} s)",
+        }  # fmt: skip
+    official = User.objects.get(username="lanshan")
+    client = Client()
+    client.force_login(official)
+    times = []
+    for _ in range(15):
+        started = time.perf_counter()
+        assert client.get("/people/coverage/").status_code == 200
+        times.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/people/coverage/")
+    ms = round(statistics.median(times), 1)
+    results["people_coverage_page_ms"] = {
+        "value": ms, "unit": "ms", "goal": "< 200", "holds": ms < 200,
+        "detail": f"a county's coverage page with {Person.objects.count():,} files in the city; {len(queries)} queries",
+    }  # fmt: skip
+    return results
