@@ -13,6 +13,7 @@ from verification import api as verification_api
 router = DefaultRouter()
 router.register("counties", readiness_api.CountyViewSet, basename="county")
 router.register("schools", readiness_api.SchoolViewSet, basename="school")
+router.register("people", readiness_api.PersonViewSet, basename="person")
 router.register(
     "verification-templates", verification_api.TemplateViewSet, basename="verification-template"
 )

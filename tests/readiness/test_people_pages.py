@@ -158,3 +158,26 @@ def test_the_dispatch_pdf_reports_screening(login, task_force, people):
     pdf = login(task_force).get(f"/dispatch/{report.on_date}/pdf/").content
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "境外未返校 1 人" in text
+
+
+def test_the_api_is_scoped_and_masks_numbers(api_client, official_a, city_staff, people):
+    api_client.force_authenticate(official_a)
+    data = api_client.get("/api/v1/people/").json()
+    by_name = {r["name"]: r["id_number"] for r in data["results"]}
+    assert by_name == {"张伟": idcard.mask(number(1)), "李娜": idcard.mask(number(2))}
+    api_client.force_authenticate(city_staff)
+    assert number(3) in {
+        r["id_number"] for r in api_client.get("/api/v1/people/").json()["results"]
+    }
+
+
+def test_the_export_is_scoped_and_masked(login, official_a, people):
+    import io
+
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(login(official_a).get(reverse("people"), {"format": "xlsx"}).content)
+    ).active
+    values = [c for row in sheet.iter_rows(values_only=True) for c in row]
+    assert idcard.mask(number(1)) in values and number(1) not in values and "王芳" not in values
