@@ -27,6 +27,7 @@ class Right(StrEnum):
     DISPATCH_BUILD = "dispatch_build"
     PERSON_IMPORT = "person_import"
     PERSON_FULL_ID = "person_full_id"
+    DRILL_RECORD = "drill_record"
     VERIFICATION_ASSIGN = "verification_assign"
     VERIFICATION_SUPERVISE = "verification_supervise"
 
@@ -44,6 +45,7 @@ ROLE_RIGHTS: dict[str, frozenset[Right]] = {
             Right.DISPATCH_BUILD,
             Right.PERSON_IMPORT,
             Right.PERSON_FULL_ID,
+            Right.DRILL_RECORD,
             Right.VERIFICATION_ASSIGN,
             Right.VERIFICATION_SUPERVISE,
         }
@@ -54,6 +56,7 @@ ROLE_RIGHTS: dict[str, frozenset[Right]] = {
             Right.SCHOOL_IMPORT,
             Right.SCHOOL_EXPORT,
             Right.PERSON_IMPORT,
+            Right.DRILL_RECORD,
             Right.VERIFICATION_ASSIGN,
             Right.VERIFICATION_SUPERVISE,
         }

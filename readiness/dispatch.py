@@ -54,8 +54,45 @@ def section(on_date: dt.date) -> dict:
         for key in ("school_count", "students", "staff", "boarding", "high_risk", "medium_risk")
     }
     totals["counties"] = len(per_county)
-    people = _people(per_county)
-    return {"totals": totals, "by_level": by_level, "by_county": per_county, "people": people}
+    return {
+        "totals": totals,
+        "by_level": by_level,
+        "by_county": per_county,
+        "people": _people(per_county),
+        "plans": _plans(),
+        "drills": _drills(),
+    }
+
+
+def _plans() -> dict:
+    """Return plans by status, per county (one query)."""
+    from .models import ReopeningPlan
+
+    by_county: dict[str, dict] = {}
+    for row in (
+        ReopeningPlan.objects.values("school__county__code", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        by_county.setdefault(row["school__county__code"], {})[row["status"]] = row["n"]
+    totals = {
+        status: sum(c.get(status, 0) for c in by_county.values())
+        for status in ("draft", "submitted", "approved", "returned")
+    }
+    return {"totals": totals, "by_county": by_county}
+
+
+def _drills() -> dict:
+    """Drills held and high-school principals covered, city-wide (two queries)."""
+    from .models import Drill
+
+    high = School.objects.filter(level=School.Level.HIGH)
+    return {
+        "drills": Drill.objects.filter(kind="drill").count(),
+        "trainings": Drill.objects.filter(kind="training").count(),
+        "high_schools": high.count(),
+        "principals_covered": high.filter(drills_attended__isnull=False).distinct().count(),
+    }
 
 
 def _people(per_county: list[dict]) -> dict:

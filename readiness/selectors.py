@@ -170,3 +170,55 @@ def abroad_not_returned(*, user: User) -> QuerySet:
         .filter(whereabouts="abroad", returned=False)
         .order_by("school__code", "name")
     )
+
+
+# --- return plans and drills ---------------------------------------------------------------
+
+
+def plan_list(*, user: User) -> QuerySet:
+    from .models import ReopeningPlan
+
+    return ReopeningPlan.objects.filter(scope_of(user).school_q(prefix="school__")).select_related(
+        "school__county"
+    )
+
+
+def plan_get_for_user(*, user: User, pk: int | str):
+    from .models import ReopeningPlan
+
+    try:
+        return plan_list(user=user).get(pk=pk)
+    except (ReopeningPlan.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def drill_list(*, user: User) -> QuerySet:
+    from .models import Drill
+
+    scope = scope_of(user)
+    return (
+        Drill.objects.filter(
+            scope.school_q(prefix="host__") | scope.school_q(prefix="attendees__")
+        )
+        .select_related("host")
+        .distinct()
+    )
+
+
+def principal_coverage(*, user: User) -> list[dict]:
+    """High schools in scope, per county, and how many of their principals attended
+    a drill observation or training. One query."""
+    in_scope = scope_of(user).school_q(prefix="schools__")
+    high = in_scope & Q(schools__level=School.Level.HIGH)
+    rows = (
+        County.objects.filter(scope_of(user).county_q())
+        .annotate(
+            high_schools=Count("schools", filter=high, distinct=True),
+            covered=Count(
+                "schools", filter=high & Q(schools__drills_attended__isnull=False), distinct=True
+            ),
+        )
+        .order_by("order", "code")
+        .values("code", "name", "high_schools", "covered")
+    )
+    return [{**row, "rate": _rate(row["covered"], row["high_schools"])} for row in rows]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import people_views, views
+from . import people_views, plan_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -24,6 +24,12 @@ urlpatterns = [
     path(
         "people/import/<int:pk>/report/", people_views.import_report, name="people_import_report"
     ),
+    path("plans/", plan_views.plan_list, name="plan_list"),
+    path("plans/mine/", plan_views.plan_mine, name="plan_mine"),
+    path("plans/<int:pk>/", plan_views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/decide/", plan_views.plan_decide, name="plan_decide"),
+    path("plans/<int:pk>/emergency-plan/", plan_views.plan_file, name="plan_file"),
+    path("drills/", plan_views.drills, name="drills"),
     path("dispatch/", views.dispatch_list, name="dispatch_list"),
     path("dispatch/build/", views.dispatch_build, name="dispatch_build"),
     path("dispatch/<str:on_date>/", views.dispatch_detail, name="dispatch_detail"),
