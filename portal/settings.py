@@ -261,6 +261,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inspections.tasks.findings_mark_overdue",
         "schedule": crontab(hour=6, minute=0),
     },
+    "screening-refresh-nightly": {
+        "task": "readiness.tasks.screening_refresh",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "purge-person-imports": {
         "task": "readiness.tasks.person_import_purge",
         "schedule": crontab(minute=45),

@@ -376,4 +376,7 @@ def seed_people(*, total: int, seed: int = 2020) -> int:
             if len(batch) >= PEOPLE_BATCH:
                 flush()
     flush()
+    from . import screening
+
+    screening.refresh()
     return written

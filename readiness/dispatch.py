@@ -98,18 +98,20 @@ def _drills() -> dict:
 def _people(per_county: list[dict]) -> dict:
     """Screening (一人一档): files, coverage, abroad not returned, health; per county.
     One aggregate query over the ledger."""
-    from .models import Person
+    from . import screening
+    from .models import ScreeningCount
 
+    screening.refresh()  # the report is frozen: count the ledger as it is now
     counts = {
         row["school__county__code"]: row
-        for row in Person.objects.values("school__county__code")
+        for row in ScreeningCount.objects.values("school__county__code")
         .annotate(
-            staff_files=Count("pk", filter=Q(kind="staff")),
-            student_files=Count("pk", filter=Q(kind="student")),
-            abroad=Count("pk", filter=Q(whereabouts="abroad", returned=False)),
-            symptoms=Count("pk", filter=Q(health="symptoms")),
-            observation=Count("pk", filter=Q(health="observation")),
-            confirmed=Count("pk", filter=Q(health="confirmed")),
+            staff_files=Sum("staff_files"),
+            student_files=Sum("student_files"),
+            abroad=Sum("abroad"),
+            symptoms=Sum("symptoms"),
+            observation=Sum("observation"),
+            confirmed=Sum("confirmed"),
         )
         .order_by()
     }
@@ -120,7 +122,7 @@ def _people(per_county: list[dict]) -> dict:
         row = {
             "code": county["code"],
             "name": county["name"],
-            **{k: found.get(k, 0) for k in keys},
+            **{k: found.get(k) or 0 for k in keys},
         }
         people = county["students"] + county["staff"]
         row["coverage"] = (

@@ -284,6 +284,31 @@ class Person(models.Model):
         return self.name
 
 
+class ScreeningCount(models.Model):
+    """The ledger counted per school: what coverage pages and the dispatch report
+    read, instead of counting millions of files on every request. Refreshed for
+    the schools of each import, after seeding, and nightly for the whole city."""
+
+    school = models.OneToOneField(
+        School, on_delete=models.CASCADE, primary_key=True, related_name="screening"
+    )
+    staff_files = models.PositiveIntegerField(default=0)
+    student_files = models.PositiveIntegerField(default=0)
+    screened = models.PositiveIntegerField(default=0)
+    abroad = models.PositiveIntegerField(default=0)
+    symptoms = models.PositiveIntegerField(default=0)
+    observation = models.PositiveIntegerField(default=0)
+    confirmed = models.PositiveIntegerField(default=0)
+    refreshed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("screening count")
+        verbose_name_plural = _("screening counts")
+
+    def __str__(self) -> str:
+        return str(self.school_id)
+
+
 class DispatchReport(models.Model):
     """The frozen daily dispatch report (每日调度) for the city task force.
 

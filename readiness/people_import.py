@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from . import idcard
+from . import idcard, screening
 from .access import scope_of
 from .models import Person, User
 from .spreadsheets import SpreadsheetError
@@ -488,5 +488,12 @@ class PersonImporter:
         )
         conflict = f" ON CONFLICT (id_number) DO UPDATE SET {updates}" if self.upsert else ""
         where = " WHERE TRUE" if connection.vendor == "sqlite" and conflict else ""
+        # The schools whose counts change: those of the rows, and those files leave.
+        cursor.execute(
+            f"SELECT DISTINCT sc.id FROM {STAGING} s JOIN readiness_school sc ON sc.code = s.school_code "
+            f"UNION SELECT DISTINCT p.school_id FROM {STAGING} s JOIN readiness_person p ON p.id_number = s.id_number"
+        )
+        touched = [row[0] for row in cursor.fetchall()]
         cursor.execute(f"INSERT INTO readiness_person ({columns}) {select}{where}{conflict}")
         self.outcome.written = cursor.rowcount if cursor.rowcount >= 0 else self.outcome.rows
+        screening.refresh(touched)

@@ -78,3 +78,11 @@ def person_import_run(job_id: int) -> None:
 def person_import_purge() -> int:
     """Deletes files of person imports older than 24 hours that never went through."""
     return services.person_import_purge()
+
+
+@shared_task(soft_time_limit=10 * 60, time_limit=12 * 60)
+def screening_refresh() -> None:
+    """Nightly: recounts the whole ledger per school (files changed outside imports)."""
+    from . import screening
+
+    screening.refresh()

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from readiness import idcard
+from readiness import idcard, screening
 from readiness.models import Person, PersonImport
 
 from .test_people_import import csv_file, number, row
@@ -22,11 +22,13 @@ def people(school_a, school_b):
             id_number=number(seq), gender="M", birth_date=dt.date(2008, 5, 17), **extra,
         )  # fmt: skip
 
-    return [
+    made = [
         make(school_a, 1, name="张伟"),
         make(school_a, 2, name="李娜", whereabouts="abroad", kind="staff"),
         make(school_b, 3, name="王芳"),
     ]
+    screening.refresh()
+    return made
 
 
 def test_the_ledger_is_scoped_and_masked(login, official_a, people):
