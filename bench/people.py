@@ -100,7 +100,9 @@ def _peak_rss_mb(path: Path) -> tuple[float, float, int]:
 
 
 def _raw_copy_seconds(path: Path) -> float:
-    """COPY of the same rows, already in table form, into an identical table."""
+    """COPY of the same rows, already in table form, into an identical table: the
+    same columns, indexes and constraints, and the same 2.7 million files already
+    in it, so that both pay the same index upkeep."""
     import datetime as dt
 
     from django.db import connection
@@ -119,6 +121,11 @@ def _raw_copy_seconds(path: Path) -> float:
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_person_copy")
         cursor.execute("CREATE TABLE bench_person_copy (LIKE readiness_person INCLUDING ALL)")
+        cursor.execute(
+            "INSERT INTO bench_person_copy SELECT * FROM readiness_person "
+            f"WHERE id_number NOT LIKE '{REGION}%%'"
+        )
+        cursor.execute("ANALYZE bench_person_copy")
         buffer.seek(0)
         started = time.perf_counter()
         cursor.copy_expert(
@@ -147,6 +154,8 @@ def run() -> dict:
         peak_small, import_s, _written = _peak_rss_mb(small)
         Person.objects.filter(id_number__startswith=REGION).delete()
         ratio = round(copy_s / import_s, 3)
+        # The importer, by contrast, reads text, checks every row, stages, checks the
+        # whole file in SQL, writes the ledger and recounts the touched schools.
         results["people_import_vs_copy"] = {
             "value": ratio, "unit": "ratio", "goal": ">= 0.25", "holds": ratio >= 0.25,
             "detail": f"{SMALL} rows: import {SMALL / import_s:,.0f} rows/s ({import_s:.1f} s, checks and staging included), raw COPY {SMALL / copy_s:,.0f} rows/s",
