@@ -125,6 +125,10 @@ def _raw_copy_seconds(path: Path) -> float:
             "INSERT INTO bench_person_copy SELECT * FROM readiness_person "
             f"WHERE id_number NOT LIKE '{REGION}%%'"
         )
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('bench_person_copy', 'id'), "
+            "(SELECT MAX(id) FROM bench_person_copy))"
+        )
         cursor.execute("ANALYZE bench_person_copy")
         buffer.seek(0)
         started = time.perf_counter()
