@@ -108,7 +108,9 @@ def _raw_copy_seconds(path: Path) -> float:
     from django.db import connection
 
     from readiness import idcard
+    from readiness.models import School
 
+    ids = dict(School.objects.values_list("code", "pk"))
     buffer = io.StringIO()
     with path.open(encoding="utf-8") as handle:
         reader = csv.reader(handle)
@@ -116,7 +118,7 @@ def _raw_copy_seconds(path: Path) -> float:
         for row in reader:
             birth, _sex = idcard.parse(row[3], today=dt.date.today())
             buffer.write(
-                f"1\tstudent\t{row[2]}\t{row[3]}\tM\t{birth}\t{row[4]}\t{row[5]}\tday\tcounty\tlocal\tt\t2020-03-20\tnormal\t2020-03-18\t\n"
+                f"{ids[row[0]]}\tstudent\t{row[2]}\t{row[3]}\tM\t{birth}\t{row[4]}\t{row[5]}\tday\tcounty\tlocal\tt\t2020-03-20\tnormal\t2020-03-18\t\n"
             )
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_person_copy")
@@ -128,6 +130,11 @@ def _raw_copy_seconds(path: Path) -> float:
         cursor.execute(
             "SELECT setval(pg_get_serial_sequence('bench_person_copy', 'id'), "
             "(SELECT MAX(id) FROM bench_person_copy))"
+        )
+        # LIKE copies columns, indexes and checks, not foreign keys: add the ledger's.
+        cursor.execute(
+            "ALTER TABLE bench_person_copy ADD FOREIGN KEY (school_id) "
+            "REFERENCES readiness_school (id) DEFERRABLE INITIALLY DEFERRED"
         )
         cursor.execute("ANALYZE bench_person_copy")
         buffer.seek(0)

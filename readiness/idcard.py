@@ -19,6 +19,8 @@ class InvalidIdNumber(ValueError):
 
 def normalise(raw: object) -> str:
     """Full-width digits and letters become ASCII, spaces go, x becomes X."""
+    if isinstance(raw, str) and raw.isascii() and raw.isalnum():
+        return raw.upper()  # the usual case, without the Unicode tables
     text = unicodedata.normalize("NFKC", str(raw or ""))
     return "".join(text.split()).upper()
 

@@ -200,6 +200,11 @@ def parse_date(value: object) -> dt.date | None:
         return value
     if isinstance(value, int | float) and 1 < value < 80000:
         return EXCEL_EPOCH + dt.timedelta(days=int(value))
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-":
+        try:  # the usual ISO form, read in C
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
     text = idcard.normalise(value)
     if re.fullmatch(r"\d{5}(\.0+)?", text):  # an Excel serial written as text
         return EXCEL_EPOCH + dt.timedelta(days=int(float(text)))
