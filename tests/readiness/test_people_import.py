@@ -245,3 +245,11 @@ def test_the_command_limited_to_another_county_refuses_the_rows(tmp_path, school
     with pytest.raises(CommandError):
         call_command("import_people", str(path), "--county", county_b.code)
     assert not Person.objects.exists()
+
+
+def test_no_full_number_reaches_the_logs(official_a, school_a, caplog):
+    import logging
+
+    with caplog.at_level(logging.DEBUG):
+        run(official_a, csv_file(row(seq=30), row(seq=30)))
+    assert number(30) not in caplog.text
