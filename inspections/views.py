@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,13 +10,13 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from readiness import selectors as school_selectors
+from readiness.http import form_date, form_ids, form_int, spreadsheet_response
 from readiness.models import User
-from readiness.spreadsheets import CONTENT_TYPES, export_bytes
 from readiness.tasks import enqueue
 
 from . import selectors, services, tasks
@@ -35,26 +33,6 @@ from .models import (
 )
 
 PAGE_SIZE = 50
-
-
-def _int(value: str | None, *, low: int = 0, high: int = 10**9) -> int | None:
-    """A whole number within bounds from a form, or None."""
-    text = (value or "").strip()
-    if not text.isascii() or not text.isdigit():
-        return None
-    number = int(text)
-    return number if low <= number <= high else None
-
-
-def _ids(values: list[str]) -> list[int]:
-    return [n for n in (_int(v) for v in values) if n is not None]
-
-
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return parse_date(value or "")
-    except ValueError:
-        return None
 
 
 def _fail(request: HttpRequest, error: ValidationError, to: str) -> HttpResponse:
@@ -82,14 +60,14 @@ def visit_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def visit_plan(request: HttpRequest) -> HttpResponse:
-    squad = get_object_or_404(squads_of(request.user), pk=_int(request.POST.get("squad")) or 0)
-    planned_on = _date(request.POST.get("planned_on"))
+    squad = get_object_or_404(squads_of(request.user), pk=form_int(request.POST.get("squad")) or 0)
+    planned_on = form_date(request.POST.get("planned_on"))
     try:
         if planned_on is None:
             raise ValidationError(_("Choose the planned date."))
         if request.POST.get("mode") == "draw":
-            count = _int(request.POST.get("count"), low=1, high=50)
-            skip_days = _int(request.POST.get("skip_days") or "30", high=365)
+            count = form_int(request.POST.get("count"), low=1, high=50)
+            skip_days = form_int(request.POST.get("skip_days") or "30", high=365)
             if count is None or skip_days is None:
                 raise ValidationError(
                     _("Draw between 1 and 50 schools, leaving out up to 365 days.")
@@ -156,7 +134,7 @@ def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
         visited_at = None
     if visited_at is not None and timezone.is_naive(visited_at):
         visited_at = timezone.make_aware(visited_at)
-    present = list(User.objects.filter(pk__in=_ids(request.POST.getlist("present"))))
+    present = list(User.objects.filter(pk__in=form_ids(request.POST.getlist("present"))))
     checks = []
     for kind, model in (("area", KeyArea), ("aspect", Aspect)):
         for obj in model.objects.all():
@@ -195,7 +173,7 @@ def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
     place = request.POST.get("place", "")
     kind, _sep, place_id = place.partition("-")
     model = {"area": KeyArea, "aspect": Aspect}.get(kind)
-    chosen = model.objects.filter(pk=_int(place_id) or 0).first() if model else None
+    chosen = model.objects.filter(pk=form_int(place_id) or 0).first() if model else None
     try:
         services.finding_add(
             actor=request.user,
@@ -205,7 +183,7 @@ def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
             requirement=request.POST.get("requirement", ""),
             key_area=chosen if kind == "area" else None,
             aspect=chosen if kind == "aspect" else None,
-            deadline=_date(request.POST.get("deadline")),
+            deadline=form_date(request.POST.get("deadline")),
             photos=[(f.name, f.read()) for f in request.FILES.getlist("photos")],
         )
     except ValidationError as error:
@@ -219,10 +197,10 @@ def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
 def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
     visit = selectors.visit_get_for_user(user=request.user, pk=pk)
     here = visit.get_absolute_url()
-    ids = _ids(request.POST.getlist("finding"))
+    ids = form_ids(request.POST.getlist("finding"))
     corrects = None
-    if _int(request.POST.get("corrects")) is not None:
-        corrects = get_object_or_404(visit.notices.all(), pk=_int(request.POST["corrects"]))
+    if form_int(request.POST.get("corrects")) is not None:
+        corrects = get_object_or_404(visit.notices.all(), pk=form_int(request.POST["corrects"]))
     try:
         notice = services.notice_issue(
             actor=request.user, visit=visit, finding_ids=ids, corrects=corrects
@@ -280,7 +258,7 @@ def notice_pdf(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 @require_POST
 def archive_create(request: HttpRequest) -> HttpResponse:
-    ids = _ids(request.POST.getlist("notice"))
+    ids = form_ids(request.POST.getlist("notice"))
     notices = list(
         selectors.notice_list(user=request.user).filter(pk__in=ids).values_list("pk", flat=True)
     )
@@ -325,11 +303,7 @@ def archive_download(request: HttpRequest, pk: int) -> FileResponse:
 def finding_list(request: HttpRequest) -> HttpResponse:
     finding_filter = selectors.finding_filter(user=request.user, params=request.GET)
     if request.GET.get("format") == "xlsx":
-        data = export_bytes(findings_dataset(finding_filter.qs), "xlsx")
-        response = HttpResponse(data, content_type=CONTENT_TYPES["xlsx"])
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="findings-{stamp}.xlsx"'
-        return response
+        return spreadsheet_response(findings_dataset(finding_filter.qs), "xlsx", "findings")
     page = Paginator(finding_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
-import openpyxl
 import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,13 +10,15 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import idcard, selectors, services, tasks
 from .access import Right, has_right, require_right
+from .http import spreadsheet_response
 from .models import Person, PersonImport
 from .people_import import COLUMNS
-from .spreadsheets import CONTENT_TYPES, export_bytes
+from .spreadsheets import CONTENT_TYPES
 
 PAGE_SIZE = 50
 
@@ -49,7 +48,10 @@ def ledger(request: HttpRequest) -> HttpResponse:
 
 
 def _export(request: HttpRequest, people) -> HttpResponse:
-    """The filtered ledger as xlsx; numbers masked unless the user has the right."""
+    """The filtered ledger as xlsx; numbers masked unless the user has the right.
+
+    Headers and values are those of the import template, so that a county can
+    correct an export and import it back (with the full numbers, if it may)."""
     full = has_right(request.user, Right.PERSON_FULL_ID)
     dataset = tablib.Dataset(headers=[zh for zh, _en in COLUMNS.values()] + ["性别", "出生日期"])
     for p in people.iterator(chunk_size=5000):
@@ -60,9 +62,7 @@ def _export(request: HttpRequest, people) -> HttpResponse:
             "是" if p.returned else "否", p.returned_on or "", p.get_health_display(),
             p.screened_on or "", p.note, p.get_gender_display(), p.birth_date,
         ])  # fmt: skip
-    response = HttpResponse(export_bytes(dataset, "xlsx"), content_type=CONTENT_TYPES["xlsx"])
-    response["Content-Disposition"] = 'attachment; filename="people.xlsx"'
-    return response
+    return spreadsheet_response(dataset, "xlsx", "people")
 
 
 @login_required
@@ -93,7 +93,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get("file")
         try:
             if upload is None:
-                raise ValidationError("")
+                raise ValidationError(_("Choose a file."))
             job = services.person_import_start(
                 actor=request.user,
                 name=upload.name,
@@ -101,11 +101,13 @@ def import_start(request: HttpRequest) -> HttpResponse:
                 upsert=request.POST.get("upsert") == "on",
             )
         except ValidationError as error:
-            messages.error(request, " ".join(m for m in error.messages if m) or "—")
+            messages.error(request, " ".join(error.messages))
             return redirect("people_import")
         if not tasks.enqueue(tasks.person_import_run, job.pk):
             PersonImport.objects.filter(pk=job.pk).update(status="failed")
-            messages.error(request, "导入任务未能加入队列，请几分钟后重试。")
+            messages.error(
+                request, _("The import could not be queued; try again in a few minutes.")
+            )
         return redirect("people_import_status", pk=job.pk)
     jobs = PersonImport.objects.filter(owner=request.user)[:10]
     return render(request, "readiness/people/import.html", {"jobs": jobs})
@@ -144,11 +146,5 @@ def import_report(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 def import_template(request: HttpRequest) -> HttpResponse:
     require_right(request.user, Right.PERSON_IMPORT)
-    book = openpyxl.Workbook()
-    book.active.title = "一人一档"
-    book.active.append([zh for zh, _en in COLUMNS.values()])
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(out.getvalue(), content_type=CONTENT_TYPES["xlsx"])
-    response["Content-Disposition"] = 'attachment; filename="people-template.xlsx"'
-    return response
+    dataset = tablib.Dataset(headers=[zh for zh, _en in COLUMNS.values()])
+    return spreadsheet_response(dataset, "xlsx", "people-template", stamped=False)

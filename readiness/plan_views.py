@@ -8,19 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import selectors, services
 from .access import Right, has_right, may_edit_school
+from .http import form_date
 from .models import Drill, ReopeningPlan, School
-
-
-def _date(value):
-    try:
-        return parse_date(value or "")
-    except ValueError:
-        return None
 
 
 @login_required
@@ -42,11 +36,11 @@ def plan_mine(request: HttpRequest) -> HttpResponse:
     plan = ReopeningPlan.objects.filter(school=school).first()
     if request.method == "POST":
         stages = [
-            (g.strip(), _date(d))
+            (g.strip(), form_date(d))
             for g, d in zip(
                 request.POST.getlist("grades"), request.POST.getlist("return_on"), strict=False
             )
-            if g.strip() and _date(d)
+            if g.strip() and form_date(d)
         ]
         parts = [
             (p.strip(), n.strip(), t.strip())
@@ -71,9 +65,9 @@ def plan_mine(request: HttpRequest) -> HttpResponse:
             )
             if request.POST.get("submit"):
                 services.plan_submit(actor=request.user, plan=plan)
-                messages.success(request, "预案已提交审核。")
+                messages.success(request, _("The plan is submitted for review."))
             else:
-                messages.success(request, "已保存。")
+                messages.success(request, _("Saved."))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect("plan_mine")
@@ -141,10 +135,10 @@ def drills(request: HttpRequest) -> HttpResponse:
         attendees = list(schools.filter(code__in=codes))
         try:
             if host is None or len(attendees) != len(set(codes)):
-                raise ValidationError("学校代码不存在或不在您的管辖范围内。")
-            on_date = _date(request.POST.get("on_date"))
+                raise ValidationError(_("A school code is unknown or outside your scope."))
+            on_date = form_date(request.POST.get("on_date"))
             if on_date is None:
-                raise ValidationError("请填写日期。")
+                raise ValidationError(_("Give the date."))
             services.drill_record(
                 actor=request.user,
                 kind=request.POST.get("kind", ""),
@@ -153,7 +147,7 @@ def drills(request: HttpRequest) -> HttpResponse:
                 host=host,
                 attendees=attendees,
             )
-            messages.success(request, "已登记。")
+            messages.success(request, _("Recorded."))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect("drills")

@@ -19,9 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from . import documents, selectors, services, tasks
 from .access import Right, may_edit_school, require_right, scope_of
 from .forms import ImportForm, SchoolForm
+from .http import spreadsheet_response
 from .models import School, Upload
 from .resources import SchoolResource
-from .spreadsheets import CONTENT_TYPES, export_bytes
+from .spreadsheets import CONTENT_TYPES
 
 PAGE_SIZE = 50
 
@@ -108,9 +109,7 @@ def school_import_template(request: HttpRequest) -> HttpResponse:
     """An empty school spreadsheet with the headers in the user's language."""
     require_right(request.user, Right.SCHOOL_IMPORT)
     dataset = SchoolResource(user=request.user).export(queryset=School.objects.none())
-    response = HttpResponse(export_bytes(dataset, "xlsx"), content_type=CONTENT_TYPES["xlsx"])
-    response["Content-Disposition"] = 'attachment; filename="schools-template.xlsx"'
-    return response
+    return spreadsheet_response(dataset, "xlsx", "schools-template", stamped=False)
 
 
 @login_required
@@ -142,10 +141,7 @@ def school_export(request: HttpRequest) -> HttpResponse:
         fmt = "xlsx"
     schools = selectors.school_filter(user=request.user, params=request.GET).qs
     dataset = SchoolResource(user=request.user).export(queryset=schools)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(export_bytes(dataset, fmt), content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="schools-{stamp}.{fmt}"'
-    return response
+    return spreadsheet_response(dataset, fmt, "schools")
 
 
 @login_required

@@ -12,7 +12,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from readiness import documents
 from readiness import selectors as school_selectors
 from readiness.access import Right, require_right
-from readiness.spreadsheets import CONTENT_TYPES, export_bytes
+from readiness.http import form_date, form_int, spreadsheet_response
 
 from . import selectors, services
 from .access import may_assign, membership
@@ -36,17 +35,10 @@ def _wants_json(request: HttpRequest) -> bool:
 
 def _int(value: str | None) -> int:
     """A whole number from a form, or ValidationError for the user."""
-    try:
-        return int(value or "")
-    except ValueError:
-        raise ValidationError(_("The page is out of date: reload it.")) from None
-
-
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return parse_date(value or "")
-    except ValueError:
-        return None
+    number = form_int(value)
+    if number is None:
+        raise ValidationError(_("The page is out of date: reload it."))
+    return number
 
 
 @login_required
@@ -232,7 +224,7 @@ def verification_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def verification_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    due = _date(request.POST.get("reverify_due"))
+    due = form_date(request.POST.get("reverify_due"))
     return _action(
         request,
         pk,
@@ -259,7 +251,7 @@ def verification_return(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def verification_reverify(request: HttpRequest, pk: int) -> HttpResponse:
     verification = selectors.verification_get_for_user(user=request.user, pk=pk)
-    planned_on = _date(request.POST.get("planned_on"))
+    planned_on = form_date(request.POST.get("planned_on"))
     try:
         if planned_on is None:
             raise ValidationError(_("Choose the planned date."))
@@ -286,7 +278,7 @@ def assign(request: HttpRequest) -> HttpResponse:
             raise Http404  # a school outside the scope
         team_id = request.POST.get("team", "")
         team = teams.filter(pk=team_id).first() if team_id.isdigit() else None
-        planned_on = _date(request.POST.get("planned_on"))
+        planned_on = form_date(request.POST.get("planned_on"))
         try:
             if team is None or planned_on is None:
                 raise ValidationError(_("Choose a team and a planned date."))
@@ -373,8 +365,4 @@ def verification_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def verification_export(request: HttpRequest) -> HttpResponse:
     require_right(request.user, Right.VERIFICATION_SUPERVISE)
     verifications = selectors.verification_list(user=request.user).prefetch_related("signoffs")
-    data = export_bytes(results_dataset(verifications), "xlsx")
-    response = HttpResponse(data, content_type=CONTENT_TYPES["xlsx"])
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="verifications-{stamp}.xlsx"'
-    return response
+    return spreadsheet_response(results_dataset(verifications), "xlsx", "verifications")

@@ -183,3 +183,9 @@ def test_the_export_is_scoped_and_masked(login, official_a, people):
     ).active
     values = [c for row in sheet.iter_rows(values_only=True) for c in row]
     assert idcard.mask(number(1)) in values and number(1) not in values and "王芳" not in values
+
+
+def test_an_import_without_a_file_is_a_message(login, official_a):
+    response = login(official_a).post(reverse("people_import"), {}, follow=True)
+    assert "请选择文件" in response.content.decode()
+    assert not PersonImport.objects.exists()

@@ -172,3 +172,16 @@ def test_the_demo_covers_every_high_school_principal(db):
     assert sum(r["high_schools"] for r in rows) > 0
     assert all(r["covered"] == r["high_schools"] for r in rows)
     assert ReopeningPlan.objects.filter(status="approved").exists()
+
+
+def test_another_countys_drills_are_not_listed(login, city_staff, official_b, school_a):
+    services.drill_record(
+        actor=city_staff,
+        kind="training",
+        title="兰山区培训",
+        on_date=timezone.localdate(),
+        host=school_a,
+        attendees=[school_a],
+    )
+    body = login(official_b).get(reverse("drills")).content.decode()
+    assert "兰山区培训" not in body
