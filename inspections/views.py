@@ -115,7 +115,9 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "squad_members": list(visit.squad.members.all()),
             "present": set(visit.present.values_list("pk", flat=True)),
             "findings": findings,
-            "notices": visit.notices.select_related("issued_by", "superseded_by").order_by("-version"),
+            "notices": visit.notices.select_related("issued_by", "superseded_by").order_by(
+                "-version"
+            ),
             "severities": services.DEADLINE_DAYS,
             "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
             "today": timezone.localdate(),
