@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from readiness import selectors as school_selectors
-from readiness.http import form_date, form_ids, form_int, spreadsheet_response
+from readiness.http import form_date, form_ids, form_int
 from readiness.models import User
+from readiness.spreadsheets import spreadsheet_response
 from readiness.tasks import enqueue
 
 from . import selectors, services, tasks

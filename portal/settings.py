@@ -217,6 +217,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "readiness.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "readiness.exceptions.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "School reopening readiness portal API",
@@ -280,6 +281,11 @@ DISPATCH_SECTIONS = [
     "readiness.dispatch.section",
     "verification.dispatch.section",
     "inspections.dispatch.section",
+]
+# Rights: each app's mapping of right -> roles that carry it.
+ACCESS_RIGHTS = [
+    "readiness.access.RIGHTS",
+    "verification.access.RIGHTS",
 ]
 # Demo data, in order: each module has seed(schools=, seed=) and LOGINS.
 DEMO_SEEDERS = [

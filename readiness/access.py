@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.utils.module_loading import import_string
 
 from .models import User
 
@@ -20,6 +23,8 @@ Role = User.Role
 
 
 class Right(StrEnum):
+    """The core's rights. Each line of work declares its own in its ``access.py``."""
+
     SCHOOL_EDIT = "school_edit"
     SCHOOL_IMPORT = "school_import"
     SCHOOL_EXPORT = "school_export"
@@ -28,44 +33,32 @@ class Right(StrEnum):
     PERSON_IMPORT = "person_import"
     PERSON_FULL_ID = "person_full_id"
     DRILL_RECORD = "drill_record"
-    VERIFICATION_ASSIGN = "verification_assign"
-    VERIFICATION_SUPERVISE = "verification_supervise"
 
 
-ROLE_RIGHTS: dict[str, frozenset[Right]] = {
-    Role.TASK_FORCE: frozenset(
-        {Right.SCHOOL_EXPORT, Right.DISPATCH_VIEW, Right.VERIFICATION_SUPERVISE}
-    ),
-    Role.CITY_STAFF: frozenset(
-        {
-            Right.SCHOOL_EDIT,
-            Right.SCHOOL_IMPORT,
-            Right.SCHOOL_EXPORT,
-            Right.DISPATCH_VIEW,
-            Right.DISPATCH_BUILD,
-            Right.PERSON_IMPORT,
-            Right.PERSON_FULL_ID,
-            Right.DRILL_RECORD,
-            Right.VERIFICATION_ASSIGN,
-            Right.VERIFICATION_SUPERVISE,
-        }
-    ),
-    Role.COUNTY_OFFICIAL: frozenset(
-        {
-            Right.SCHOOL_EDIT,
-            Right.SCHOOL_IMPORT,
-            Right.SCHOOL_EXPORT,
-            Right.PERSON_IMPORT,
-            Right.DRILL_RECORD,
-            Right.VERIFICATION_ASSIGN,
-            Right.VERIFICATION_SUPERVISE,
-        }
-    ),
-    Role.VERIFIER: frozenset(),
-    Role.INSPECTOR: frozenset(),
-    Role.SCHOOL: frozenset({Right.PERSON_IMPORT}),
-    Role.SUPPLIES: frozenset(),
+# Which roles carry each right. Every app has a mapping like this one, listed
+# by dotted path in ``settings.ACCESS_RIGHTS``; the core reads them all without
+# importing any app.
+RIGHTS: dict[str, frozenset[str]] = {
+    Right.SCHOOL_EDIT: frozenset({Role.CITY_STAFF, Role.COUNTY_OFFICIAL}),
+    Right.SCHOOL_IMPORT: frozenset({Role.CITY_STAFF, Role.COUNTY_OFFICIAL}),
+    Right.SCHOOL_EXPORT: frozenset({Role.TASK_FORCE, Role.CITY_STAFF, Role.COUNTY_OFFICIAL}),
+    Right.DISPATCH_VIEW: frozenset({Role.TASK_FORCE, Role.CITY_STAFF}),
+    Right.DISPATCH_BUILD: frozenset({Role.CITY_STAFF}),
+    Right.PERSON_IMPORT: frozenset({Role.CITY_STAFF, Role.COUNTY_OFFICIAL, Role.SCHOOL}),
+    Right.PERSON_FULL_ID: frozenset({Role.CITY_STAFF}),
+    Right.DRILL_RECORD: frozenset({Role.CITY_STAFF, Role.COUNTY_OFFICIAL}),
 }
+
+
+@cache
+def role_rights() -> dict[str, frozenset[str]]:
+    """Every right of every app, by role: the union of ``settings.ACCESS_RIGHTS``."""
+    by_role: dict[str, set[str]] = {role: set() for role in Role.values}
+    for path in settings.ACCESS_RIGHTS:
+        for right, roles in import_string(path).items():
+            for role in roles:
+                by_role[role].add(str(right))
+    return {role: frozenset(rights) for role, rights in by_role.items()}
 
 
 @dataclass(frozen=True)
@@ -122,15 +115,15 @@ def scope_of(user: User) -> Scope:
     return Scope(level="city")
 
 
-def has_right(user: User, right: Right) -> bool:
+def has_right(user: User, right: str) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
         return True
-    return right in ROLE_RIGHTS.get(user.role, frozenset())
+    return right in role_rights().get(user.role, frozenset())
 
 
-def require_right(user: User, right: Right) -> None:
+def require_right(user: User, right: str) -> None:
     """Raises PermissionDenied (403) unless the user's role carries ``right``."""
     if not has_right(user, right):
         raise PermissionDenied

@@ -1,15 +1,10 @@
-"""Small helpers the pages of every app share: reading form values, sending files."""
+"""Small helpers the pages of every app share: reading form values."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import tablib
-from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.dateparse import parse_date
-
-from .spreadsheets import CONTENT_TYPES, export_bytes
 
 
 def form_int(value: str | None, *, low: int = 0, high: int = 10**9) -> int | None:
@@ -31,13 +26,3 @@ def form_date(value: str | None) -> dt.date | None:
         return parse_date(value or "")
     except ValueError:
         return None
-
-
-def spreadsheet_response(
-    dataset: tablib.Dataset, fmt: str, stem: str, *, stamped: bool = True
-) -> HttpResponse:
-    """A download of ``dataset`` (formula cells neutralised), named stem-YYYYmmdd-HHMM."""
-    name = f"{stem}-{timezone.localtime():%Y%m%d-%H%M}" if stamped else stem
-    response = HttpResponse(export_bytes(dataset, fmt), content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response

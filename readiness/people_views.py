@@ -15,10 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from . import idcard, selectors, services, tasks
 from .access import Right, has_right, require_right
-from .http import spreadsheet_response
 from .models import Person, PersonImport
 from .people_import import COLUMNS
-from .spreadsheets import CONTENT_TYPES
+from .spreadsheets import CONTENT_TYPES, spreadsheet_response
 
 PAGE_SIZE = 50
 

@@ -16,6 +16,8 @@ from pathlib import PurePath
 
 import tablib
 from django.conf import settings
+from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 
@@ -186,3 +188,13 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+
+def spreadsheet_response(
+    dataset: tablib.Dataset, fmt: str, stem: str, *, stamped: bool = True
+) -> HttpResponse:
+    """A download of ``dataset`` (formula cells neutralised), named stem-YYYYmmdd-HHMM."""
+    name = f"{stem}-{timezone.localtime():%Y%m%d-%H%M}" if stamped else stem
+    response = HttpResponse(export_bytes(dataset, fmt), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

@@ -19,10 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from . import documents, selectors, services, tasks
 from .access import Right, may_edit_school, require_right, scope_of
 from .forms import ImportForm, SchoolForm
-from .http import spreadsheet_response
 from .models import School, Upload
 from .resources import SchoolResource
-from .spreadsheets import CONTENT_TYPES
+from .spreadsheets import CONTENT_TYPES, spreadsheet_response
 
 PAGE_SIZE = 50
 

@@ -7,14 +7,28 @@ follows the readiness scope, except that a school sees only approved results.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from django.db.models import Q
 
-from readiness.access import Right, has_right, scope_of
+from readiness.access import has_right, scope_of
 from readiness.models import School, User
 
 from .models import TeamMember, Verification, VerificationTeam
 
-CITY_READERS = (User.Role.TASK_FORCE, User.Role.CITY_STAFF)
+Role = User.Role
+CITY_READERS = (Role.TASK_FORCE, Role.CITY_STAFF)
+
+
+class Right(StrEnum):
+    ASSIGN = "verification_assign"
+    SUPERVISE = "verification_supervise"
+
+
+RIGHTS: dict[str, frozenset[str]] = {
+    Right.ASSIGN: frozenset({Role.CITY_STAFF, Role.COUNTY_OFFICIAL}),
+    Right.SUPERVISE: frozenset({Role.TASK_FORCE, Role.CITY_STAFF, Role.COUNTY_OFFICIAL}),
+}
 
 
 def verification_q(user: User) -> Q:
@@ -38,7 +52,7 @@ def verification_q(user: User) -> Q:
 
 def may_assign(user: User, team: VerificationTeam) -> bool:
     """The city bureau assigns any team; a county official, their county's teams."""
-    if not has_right(user, Right.VERIFICATION_ASSIGN):
+    if not has_right(user, Right.ASSIGN):
         return False
     scope = scope_of(user)
     return scope.is_city or (

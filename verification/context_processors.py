@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from readiness.access import Right, has_right
+from readiness.access import has_right
+
+from .access import Right
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -11,7 +13,7 @@ def navigation(request: HttpRequest) -> dict:
         return {}
     return {
         "verification_nav": {
-            "can_assign": has_right(user, Right.VERIFICATION_ASSIGN),
-            "can_supervise": has_right(user, Right.VERIFICATION_SUPERVISE),
+            "can_assign": has_right(user, Right.ASSIGN),
+            "can_supervise": has_right(user, Right.SUPERVISE),
         }
     }

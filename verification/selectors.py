@@ -10,10 +10,10 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from readiness.access import Right, has_right, scope_of
+from readiness.access import has_right, scope_of
 from readiness.models import County, School, User
 
-from .access import verification_q
+from .access import Right, verification_q
 from .models import (
     ChecklistItem,
     ChecklistTemplate,
@@ -57,7 +57,7 @@ def verification_get_for_user(*, user: User, pk: int | str) -> Verification:
 
 def teams_for_assignment(*, user: User) -> QuerySet[VerificationTeam]:
     """The teams ``user`` may assign (``access.may_assign`` as a queryset)."""
-    if not has_right(user, Right.VERIFICATION_ASSIGN):
+    if not has_right(user, Right.ASSIGN):
         return VerificationTeam.objects.none()
     scope = scope_of(user)
     if scope.is_city:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from readiness.exceptions import Conflict
 from readiness.models import School, User
 from readiness.uploads import sniff_evidence
 
@@ -37,7 +38,7 @@ from .models import (
 CONDITIONAL_DAYS = 7
 
 
-class StaleAnswer(Exception):
+class StaleAnswer(Conflict):
     """Someone changed the answer since the page was loaded; carries the newer one."""
 
     def __init__(self, current: Response) -> None:

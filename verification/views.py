@@ -18,11 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from readiness import documents
 from readiness import selectors as school_selectors
-from readiness.access import Right, require_right
-from readiness.http import form_date, form_int, spreadsheet_response
+from readiness.access import require_right
+from readiness.http import form_date, form_int
+from readiness.spreadsheets import spreadsheet_response
 
 from . import selectors, services
-from .access import may_assign, membership
+from .access import Right, may_assign, membership
 from .exports import results_dataset
 from .models import Evidence, Verification
 
@@ -268,7 +269,7 @@ def verification_reverify(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def assign(request: HttpRequest) -> HttpResponse:
     """Bulk assignment from the (filtered) school list."""
-    require_right(request.user, Right.VERIFICATION_ASSIGN)
+    require_right(request.user, Right.ASSIGN)
     school_filter = school_selectors.school_filter(user=request.user, params=request.GET)
     teams = selectors.teams_for_assignment(user=request.user)
     if request.method == "POST":
@@ -313,7 +314,7 @@ def assign(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def supervision(request: HttpRequest) -> HttpResponse:
-    require_right(request.user, Right.VERIFICATION_SUPERVISE)
+    require_right(request.user, Right.SUPERVISE)
     county = request.GET.get("county")
     if county:
         state = request.GET.get("state")
@@ -363,6 +364,6 @@ def verification_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def verification_export(request: HttpRequest) -> HttpResponse:
-    require_right(request.user, Right.VERIFICATION_SUPERVISE)
+    require_right(request.user, Right.SUPERVISE)
     verifications = selectors.verification_list(user=request.user).prefetch_related("signoffs")
     return spreadsheet_response(results_dataset(verifications), "xlsx", "verifications")
