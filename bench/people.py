@@ -22,7 +22,8 @@ REGION = "379901"  # a region code no demo file uses, so bench rows never collid
 def _ensure_ledger() -> None:
     from django.core.management import call_command
 
-    from readiness.models import Person, School
+    from people.models import Person
+    from readiness.models import School
 
     if School.objects.count() < 5600:
         call_command("seed_demo", "--schools", "5600", verbosity=0)
@@ -82,7 +83,7 @@ def _peak_rss_mb(path: Path) -> tuple[float, float, int]:
     """Imports ``path`` in a fresh process; returns (peak MB, seconds, rows)."""
     code = (
         "import os, sys, time, resource, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE','portal.settings'); django.setup();"
-        "from readiness.people_import import PersonImporter; from readiness.models import User;"
+        "from people.importer import PersonImporter; from readiness.models import User;"
         "u=User(username='bench', role='city_staff'); t=time.perf_counter();"
         f"o=PersonImporter(user=u).run(open({str(path)!r},'rb'), 'bench.csv');"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024, time.perf_counter()-t, o.written, o.error_count)"
@@ -153,7 +154,8 @@ def run() -> dict:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from readiness.models import Person, User
+    from people.models import Person
+    from readiness.models import User
 
     _ensure_ledger()
     results = {}

@@ -42,7 +42,7 @@ LOGINS = ["inspector-2"]
 
 
 @transaction.atomic
-def seed(*, schools: int, seed: int = 2020) -> dict:
+def seed(*, schools: int, seed: int = 2020, **options) -> dict:
     rng = random.Random(f"inspections:{seed}")
     added = {"areas": 0, "squads": 0, "users": 0, "visits": 0, "notices": 0}
     for order, (code, name) in enumerate(KEY_AREAS, 1):

@@ -9,13 +9,14 @@ import datetime as dt
 
 from django.db.models import Count, Q
 
+from readiness.dispatch import Section
 from readiness.models import County
 
 from .models import Finding, Visit
 from .selectors import finding_counts
 
 
-def section(on_date: dt.date) -> dict:
+def figures(on_date: dt.date) -> dict:
     recorded = Visit.objects.filter(status=Visit.Status.RECORDED)
     per_county = {
         row["school__county_id"]: row
@@ -58,3 +59,11 @@ def section(on_date: dt.date) -> dict:
         "by_county": by_county,
         **finding_counts(Finding.objects.all(), on_date),
     }
+
+
+SECTION = Section(
+    key="inspections",
+    figures=figures,
+    template="inspections/dispatch/section.html",
+    pdf_template="inspections/dispatch/section_pdf.html",
+)

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "readiness",
+    "people",
+    "plans",
     "verification",
     "inspections",
     "supplies",
@@ -263,11 +265,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=0),
     },
     "screening-refresh-nightly": {
-        "task": "readiness.tasks.screening_refresh",
+        "task": "people.tasks.screening_refresh",
         "schedule": crontab(hour=2, minute=30),
     },
     "purge-person-imports": {
-        "task": "readiness.tasks.person_import_purge",
+        "task": "people.tasks.person_import_purge",
         "schedule": crontab(minute=45),
     },
     "purge-stale-uploads": {
@@ -278,18 +280,24 @@ CELERY_BEAT_SCHEDULE = {
 
 # The daily dispatch report: each line of work contributes one section.
 DISPATCH_SECTIONS = [
-    "readiness.dispatch.section",
-    "verification.dispatch.section",
-    "inspections.dispatch.section",
+    "readiness.dispatch.SECTION",
+    "people.dispatch.SECTION",
+    "plans.dispatch.SECTION",
+    "verification.dispatch.SECTION",
+    "inspections.dispatch.SECTION",
 ]
 # Rights: each app's mapping of right -> roles that carry it.
 ACCESS_RIGHTS = [
     "readiness.access.RIGHTS",
+    "people.access.RIGHTS",
+    "plans.access.RIGHTS",
     "verification.access.RIGHTS",
 ]
 # Demo data, in order: each module has seed(schools=, seed=) and LOGINS.
 DEMO_SEEDERS = [
     "readiness.demo",
+    "people.demo",
+    "plans.demo",
     "verification.demo",
     "inspections.demo",
 ]

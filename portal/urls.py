@@ -6,6 +6,8 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from inspections import api as inspections_api
+from people import api as people_api
+from plans import api as plans_api
 from readiness import api as readiness_api
 from readiness import views as readiness_views
 from verification import api as verification_api
@@ -13,7 +15,9 @@ from verification import api as verification_api
 router = DefaultRouter()
 router.register("counties", readiness_api.CountyViewSet, basename="county")
 router.register("schools", readiness_api.SchoolViewSet, basename="school")
-router.register("people", readiness_api.PersonViewSet, basename="person")
+router.register("people", people_api.PersonViewSet, basename="person")
+router.register("plans", plans_api.PlanViewSet, basename="plan")
+router.register("drills", plans_api.DrillViewSet, basename="drill")
 router.register(
     "verification-templates", verification_api.TemplateViewSet, basename="verification-template"
 )
@@ -38,5 +42,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api_redoc"),
     path("verification/", include("verification.urls")),
     path("inspections/", include("inspections.urls")),
+    path("people/", include("people.urls")),
+    path("", include("plans.urls")),
     path("", include("readiness.urls")),
 ]

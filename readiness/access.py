@@ -30,9 +30,6 @@ class Right(StrEnum):
     SCHOOL_EXPORT = "school_export"
     DISPATCH_VIEW = "dispatch_view"
     DISPATCH_BUILD = "dispatch_build"
-    PERSON_IMPORT = "person_import"
-    PERSON_FULL_ID = "person_full_id"
-    DRILL_RECORD = "drill_record"
 
 
 # Which roles carry each right. Every app has a mapping like this one, listed
@@ -44,9 +41,6 @@ RIGHTS: dict[str, frozenset[str]] = {
     Right.SCHOOL_EXPORT: frozenset({Role.TASK_FORCE, Role.CITY_STAFF, Role.COUNTY_OFFICIAL}),
     Right.DISPATCH_VIEW: frozenset({Role.TASK_FORCE, Role.CITY_STAFF}),
     Right.DISPATCH_BUILD: frozenset({Role.CITY_STAFF}),
-    Right.PERSON_IMPORT: frozenset({Role.CITY_STAFF, Role.COUNTY_OFFICIAL, Role.SCHOOL}),
-    Right.PERSON_FULL_ID: frozenset({Role.CITY_STAFF}),
-    Right.DRILL_RECORD: frozenset({Role.CITY_STAFF, Role.COUNTY_OFFICIAL}),
 }
 
 

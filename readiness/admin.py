@@ -13,20 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import (
-    County,
-    DispatchReport,
-    Drill,
-    Person,
-    PersonImport,
-    PlanPart,
-    PlanStage,
-    ReopeningPlan,
-    School,
-    ScreeningCount,
-    Upload,
-    User,
-)
+from .models import County, DispatchReport, School, Upload, User
 from .resources import SchoolAdminResource
 from .spreadsheets import CSV, XLSX
 
@@ -98,61 +85,14 @@ class UploadAdmin(admin.ModelAdmin):
     readonly_fields = ["kind", "owner", "file", "original_name", "options", "created_at"]
 
 
-class PlanStageInline(admin.TabularInline):
-    model = PlanStage
-    extra = 0
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For rows written only by their services: the admin shows them, never edits them."""
 
-
-class PlanPartInline(admin.TabularInline):
-    model = PlanPart
-    extra = 0
-
-
-@admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name", "id_number", "school", "kind", "whereabouts", "returned", "health"]
-    list_filter = ["kind", "whereabouts", "returned", "health"]
-    list_select_related = ["school"]
-    search_fields = ["name", "id_number"]
-    raw_id_fields = ["school"]
-    show_full_result_count = False  # millions of rows: no COUNT(*) on every page
-
-
-@admin.register(PersonImport)
-class PersonImportAdmin(admin.ModelAdmin):
-    list_display = [
-        "original_name",
-        "owner",
-        "status",
-        "rows_read",
-        "rows_written",
-        "error_count",
-        "created_at",
-    ]
-    list_filter = ["status"]
-    readonly_fields = [f.name for f in PersonImport._meta.fields]
-
-
-@admin.register(ReopeningPlan)
-class ReopeningPlanAdmin(SimpleHistoryAdmin):
-    list_display = ["school", "status", "submitted_at", "decided_at"]
-    list_filter = ["status"]
-    list_select_related = ["school"]
-    inlines = [PlanStageInline, PlanPartInline]
-    raw_id_fields = ["school"]
-
-
-@admin.register(Drill)
-class DrillAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "on_date", "host"]
-    list_filter = ["kind"]
-    raw_id_fields = ["host", "attendees"]
-
-
-@admin.register(ScreeningCount)
-class ScreeningCountAdmin(admin.ModelAdmin):
-    list_display = ["school", "staff_files", "student_files", "abroad", "refreshed_at"]
-    list_select_related = ["school"]
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return False  # counted from the ledger, never edited
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

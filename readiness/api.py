@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.exceptions import ValidationError as ApiValidationError
 
-from . import idcard, selectors, services
-from .access import Right, has_right
+from . import selectors, services
 from .filters import SchoolFilter
-from .models import County, Person, School
+from .models import County, School
 
 
 class CountySerializer(serializers.ModelSerializer):
@@ -66,39 +63,8 @@ class SchoolViewSet(
         return selectors.school_get_for_user(user=self.request.user, pk=self.kwargs["pk"])
 
     def perform_update(self, serializer):
-        try:
-            serializer.instance = services.school_update(
-                actor=self.request.user,
-                school=serializer.instance,
-                data=dict(serializer.validated_data),
-            )
-        except ValidationError as error:
-            raise ApiValidationError(error.messages) from None
-
-
-class PersonSerializer(serializers.ModelSerializer):
-    """The identity number is masked unless the caller has the right to see it whole."""
-
-    school = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    id_number = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Person
-        fields = [
-            "id", "school", "kind", "name", "id_number", "gender", "birth_date", "grade",
-            "class_name", "study_mode", "origin", "whereabouts", "returned", "returned_on",
-            "health", "screened_on", "note",
-        ]  # fmt: skip
-
-    def get_id_number(self, person: Person) -> str:
-        full = has_right(self.context["request"].user, Right.PERSON_FULL_ID)
-        return person.id_number if full else idcard.mask(person.id_number)
-
-
-class PersonViewSet(viewsets.ReadOnlyModelViewSet):
-    """Person files in the caller's scope; search with ``q`` (name or last digits)."""
-
-    serializer_class = PersonSerializer
-
-    def get_queryset(self):
-        return selectors.person_search(user=self.request.user, params=self.request.query_params)
+        serializer.instance = services.school_update(
+            actor=self.request.user,
+            school=serializer.instance,
+            data=dict(serializer.validated_data),
+        )

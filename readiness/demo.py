@@ -6,7 +6,6 @@ so seeding more schools later only adds rows.
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 from dataclasses import dataclass
 
@@ -170,7 +169,7 @@ class SeedResult:
 
 
 @transaction.atomic
-def seed(*, schools: int, seed: int = 2020) -> SeedResult:
+def seed(*, schools: int, seed: int = 2020, **options) -> SeedResult:
     """Inserts what is missing of the demo city; returns how many rows were added."""
     existing_counties = set(County.objects.values_list("code", flat=True))
     new_counties = [
@@ -205,55 +204,7 @@ def seed(*, schools: int, seed: int = 2020) -> SeedResult:
     bulk_create_with_history(missing, School, batch_size=1000)
 
     users = _seed_users(by_code)
-    _seed_plans_and_drills(seed)
     return SeedResult(counties=len(new_counties), schools=len(missing), users=users)
-
-
-def _seed_plans_and_drills(seed: int) -> None:
-    """Two drill observations at the demonstration school that every high-school
-    principal attended, and return plans in every state. Once."""
-    from .models import Drill, PlanPart, PlanStage, ReopeningPlan
-
-    host = School.objects.filter(demonstration=True).first()
-    admin = User.objects.filter(username="city").first()
-    if host is None or admin is None or Drill.objects.exists():
-        return
-    today = dt.date.today()
-    high = list(School.objects.filter(level=School.Level.HIGH))
-    for n, title in enumerate(
-        ["开学疫情防控应急演练观摩（第一场）", "开学疫情防控应急演练观摩（第二场）"]
-    ):
-        drill = Drill.objects.create(
-            kind="drill",
-            title=title,
-            on_date=today - dt.timedelta(days=10 - n * 3),
-            host=host,
-            recorded_by=admin,
-        )
-        drill.attendees.set(high[n::2])
-    rng = random.Random(f"plans:{seed}")
-    statuses = ["approved", "approved", "submitted", "returned", "draft"]
-    for school in School.objects.order_by("code")[: max(1, School.objects.count() // 3)]:
-        status = rng.choice(statuses)
-        plan = ReopeningPlan.objects.create(
-            school=school,
-            factors=["risk", "stage", "grade", "study_mode", "origin"],
-            considerations="按风险等级、学段、年级、就读方式和生源地分批错峰返校。",
-            status=status,
-            return_reason="应急预案未明确隔离场所。" if status == "returned" else "",
-        )
-        PlanStage.objects.create(
-            plan=plan, grades="毕业年级", return_on=today + dt.timedelta(days=7)
-        )
-        PlanStage.objects.create(
-            plan=plan, grades="其他年级", return_on=today + dt.timedelta(days=14)
-        )
-        PlanPart.objects.create(
-            plan=plan, part="校门管理", person=person_name(rng), phone=phone(rng)
-        )
-        PlanPart.objects.create(
-            plan=plan, part="隔离观察", person=person_name(rng), phone=phone(rng)
-        )
 
 
 DEMO_USERS = [
@@ -292,91 +243,3 @@ def _seed_users(counties: dict[str, County]) -> int:
         user.save()
         added += 1
     return added
-
-
-# --- person files at scale ------------------------------------------------------------------
-
-PEOPLE_BATCH = 50_000
-
-
-def seed_people(*, total: int, seed: int = 2020) -> int:
-    """Fills the ledger with ``total`` valid person files spread over the schools by
-    headcount; PostgreSQL COPY (a batched insert on SQLite). Runs once: a ledger
-    that has files is left alone."""
-    import io
-
-    from django.db import connection
-
-    from . import idcard
-    from .models import Person
-
-    if total <= 0 or Person.objects.exists():
-        return 0
-    schools = list(School.objects.select_related("county").order_by("code"))
-    headcount = sum(s.students + s.staff for s in schools) or 1
-    rng = random.Random(f"people:{seed}")
-    today = dt.date.today()
-    counters: dict[tuple[str, str], int] = {}
-    columns = (
-        "school_id, kind, name, id_number, gender, birth_date, grade, class_name, study_mode, "
-        "origin, whereabouts, returned, returned_on, health, screened_on, note"
-    )
-    written = 0
-    batch: list[tuple] = []
-    abroad_left = 32  # over 30 students abroad and not yet returned
-
-    def flush() -> None:
-        nonlocal written
-        if not batch:
-            return
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                buffer = io.StringIO()
-                for values in batch:
-                    buffer.write(
-                        "\t".join(
-                            r"\N"
-                            if v is None
-                            else ("t" if v is True else "f" if v is False else str(v))
-                            for v in values
-                        )
-                    )
-                    buffer.write("\n")
-                buffer.seek(0)
-                cursor.copy_expert(f"COPY readiness_person ({columns}) FROM STDIN", buffer)
-            else:
-                marks = ", ".join(["%s"] * 16)
-                cursor.executemany(
-                    f"INSERT INTO readiness_person ({columns}) VALUES ({marks})", batch
-                )
-        written += len(batch)
-        batch.clear()
-
-    for school in schools:
-        share = round(total * (school.students + school.staff) / headcount)
-        staff = round(share * school.staff / max(1, school.students + school.staff))
-        for n in range(share):
-            kind = "staff" if n < staff else "student"
-            base = dt.date(1966, 1, 1) if kind == "staff" else dt.date(2003, 9, 1)
-            key = (school.county.code, kind)
-            count = counters[key] = counters.get(key, 0) + 1
-            birth = base + dt.timedelta(days=count // 999)
-            number = idcard.make(school.county.code, birth, count % 999 + 1)
-            whereabouts, returned = "local", rng.random() < 0.9
-            if kind == "student" and abroad_left and rng.random() < 0.0005:
-                whereabouts, returned, abroad_left = "abroad", False, abroad_left - 1
-            batch.append(
-                (
-                    school.pk, kind, person_name(rng), number, "M" if (count % 999 + 1) % 2 else "F",
-                    birth, "" if kind == "staff" else f"{rng.randint(1, 6)}年级", "" if kind == "staff" else f"{rng.randint(1, 8)}班",
-                    "boarding" if school.boarding and kind == "student" else "day", "county", whereabouts,
-                    returned, today if returned else None, "normal", today, "",
-                )
-            )  # fmt: skip
-            if len(batch) >= PEOPLE_BATCH:
-                flush()
-    flush()
-    from . import screening
-
-    screening.refresh()
-    return written

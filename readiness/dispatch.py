@@ -1,31 +1,63 @@
 """The daily dispatch report (每日调度).
 
-Each line of work contributes one section: a function ``section(on_date) -> dict``
-listed by dotted path in ``settings.DISPATCH_SECTIONS``. A section returns
-JSON-serialisable figures: city totals plus a breakdown per county. Composing
-the report through settings keeps readiness free of imports of the other apps.
+Each line of work contributes one ``Section``, listed by dotted path in
+``settings.DISPATCH_SECTIONS`` (the way Django lists middleware): a function
+that returns the day's JSON-serialisable figures (city totals plus a breakdown
+per county), and the templates that show them on the page and in the PDF. The
+report's own templates loop over the sections and name no app, so readiness
+imports none of the apps built on it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.utils.module_loading import import_string
 
-from .models import County, School
+from . import documents
+from .models import County, DispatchReport, School
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str  # where the figures are kept in the report's data
+    figures: Callable[[dt.date], dict]  # reads only: never writes
+    template: str  # a fragment of the page, given the figures as ``s``
+    pdf_template: str  # a fragment of the PDF, given the figures as ``s``
+    # A write the section needs before its figures are read (a recount), run by
+    # the build service, never by ``figures``.
+    prepare: Callable[[], None] | None = None
+
+
+def registered() -> list[Section]:
+    return [import_string(path) for path in settings.DISPATCH_SECTIONS]
 
 
 def build(on_date: dt.date) -> dict:
-    sections = {}
-    for path in settings.DISPATCH_SECTIONS:
-        key = path.split(".")[0]
-        sections[key] = import_string(path)(on_date)
-    return {"on_date": on_date.isoformat(), "sections": sections}
+    """The figures of every section, as they are now."""
+    return {
+        "on_date": on_date.isoformat(),
+        "sections": {section.key: section.figures(on_date) for section in registered()},
+    }
 
 
-def section(on_date: dt.date) -> dict:
+def shown(data: dict) -> list[dict]:
+    """The sections of a frozen report, in the registry's order, with their
+    templates; a section the report did not hold (built before the section
+    existed) is left out."""
+    held = data.get("sections", {})
+    return [
+        {"template": s.template, "pdf_template": s.pdf_template, "s": held[s.key]}
+        for s in registered()
+        if s.key in held
+    ]
+
+
+def figures(on_date: dt.date) -> dict:
     """Schools, students and staff of the city, by county, level and risk level."""
     per_county = list(
         County.objects.annotate(
@@ -58,78 +90,18 @@ def section(on_date: dt.date) -> dict:
         "totals": totals,
         "by_level": by_level,
         "by_county": per_county,
-        "people": _people(per_county),
-        "plans": _plans(),
-        "drills": _drills(),
     }
 
 
-def _plans() -> dict:
-    """Return plans by status, per county (one query)."""
-    from .models import ReopeningPlan
-
-    by_county: dict[str, dict] = {}
-    for row in (
-        ReopeningPlan.objects.values("school__county__code", "status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        by_county.setdefault(row["school__county__code"], {})[row["status"]] = row["n"]
-    totals = {
-        status: sum(c.get(status, 0) for c in by_county.values())
-        for status in ("draft", "submitted", "approved", "returned")
-    }
-    return {"totals": totals, "by_county": by_county}
+SECTION = Section(
+    key="readiness",
+    figures=figures,
+    template="readiness/dispatch/section.html",
+    pdf_template="readiness/dispatch/section_pdf.html",
+)
 
 
-def _drills() -> dict:
-    """Drills held and high-school principals covered, city-wide (two queries)."""
-    from .models import Drill
-
-    high = School.objects.filter(level=School.Level.HIGH)
-    return {
-        "drills": Drill.objects.filter(kind="drill").count(),
-        "trainings": Drill.objects.filter(kind="training").count(),
-        "high_schools": high.count(),
-        "principals_covered": high.filter(drills_attended__isnull=False).distinct().count(),
-    }
-
-
-def _people(per_county: list[dict]) -> dict:
-    """Screening (一人一档): files, coverage, abroad not returned, health; per county.
-    One aggregate query over the ledger."""
-    from . import screening
-    from .models import ScreeningCount
-
-    screening.refresh()  # the report is frozen: count the ledger as it is now
-    counts = {
-        row["school__county__code"]: row
-        for row in ScreeningCount.objects.values("school__county__code")
-        .annotate(
-            staff_files=Sum("staff_files"),
-            student_files=Sum("student_files"),
-            abroad=Sum("abroad"),
-            symptoms=Sum("symptoms"),
-            observation=Sum("observation"),
-            confirmed=Sum("confirmed"),
-        )
-        .order_by()
-    }
-    keys = ("staff_files", "student_files", "abroad", "symptoms", "observation", "confirmed")
-    by_county = []
-    for county in per_county:
-        found = counts.get(county["code"], {})
-        row = {
-            "code": county["code"],
-            "name": county["name"],
-            **{k: found.get(k) or 0 for k in keys},
-        }
-        people = county["students"] + county["staff"]
-        row["coverage"] = (
-            round(100 * (row["staff_files"] + row["student_files"]) / people, 1)
-            if people
-            else None
-        )
-        by_county.append(row)
-    totals = {k: sum(row[k] for row in by_county) for k in keys}
-    return {"totals": totals, "by_county": by_county}
+def report_pdf(report: DispatchReport, *, time_limit: int | None = None) -> bytes:
+    """The frozen report as a PDF, each section in its own template."""
+    context = {"report": report, "sections": shown(report.data)}
+    return documents.render_pdf("documents/dispatch.html", context, time_limit=time_limit)

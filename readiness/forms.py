@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.http import HttpRequest, QueryDict
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from .access import scope_of
@@ -41,3 +43,10 @@ class ImportForm(forms.Form):
                 _("The file is larger than %(size)d MB.") % {"size": limit // (1024 * 1024)}
             )
         return upload
+
+
+def posted(request: HttpRequest) -> tuple[QueryDict | None, MultiValueDict | None]:
+    """A form's data and files: bound on POST (even an empty one), unbound on GET."""
+    if request.method == "POST":
+        return request.POST, request.FILES
+    return None, None

@@ -1,4 +1,4 @@
-"""Counties, schools, users with their role and scope, and the daily report."""
+"""Counties, schools, users with their role and scope, the daily report, uploads."""
 
 from __future__ import annotations
 
@@ -204,111 +204,6 @@ class User(AbstractUser):
         return self.full_name or self.username
 
 
-class Person(models.Model):
-    """One screening file of a staff member or student (一人一档)."""
-
-    class Kind(models.TextChoices):
-        STAFF = "staff", _("Staff member")
-        STUDENT = "student", _("Student")
-
-    class StudyMode(models.TextChoices):
-        DAY = "day", _("Day")
-        BOARDING = "boarding", _("Boarding")
-
-    class Origin(models.TextChoices):
-        COUNTY = "county", _("Same county")
-        CITY = "city", _("Another county of the city")
-        PROVINCE = "province", _("Another province")
-        ABROAD = "abroad", _("Abroad")
-
-    class Whereabouts(models.TextChoices):
-        LOCAL = "local", _("Local")
-        OUT_CITY = "out_city", _("Outside the city")
-        OUT_PROVINCE = "out_province", _("Outside the province")
-        ABROAD = "abroad", _("Abroad")
-
-    class Health(models.TextChoices):
-        NORMAL = "normal", _("Normal")
-        SYMPTOMS = "symptoms", _("Symptoms")
-        OBSERVATION = "observation", _("Under observation")
-        CONFIRMED = "confirmed", _("Confirmed case")
-
-    school = models.ForeignKey(
-        School, on_delete=models.PROTECT, related_name="people", verbose_name=_("school")
-    )
-    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=50)
-    # Stored whole; shown and exported masked to everyone without the right.
-    id_number = models.CharField(_("identity number"), max_length=18, unique=True)
-    gender = models.CharField(
-        _("sex"), max_length=1, choices=[("M", _("Male")), ("F", _("Female"))]
-    )
-    birth_date = models.DateField(_("birth date"))
-    grade = models.CharField(_("grade"), max_length=20, blank=True)
-    class_name = models.CharField(_("class"), max_length=20, blank=True)
-    study_mode = models.CharField(
-        _("mode of study"), max_length=8, choices=StudyMode.choices, blank=True
-    )
-    origin = models.CharField(_("origin"), max_length=8, choices=Origin.choices, default="county")
-    whereabouts = models.CharField(
-        _("whereabouts"), max_length=12, choices=Whereabouts.choices, default="local"
-    )
-    returned = models.BooleanField(_("returned"), default=False)
-    returned_on = models.DateField(_("returned on"), null=True, blank=True)
-    health = models.CharField(_("health"), max_length=12, choices=Health.choices, default="normal")
-    screened_on = models.DateField(_("screened on"), null=True, blank=True)
-    note = models.CharField(_("note"), max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = _("person file")
-        verbose_name_plural = _("person files")
-        ordering = ["school", "kind", "pk"]
-        indexes = [
-            models.Index(fields=["school", "kind"], name="person_school_kind"),
-            models.Index(fields=["school", "whereabouts", "returned"], name="person_abroad"),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(id_number__regex=r"^[0-9]{17}[0-9X]$"), name="person_id_shape"
-            ),
-            models.CheckConstraint(
-                condition=Q(kind__in=["staff", "student"]), name="person_kind_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(returned=True) | Q(returned_on__isnull=True),
-                name="person_returned_date_only_if_returned",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class ScreeningCount(models.Model):
-    """The ledger counted per school: what coverage pages and the dispatch report
-    read, instead of counting millions of files on every request. Refreshed for
-    the schools of each import, after seeding, and nightly for the whole city."""
-
-    school = models.OneToOneField(
-        School, on_delete=models.CASCADE, primary_key=True, related_name="screening"
-    )
-    staff_files = models.PositiveIntegerField(default=0)
-    student_files = models.PositiveIntegerField(default=0)
-    screened = models.PositiveIntegerField(default=0)
-    abroad = models.PositiveIntegerField(default=0)
-    symptoms = models.PositiveIntegerField(default=0)
-    observation = models.PositiveIntegerField(default=0)
-    confirmed = models.PositiveIntegerField(default=0)
-    refreshed_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("screening count")
-        verbose_name_plural = _("screening counts")
-
-    def __str__(self) -> str:
-        return str(self.school_id)
-
-
 class DispatchReport(models.Model):
     """The frozen daily dispatch report (每日调度) for the city task force.
 
@@ -350,138 +245,36 @@ class Upload(models.Model):
         return self.original_name
 
 
-class PersonImport(models.Model):
-    """One upload of person files, imported in the background: the whole file or nothing."""
+class Job(models.Model):
+    """A long piece of work done in the background for one user (an import, a ZIP).
+
+    Abstract: each line of work keeps its own table with its own parameters and
+    results; the claim, the progress, the lease and the status page are shared
+    (``readiness/jobs.py``).
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Checking and importing")
-        DONE = "done", _("Imported")
+        RUNNING = "running", _("Working")
+        DONE = "done", _("Done")
         REFUSED = "refused", _("Not imported: the file has errors")
         FAILED = "failed", _("Failed")
 
+    FINAL = ("done", "refused", "failed")
+
     owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    file = models.FileField(upload_to="imports/people/%Y/%m/")
-    original_name = models.CharField(max_length=255)
-    upsert = models.BooleanField(_("update existing files"), default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default="pending")
-    rows_read = models.PositiveIntegerField(default=0)
-    rows_written = models.PositiveIntegerField(default=0)
-    error_count = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)  # the first errors, for the page
-    error_report = models.FileField(upload_to="imports/errors/%Y/%m/", blank=True)
+    done = models.PositiveIntegerField(default=0)  # rows read, files written: the progress
+    total = models.PositiveIntegerField(null=True, blank=True)  # when known in advance
     message = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("person import")
-        verbose_name_plural = _("person imports")
-        ordering = ["-created_at"]
+        abstract = True
 
-    def __str__(self) -> str:
-        return self.original_name
-
-
-class ReopeningPlan(models.Model):
-    """A school's return-to-school plan (开学返校工作预案): staggered return by
-    grade, the factors considered, a named person for each part, the emergency
-    plan. The school submits it; the county (the city for city-direct schools)
-    approves it or returns it with a reason."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        APPROVED = "approved", _("Approved")
-        RETURNED = "returned", _("Returned")
-
-    FACTORS = [
-        ("risk", _("Regional risk level")),
-        ("stage", _("School stage")),
-        ("grade", _("Grade")),
-        ("study_mode", _("Mode of study")),
-        ("origin", _("Where students come from")),
-    ]
-
-    school = models.OneToOneField(
-        School, on_delete=models.PROTECT, related_name="plan", verbose_name=_("school")
-    )
-    factors = models.JSONField(_("factors considered"), default=list, blank=True)
-    considerations = models.TextField(_("how the factors were considered"), blank=True)
-    emergency_plan = models.FileField(_("emergency plan"), upload_to="plans/%Y/", blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="draft")
-    return_reason = models.TextField(_("reason for return"), blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("return plan")
-        verbose_name_plural = _("return plans")
-
-    def __str__(self) -> str:
-        return str(self.school)
-
-
-class PlanStage(models.Model):
-    """One step of the staggered return: which grades come back on which day."""
-
-    plan = models.ForeignKey(ReopeningPlan, on_delete=models.CASCADE, related_name="stages")
-    grades = models.CharField(_("grades"), max_length=50)
-    return_on = models.DateField(_("return date"))
-
-    class Meta:
-        ordering = ["return_on", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.grades} {self.return_on}"
-
-
-class PlanPart(models.Model):
-    """A part of the plan and the person responsible for it (责任到人)."""
-
-    plan = models.ForeignKey(ReopeningPlan, on_delete=models.CASCADE, related_name="parts")
-    part = models.CharField(_("part"), max_length=50)
-    person = models.CharField(_("person responsible"), max_length=50)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
-
-    class Meta:
-        ordering = ["pk"]
-
-    def __str__(self) -> str:
-        return f"{self.part}: {self.person}"
-
-
-class Drill(models.Model):
-    """A drill observation (演练观摩) or training (培训) and the principals attending,
-    counted by their schools."""
-
-    class Kind(models.TextChoices):
-        DRILL = "drill", _("Drill observation")
-        TRAINING = "training", _("Training")
-
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=100)
-    on_date = models.DateField(_("date"))
-    host = models.ForeignKey(
-        School,
-        on_delete=models.PROTECT,
-        related_name="hosted_drills",
-        verbose_name=_("host school"),
-    )
-    attendees = models.ManyToManyField(
-        School, related_name="drills_attended", verbose_name=_("principals attending (by school)")
-    )
-    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
-        verbose_name = _("drill or training")
-        verbose_name_plural = _("drills and trainings")
-        ordering = ["-on_date", "pk"]
-
-    def __str__(self) -> str:
-        return self.title
+    @property
+    def finished(self) -> bool:
+        return self.status in self.FINAL

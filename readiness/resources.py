@@ -17,6 +17,7 @@ from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
 from .access import may_edit_school
+from .imports import Headers
 from .models import County, School, User
 from .spreadsheets import FORMULA_PREFIXES
 
@@ -42,35 +43,25 @@ SCHOOL_COLUMNS: dict[str, str] = {
 REQUIRED_SCHOOL_COLUMNS = ("code", "name", "county", "level")
 
 
+HEADERS = Headers(
+    {key: (label,) for key, label in SCHOOL_COLUMNS.items()},
+    required=REQUIRED_SCHOOL_COLUMNS,
+    aliases={"县区": "county", "county_code": "county", "学校标识码": "code"},
+)
+
+
 def header_label(key: str) -> str:
-    return str(SCHOOL_COLUMNS.get(key, key))
-
-
-def _aliases() -> dict[str, str]:
-    """Every accepted spelling of every header, in both languages, to its key."""
-    aliases: dict[str, str] = {}
-    for key, label in SCHOOL_COLUMNS.items():
-        aliases[key.lower()] = key
-        for lang in ("zh-hans", "en"):
-            with override(lang):
-                aliases[str(label).strip().lower()] = key
-    aliases.update({"县区": "county", "county_code": "county", "学校标识码": "code"})
-    return aliases
+    return HEADERS.label(key)
 
 
 def normalise_headers(dataset: tablib.Dataset) -> tuple[list[str], list[str]]:
-    """Renames headers to column keys in place; returns (missing, unknown) headers."""
-    aliases = _aliases()
-    keys, unknown = [], []
-    for header in dataset.headers:
-        text = str(header or "").strip().lstrip("\ufeff")
-        key = aliases.get(text.lower())
-        if key is None:
-            unknown.append(text)
-            key = text
-        keys.append(key)
-    dataset.headers = keys
-    missing = [key for key in REQUIRED_SCHOOL_COLUMNS if key not in keys]
+    """Renames headers to column keys in place; returns (missing, unknown) headers.
+    Unknown headers keep their text, so that the import ignores them."""
+    keys, missing, unknown = HEADERS.match(dataset.headers)
+    dataset.headers = [
+        key or str(text or "").strip().lstrip("\ufeff")
+        for key, text in zip(keys, dataset.headers, strict=True)
+    ]
     return missing, unknown
 
 

@@ -7,6 +7,7 @@ spreadsheet program would run as a formula are neutralised.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 import zipfile
@@ -30,18 +31,28 @@ class SpreadsheetError(ValueError):
     """A file that cannot be read as a spreadsheet; the message is for the user."""
 
 
+def csv_encoding(head: bytes) -> str:
+    """The encoding of csv text from its first bytes: UTF-8 (with or without BOM)
+    when they decode as such, GB18030 (a superset of GBK) otherwise. A character
+    cut at the end of ``head`` is not held against UTF-8."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return "gb18030"
+    return "utf-8-sig"
+
+
+def encoding_error() -> SpreadsheetError:
+    return SpreadsheetError(
+        _("The file's text encoding is not recognised: save it as UTF-8 or GBK CSV, or xlsx.")
+    )
+
+
 def decode_text(data: bytes) -> str:
-    """UTF-8 (BOM or not) first; GB18030, a superset of GBK, otherwise."""
     try:
-        return data.decode("utf-8-sig")
+        return data.decode(csv_encoding(data))
     except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise SpreadsheetError(
-            _("The file's text encoding is not recognised: save it as UTF-8 or GBK CSV, or xlsx.")
-        ) from None
+        raise encoding_error() from None
 
 
 def neutralise(value: object) -> object:

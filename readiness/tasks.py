@@ -66,23 +66,3 @@ def enqueue(task, *args) -> bool:
 
     transaction.on_commit(publish)
     return all(sent)
-
-
-@shared_task(soft_time_limit=60 * 60, time_limit=70 * 60)
-def person_import_run(job_id: int) -> None:
-    """Imports a file of person files; the job row carries progress and errors."""
-    services.person_import_run(job_id=job_id)
-
-
-@shared_task(soft_time_limit=5 * 60, time_limit=6 * 60)
-def person_import_purge() -> int:
-    """Deletes files of person imports older than 24 hours that never went through."""
-    return services.person_import_purge()
-
-
-@shared_task(soft_time_limit=10 * 60, time_limit=12 * 60)
-def screening_refresh() -> None:
-    """Nightly: recounts the whole ledger per school (files changed outside imports)."""
-    from . import screening
-
-    screening.refresh()

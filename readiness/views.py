@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from celery import current_app
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import documents, selectors, services, tasks
+from . import dispatch, selectors, services, tasks
 from .access import Right, may_edit_school, require_right, scope_of
-from .forms import ImportForm, SchoolForm
+from .forms import ImportForm, SchoolForm, posted
 from .models import School, Upload
 from .resources import SchoolResource
 from .spreadsheets import CONTENT_TYPES, spreadsheet_response
@@ -72,7 +73,7 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def school_edit(request: HttpRequest, pk: int) -> HttpResponse:
     school = selectors.school_get_for_edit(user=request.user, pk=pk)
-    form = SchoolForm(request.POST or None, instance=school, user=request.user)
+    form = SchoolForm(posted(request)[0], instance=school, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.changed_data}
         try:
@@ -89,7 +90,7 @@ def school_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def school_import(request: HttpRequest) -> HttpResponse:
     require_right(request.user, Right.SCHOOL_IMPORT)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(*posted(request))
     outcome = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -154,14 +155,17 @@ def dispatch_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def dispatch_detail(request: HttpRequest, on_date: str) -> HttpResponse:
     report = selectors.dispatch_report_get(user=request.user, on_date=on_date)
-    return render(request, "readiness/dispatch_detail.html", {"report": report})
+    sections = dispatch.shown(report.data)
+    return render(
+        request, "readiness/dispatch_detail.html", {"report": report, "sections": sections}
+    )
 
 
 @login_required
 @require_GET
 def dispatch_pdf(request: HttpRequest, on_date: str) -> HttpResponse:
     report = selectors.dispatch_report_get(user=request.user, on_date=on_date)
-    pdf = documents.render_pdf("documents/dispatch.html", {"report": report})
+    pdf = dispatch.report_pdf(report)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="dispatch-{report.on_date}.pdf"'
     return response
@@ -202,10 +206,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def _broker_state() -> str:
     if not settings.CELERY_BROKER_URL:
         return "in-process"
-    from portal.celery import app
-
     try:
-        with app.connection_for_write() as conn:
+        with current_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         return "ok"
     except Exception as error:

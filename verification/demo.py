@@ -170,7 +170,7 @@ LOGINS = ["verifier-health", "verifier-market", "verifier-hr", "verifier-sport"]
 
 
 @transaction.atomic
-def seed(*, schools: int, seed: int = 2020) -> dict:
+def seed(*, schools: int, seed: int = 2020, **options) -> dict:
     rng = random.Random(f"verification:{seed}")
     added = {"departments": 0, "templates": 0, "teams": 0, "users": 0, "verifications": 0}
     for code, name, order in DEPARTMENTS:

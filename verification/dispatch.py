@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from readiness.dispatch import Section
 from readiness.models import County, School
 
 from .selectors import STATES, state_counts
 
 
-def section(on_date: dt.date) -> dict:
+def figures(on_date: dt.date) -> dict:
     """Schools by verification state, and overdue ones, per county of the city."""
     table = state_counts(School.objects.all(), on_date)
     empty = dict.fromkeys((*STATES, "total", "overdue"), 0)
@@ -19,3 +20,11 @@ def section(on_date: dt.date) -> dict:
     ]
     totals = {key: sum(row[key] for row in by_county) for key in (*STATES, "overdue")}
     return {"totals": totals, "by_county": by_county}
+
+
+SECTION = Section(
+    key="verification",
+    figures=figures,
+    template="verification/dispatch/section.html",
+    pdf_template="verification/dispatch/section_pdf.html",
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.readiness.test_people_import import csv_file, number, row
+from tests.people.test_import import csv_file, number, row
 
 
 def test_an_official_fixes_a_refused_file_and_sees_the_coverage_change(

@@ -14,7 +14,7 @@ from tests.factories import SchoolFactory
 
 def test_the_readiness_section_counts_schools_by_county(school_a, school_b, county_a):
     SchoolFactory(county=county_a, risk_level="high", boarding=True, students=100, staff=10)
-    section = dispatch.section(dt.date(2026, 3, 26))
+    section = dispatch.figures(dt.date(2026, 3, 26))
     assert section["totals"]["school_count"] == 3
     assert section["totals"]["students"] == 600 + 600 + 100
     lanshan = next(row for row in section["by_county"] if row["code"] == "371302")

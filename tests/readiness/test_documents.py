@@ -32,7 +32,7 @@ def report(db):
 
 
 def test_chinese_text_extracts_back_unchanged(report):
-    pdf = documents.render_pdf("documents/dispatch.html", {"report": report})
+    pdf = dispatch.report_pdf(report)
     text = pdf_text(pdf)
     assert "临沂市教育系统疫情防控每日调度" in text
     assert "2026年3月26日" in text
@@ -41,7 +41,7 @@ def test_chinese_text_extracts_back_unchanged(report):
 
 
 def test_the_cjk_font_is_named_and_embedded_as_a_subset(report):
-    pdf = documents.render_pdf("documents/dispatch.html", {"report": report})
+    pdf = dispatch.report_pdf(report)
     fonts = pdf_fonts(pdf)
     assert any("Noto-Sans-CJK-SC" in name and "+" in name for name in fonts), fonts
 
@@ -74,7 +74,7 @@ def test_a_render_that_takes_too_long_is_stopped(report, monkeypatch):
 
     monkeypatch.setattr(HTML, "write_pdf", lambda self, **options: time.sleep(5))
     with pytest.raises(documents.DocumentTimeout):
-        documents.render_pdf("documents/dispatch.html", {"report": report}, time_limit=1)
+        dispatch.report_pdf(report, time_limit=1)
 
 
 def test_dispatch_pdf_page_is_for_city_roles_only(login, task_force, official_a, report):

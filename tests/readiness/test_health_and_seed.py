@@ -92,18 +92,3 @@ def test_demo_users_can_log_in_and_open_pages(client, db, path):
     response = client.post("/login/", {"username": "city", "password": demo.DEMO_PASSWORD})
     assert response.status_code == 302
     assert client.get(path).status_code == 200
-
-
-def test_seed_people_writes_valid_unique_files_once(db):
-    import datetime as dt
-
-    from readiness import idcard
-    from readiness.models import Person
-
-    demo.seed(schools=40)
-    assert demo.seed_people(total=3000) > 2900
-    numbers = list(Person.objects.values_list("id_number", flat=True))
-    assert len(numbers) == len(set(numbers))
-    for value in numbers[:200]:
-        idcard.parse(value, today=dt.date.today())
-    assert demo.seed_people(total=3000) == 0

@@ -21,15 +21,8 @@ class Command(BaseCommand):
         # never imports the apps built on it.
         for path in settings.DEMO_SEEDERS:
             started = time.perf_counter()
-            result = importlib.import_module(path).seed(schools=schools, seed=seed)
+            result = importlib.import_module(path).seed(schools=schools, seed=seed, people=people)
             counts = result if isinstance(result, dict) else dataclasses.asdict(result)
             added = ", ".join(f"+{n} {name}" for name, n in counts.items())
             elapsed = time.perf_counter() - started
             self.stdout.write(f"seed_demo {path}: {added} in {elapsed:.1f} s")
-        if people:
-            from readiness import demo
-
-            started = time.perf_counter()
-            written = demo.seed_people(total=people, seed=seed)
-            elapsed = time.perf_counter() - started
-            self.stdout.write(f"seed_demo people: +{written} person files in {elapsed:.1f} s")

@@ -1,0 +1,136 @@
+"""One file per person (一人一档): the screening ledger, its counts and its imports."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from readiness.models import Job, School
+
+
+class Person(models.Model):
+    """One screening file of a staff member or student (一人一档)."""
+
+    class Kind(models.TextChoices):
+        STAFF = "staff", _("Staff member")
+        STUDENT = "student", _("Student")
+
+    class StudyMode(models.TextChoices):
+        DAY = "day", _("Day")
+        BOARDING = "boarding", _("Boarding")
+
+    class Origin(models.TextChoices):
+        COUNTY = "county", _("Same county")
+        CITY = "city", _("Another county of the city")
+        PROVINCE = "province", _("Another province")
+        ABROAD = "abroad", _("Abroad")
+
+    class Whereabouts(models.TextChoices):
+        LOCAL = "local", _("Local")
+        OUT_CITY = "out_city", _("Outside the city")
+        OUT_PROVINCE = "out_province", _("Outside the province")
+        ABROAD = "abroad", _("Abroad")
+
+    class Health(models.TextChoices):
+        NORMAL = "normal", _("Normal")
+        SYMPTOMS = "symptoms", _("Symptoms")
+        OBSERVATION = "observation", _("Under observation")
+        CONFIRMED = "confirmed", _("Confirmed case")
+
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="people", verbose_name=_("school")
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=50)
+    # Stored whole; shown and exported masked to everyone without the right.
+    id_number = models.CharField(_("identity number"), max_length=18, unique=True)
+    gender = models.CharField(
+        _("sex"), max_length=1, choices=[("M", _("Male")), ("F", _("Female"))]
+    )
+    birth_date = models.DateField(_("birth date"))
+    grade = models.CharField(_("grade"), max_length=20, blank=True)
+    class_name = models.CharField(_("class"), max_length=20, blank=True)
+    study_mode = models.CharField(
+        _("mode of study"), max_length=8, choices=StudyMode.choices, blank=True
+    )
+    origin = models.CharField(_("origin"), max_length=8, choices=Origin.choices, default="county")
+    whereabouts = models.CharField(
+        _("whereabouts"), max_length=12, choices=Whereabouts.choices, default="local"
+    )
+    returned = models.BooleanField(_("returned"), default=False)
+    returned_on = models.DateField(_("returned on"), null=True, blank=True)
+    health = models.CharField(_("health"), max_length=12, choices=Health.choices, default="normal")
+    screened_on = models.DateField(_("screened on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("person file")
+        verbose_name_plural = _("person files")
+        ordering = ["school", "kind", "pk"]
+        indexes = [
+            models.Index(fields=["school", "kind"], name="person_school_kind"),
+            models.Index(fields=["school", "whereabouts", "returned"], name="person_abroad"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(id_number__regex=r"^[0-9]{17}[0-9X]$"), name="person_id_shape"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["staff", "student"]), name="person_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(returned=True) | Q(returned_on__isnull=True),
+                name="person_returned_date_only_if_returned",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScreeningCount(models.Model):
+    """The ledger counted per school: what coverage pages and the dispatch report
+    read, instead of counting millions of files on every request. Refreshed for
+    the schools of each import, after seeding, and nightly for the whole city."""
+
+    school = models.OneToOneField(
+        School, on_delete=models.CASCADE, primary_key=True, related_name="screening"
+    )
+    staff_files = models.PositiveIntegerField(default=0)
+    student_files = models.PositiveIntegerField(default=0)
+    screened = models.PositiveIntegerField(default=0)
+    abroad = models.PositiveIntegerField(default=0)
+    symptoms = models.PositiveIntegerField(default=0)
+    observation = models.PositiveIntegerField(default=0)
+    confirmed = models.PositiveIntegerField(default=0)
+    refreshed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("screening count")
+        verbose_name_plural = _("screening counts")
+
+    def __str__(self) -> str:
+        return str(self.school_id)
+
+
+class PersonImport(Job):
+    """One upload of person files, imported in the background: the whole file or nothing.
+
+    ``done`` counts the rows read so far."""
+
+    file = models.FileField(upload_to="imports/people/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    upsert = models.BooleanField(_("update existing files"), default=False)
+    rows_written = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)  # the first errors, for the page
+    error_report = models.FileField(upload_to="imports/errors/%Y/%m/", blank=True)
+
+    class Meta:
+        verbose_name = _("person import")
+        verbose_name_plural = _("person imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,138 @@
+"""Pages of the screening ledger (一人一档): list, coverage, abroad, import."""
+
+from __future__ import annotations
+
+import tablib
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from readiness.access import has_right, require_right
+from readiness.forms import posted
+from readiness.jobs import job_not_queued, job_status
+from readiness.spreadsheets import CONTENT_TYPES, spreadsheet_response
+from readiness.tasks import enqueue
+
+from . import idcard, selectors, services, tasks
+from .access import Right
+from .forms import PersonImportForm
+from .importer import COLUMNS
+from .models import Person, PersonImport
+
+PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def ledger(request: HttpRequest) -> HttpResponse:
+    people = selectors.person_search(user=request.user, params=request.GET)
+    if request.GET.get("format") == "xlsx":
+        return _export(request, people)
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "people/ledger.html",
+        {
+            "page": page,
+            "query": query.urlencode(),
+            "params": request.GET,
+            "full_id": has_right(request.user, Right.PERSON_FULL_ID),
+            "kinds": Person.Kind.choices,
+            "whereabouts": Person.Whereabouts.choices,
+            "healths": Person.Health.choices,
+        },
+    )
+
+
+def _export(request: HttpRequest, people) -> HttpResponse:
+    """The filtered ledger as xlsx; numbers masked unless the user has the right.
+
+    Headers and values are those of the import template, so that a county can
+    correct an export and import it back (with the full numbers, if it may)."""
+    full = has_right(request.user, Right.PERSON_FULL_ID)
+    dataset = tablib.Dataset(headers=[zh for zh, _en in COLUMNS.values()] + ["性别", "出生日期"])
+    for p in people.iterator(chunk_size=5000):
+        dataset.append([
+            p.school.code, p.get_kind_display(), p.name,
+            p.id_number if full else idcard.mask(p.id_number), p.grade, p.class_name,
+            p.get_study_mode_display(), p.get_origin_display(), p.get_whereabouts_display(),
+            "是" if p.returned else "否", p.returned_on or "", p.get_health_display(),
+            p.screened_on or "", p.note, p.get_gender_display(), p.birth_date,
+        ])  # fmt: skip
+    return spreadsheet_response(dataset, "xlsx", "people")
+
+
+@login_required
+@require_GET
+def coverage(request: HttpRequest) -> HttpResponse:
+    rows = selectors.coverage(user=request.user)
+    return render(request, "people/coverage.html", {"rows": rows})
+
+
+@login_required
+@require_GET
+def abroad(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.abroad_not_returned(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "people/abroad.html",
+        {"page": page, "query": "", "full_id": has_right(request.user, Right.PERSON_FULL_ID)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_start(request: HttpRequest) -> HttpResponse:
+    require_right(request.user, Right.PERSON_IMPORT)
+    form = PersonImportForm(*posted(request))
+    if form.is_valid():
+        try:
+            job = services.person_import_start(
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                upsert=form.cleaned_data["upsert"],
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            if not enqueue(tasks.person_import_run, job.pk):
+                job_not_queued(model=PersonImport, pk=job.pk)
+            return redirect("people_import_status", pk=job.pk)
+    jobs = selectors.person_import_list(user=request.user)[:10]
+    return render(request, "people/import.html", {"form": form, "jobs": jobs})
+
+
+@login_required
+@require_GET
+def import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.person_import_get_for_user(user=request.user, pk=pk)
+    report = reverse("people_import_report", args=[job.pk]) if job.error_report else ""
+    extra = {"written": job.rows_written, "errors": job.error_count, "report": report}
+    return job_status(request, job, template="people/import_status.html", extra=extra)
+
+
+@login_required
+@require_GET
+def import_report(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.person_import_get_for_user(user=request.user, pk=pk)
+    if not job.error_report:
+        return redirect("people_import_status", pk=pk)
+    response = FileResponse(job.error_report.open("rb"), content_type=CONTENT_TYPES["csv"])
+    response["Content-Disposition"] = f'attachment; filename="errors-{job.pk}.csv"'
+    return response
+
+
+@login_required
+@require_GET
+def import_template(request: HttpRequest) -> HttpResponse:
+    require_right(request.user, Right.PERSON_IMPORT)
+    dataset = tablib.Dataset(headers=[zh for zh, _en in COLUMNS.values()])
+    return spreadsheet_response(dataset, "xlsx", "people-template", stamped=False)

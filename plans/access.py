@@ -1,0 +1,20 @@
+"""Rights of return plans and drills. A school writes its own plan; whoever may
+edit the school (its county, or the city bureau for city-direct schools)
+decides on it."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from readiness.models import User
+
+Role = User.Role
+
+
+class Right(StrEnum):
+    DRILL_RECORD = "drill_record"
+
+
+RIGHTS: dict[str, frozenset[str]] = {
+    Right.DRILL_RECORD: frozenset({Role.CITY_STAFF, Role.COUNTY_OFFICIAL}),
+}

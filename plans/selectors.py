@@ -1,0 +1,64 @@
+"""Reads of return plans and drills, each narrowed to what the user may see."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from readiness.access import scope_of
+from readiness.models import County, School, User
+from readiness.selectors import rate
+
+from .models import Drill, ReopeningPlan
+
+
+def plan_list(*, user: User) -> QuerySet[ReopeningPlan]:
+    return ReopeningPlan.objects.filter(scope_of(user).school_q(prefix="school__")).select_related(
+        "school__county"
+    )
+
+
+def plan_get_for_user(*, user: User, pk: int | str) -> ReopeningPlan:
+    try:
+        return plan_list(user=user).get(pk=pk)
+    except (ReopeningPlan.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def drill_list(*, user: User) -> QuerySet[Drill]:
+    scope = scope_of(user)
+    return (
+        Drill.objects.filter(
+            scope.school_q(prefix="host__") | scope.school_q(prefix="attendees__")
+        )
+        .select_related("host")
+        .distinct()
+    )
+
+
+def principal_coverage(*, user: User) -> list[dict]:
+    """High schools in scope, per county, and how many of their principals attended
+    a drill observation or training. One query."""
+    in_scope = scope_of(user).school_q(prefix="schools__")
+    high = in_scope & Q(schools__level=School.Level.HIGH)
+    rows = (
+        County.objects.filter(scope_of(user).county_q())
+        .annotate(
+            high_schools=Count("schools", filter=high, distinct=True),
+            covered=Count(
+                "schools", filter=high & Q(schools__drills_attended__isnull=False), distinct=True
+            ),
+        )
+        .order_by("order", "code")
+        .values("code", "name", "high_schools", "covered")
+    )
+    return [{**row, "rate": rate(row["covered"], row["high_schools"])} for row in rows]
+
+
+def plan_of_school(*, user: User) -> ReopeningPlan | None:
+    """A school contact's own plan, if written yet."""
+    return plan_list(user=user).filter(school_id=user.school_id).first()
+
+
+def demonstration_school() -> School | None:
+    return School.objects.filter(demonstration=True).first()

@@ -1,0 +1,128 @@
+"""Writes of return plans and drills: one function per use case."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from readiness.access import may_edit_school, require_right, scope_of
+from readiness.models import School, User
+from readiness.uploads import sniff_evidence
+
+from .access import Right
+from .models import Drill, PlanPart, PlanStage, ReopeningPlan
+
+
+@transaction.atomic
+def plan_save(
+    *,
+    actor: User,
+    school: School,
+    factors: list[str],
+    considerations: str,
+    stages: list[tuple[str, dt.date]],
+    parts: list[tuple[str, str, str]],
+    emergency_plan: tuple[str, bytes] | None = None,
+) -> ReopeningPlan:
+    """The school writes its plan; a submitted or approved plan no longer changes."""
+    if actor.role != User.Role.SCHOOL or actor.school_id != school.pk:
+        raise PermissionDenied
+    plan, _created = ReopeningPlan.objects.select_for_update().get_or_create(school=school)
+    if plan.status in (ReopeningPlan.Status.SUBMITTED, ReopeningPlan.Status.APPROVED):
+        raise ValidationError(_("A submitted plan no longer changes."))
+    known = {code for code, _label in ReopeningPlan.FACTORS}
+    plan.factors = [f for f in factors if f in known]
+    plan.considerations = considerations.strip()[:5000]
+    if emergency_plan is not None:
+        _name, data = emergency_plan
+        if sniff_evidence(data) != ("application/pdf", "pdf") or len(data) > 10 * 1024 * 1024:
+            raise ValidationError(_("The emergency plan must be a PDF of at most 10 MB."))
+        plan.emergency_plan.save(f"{uuid.uuid4().hex}.pdf", ContentFile(data), save=False)
+    plan.status = ReopeningPlan.Status.DRAFT
+    plan._history_user = actor
+    plan.save()
+    plan.stages.all().delete()
+    PlanStage.objects.bulk_create(
+        PlanStage(plan=plan, grades=g[:50], return_on=d) for g, d in stages
+    )
+    plan.parts.all().delete()
+    PlanPart.objects.bulk_create(
+        PlanPart(plan=plan, part=p[:50], person=n[:50], phone=t[:20]) for p, n, t in parts
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_submit(*, actor: User, plan: ReopeningPlan) -> ReopeningPlan:
+    plan = ReopeningPlan.objects.select_for_update().get(pk=plan.pk)
+    if actor.role != User.Role.SCHOOL or actor.school_id != plan.school_id:
+        raise PermissionDenied
+    if plan.status not in (ReopeningPlan.Status.DRAFT, ReopeningPlan.Status.RETURNED):
+        raise ValidationError(_("This plan has already been submitted."))
+    missing = []
+    if not plan.stages.exists():
+        missing.append(_("the staggered return by grade"))
+    if not plan.parts.exists():
+        missing.append(_("a person responsible for each part"))
+    if not plan.emergency_plan:
+        missing.append(_("the emergency plan"))
+    if missing:
+        raise ValidationError(
+            _("The plan still needs: %(items)s.") % {"items": "、".join(missing)}
+        )
+    plan.status, plan.submitted_at = ReopeningPlan.Status.SUBMITTED, timezone.now()
+    plan._history_user = actor
+    plan.save(update_fields=["status", "submitted_at"])
+    return plan
+
+
+@transaction.atomic
+def plan_decide(
+    *, actor: User, plan: ReopeningPlan, approve: bool, reason: str = ""
+) -> ReopeningPlan:
+    """The county approves its schools' plans (the city bureau those of city-direct
+    schools), or returns them with a reason."""
+    plan = ReopeningPlan.objects.select_for_update().select_related("school").get(pk=plan.pk)
+    if not may_edit_school(actor, plan.school):
+        raise PermissionDenied
+    if plan.status != ReopeningPlan.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted plan can be approved or returned."))
+    if not approve and not reason.strip():
+        raise ValidationError(_("Say why the plan is returned."))
+    plan.status = ReopeningPlan.Status.APPROVED if approve else ReopeningPlan.Status.RETURNED
+    plan.return_reason = "" if approve else reason.strip()[:2000]
+    plan.decided_by, plan.decided_at = actor, timezone.now()
+    plan._history_user = actor
+    plan.save()
+    return plan
+
+
+def drill_record(
+    *, actor: User, kind: str, title: str, on_date: dt.date, host: School, attendees: list[School]
+) -> Drill:
+    """Records a drill observation or training; every school must be in the actor's scope."""
+    require_right(actor, Right.DRILL_RECORD)
+    schools = [host, *attendees]
+    visible = set(
+        School.objects.filter(
+            scope_of(actor).school_q(), pk__in=[s.pk for s in schools]
+        ).values_list("pk", flat=True)
+    )
+    if any(s.pk not in visible for s in schools):
+        raise PermissionDenied
+    if kind not in Drill.Kind.values or not title.strip():
+        raise ValidationError(_("Give the kind and the title."))
+    if on_date > timezone.localdate():
+        raise ValidationError(_("Record a drill once it has taken place."))
+    with transaction.atomic():
+        drill = Drill.objects.create(
+            kind=kind, title=title.strip()[:100], on_date=on_date, host=host, recorded_by=actor
+        )
+        drill.attendees.set(attendees)
+    return drill

@@ -1,0 +1,141 @@
+"""Pages of return plans (开学返校工作预案) and drills (演练观摩, 培训)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from readiness import selectors as core_selectors
+from readiness.access import has_right, may_edit_school
+from readiness.forms import posted
+
+from . import selectors, services
+from .access import Right
+from .forms import DrillForm, PlanDecisionForm, PlanForm
+from .models import ReopeningPlan
+
+
+@login_required
+@require_GET
+def plan_list(request: HttpRequest) -> HttpResponse:
+    if request.user.role == "school":
+        return redirect("plan_mine")
+    plans = selectors.plan_list(user=request.user).order_by("status", "school__code")
+    return render(request, "plans/list.html", {"plans": plans})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_mine(request: HttpRequest) -> HttpResponse:
+    """The school's own plan: write, attach, submit."""
+    if request.user.role != "school":
+        raise PermissionDenied
+    school = core_selectors.school_get_for_user(user=request.user, pk=request.user.school_id)
+    plan = selectors.plan_of_school(user=request.user)
+    form = PlanForm(*posted(request), plan=plan)
+    if form.is_valid():
+        try:
+            _plan_save(request, school, form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("plan_mine")
+    context = {"school": school, "plan": plan, "form": form, "factors": ReopeningPlan.FACTORS}
+    return render(request, "plans/mine.html", context)
+
+
+def _plan_save(request: HttpRequest, school, data: dict) -> None:
+    upload = data["emergency_plan"]
+    plan = services.plan_save(
+        actor=request.user,
+        school=school,
+        factors=data["factors"],
+        considerations=data["considerations"],
+        stages=data["stages"],
+        parts=data["parts"],
+        emergency_plan=(upload.name, upload.read()) if upload else None,
+    )
+    if data["submit"]:
+        services.plan_submit(actor=request.user, plan=plan)
+        messages.success(request, _("The plan is submitted for review."))
+    else:
+        messages.success(request, _("Saved."))
+
+
+@login_required
+@require_GET
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get_for_user(user=request.user, pk=pk)
+    return _detail(request, plan, PlanDecisionForm())
+
+
+def _detail(request: HttpRequest, plan: ReopeningPlan, form: PlanDecisionForm) -> HttpResponse:
+    context = {
+        "plan": plan,
+        "form": form,
+        "may_decide": may_edit_school(request.user, plan.school),
+        "factors": dict(ReopeningPlan.FACTORS),
+    }
+    return render(request, "plans/detail.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def plan_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get_for_user(user=request.user, pk=pk)
+    form = PlanDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_decide(
+                actor=request.user,
+                plan=plan,
+                approve=form.cleaned_data["decision"] == "approve",
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("plan_detail", pk=pk)
+    return _detail(request, plan, form)
+
+
+@login_required
+@require_GET
+def plan_file(request: HttpRequest, pk: int) -> FileResponse:
+    plan = selectors.plan_get_for_user(user=request.user, pk=pk)
+    if not plan.emergency_plan:
+        raise Http404
+    return FileResponse(plan.emergency_plan.open("rb"), content_type="application/pdf")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def drills(request: HttpRequest) -> HttpResponse:
+    can_record = has_right(request.user, Right.DRILL_RECORD)
+    if request.method == "POST" and not can_record:
+        raise PermissionDenied
+    schools = core_selectors.school_list(user=request.user)
+    form = DrillForm(posted(request)[0], schools=schools)
+    if form.is_valid():
+        try:
+            services.drill_record(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Recorded."))
+            return redirect("drills")
+    context = {
+        "form": form,
+        "drills": selectors.drill_list(user=request.user).prefetch_related("attendees")[:100],
+        "coverage": selectors.principal_coverage(user=request.user),
+        "can_record": can_record,
+        "today": timezone.localdate(),
+        "demonstration": selectors.demonstration_school(),
+    }
+    return render(request, "plans/drills.html", context, status=400 if form.errors else 200)

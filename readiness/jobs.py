@@ -1,0 +1,83 @@
+"""The one stack for long jobs (imports, ZIPs, report builds).
+
+A job is a row of a model derived from ``readiness.models.Job``. The view that
+starts it saves the row and queues its task on commit; the task claims the row
+with a conditional UPDATE, so a duplicated message does nothing; while it works
+it writes its progress and a heartbeat; it ends in one of the final states
+(done, refused, failed), which the status page and the polling script
+(``static/js/job.js``) understand. A row left running by a worker that died
+(no heartbeat for ``LEASE``) may be claimed again by the redelivered message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Job
+
+# Longer than the longest gap between two heartbeats of a live job.
+LEASE = dt.timedelta(minutes=10)
+
+
+def job_claim(*, model: type[Job], pk: int) -> bool:
+    """Takes a waiting job, or one whose worker stopped beating; True if this caller won."""
+    now = timezone.now()
+    stale = Q(status=Job.Status.RUNNING) & (
+        Q(heartbeat_at__lt=now - LEASE) | Q(heartbeat_at__isnull=True, created_at__lt=now - LEASE)
+    )
+    claimable = Q(status=Job.Status.PENDING) | stale
+    return bool(
+        model.objects.filter(claimable, pk=pk).update(
+            status=Job.Status.RUNNING, started_at=now, heartbeat_at=now, done=0, message=""
+        )
+    )
+
+
+def job_progress(*, model: type[Job], pk: int) -> Callable[[int], None]:
+    """A callback that records how far the job has got, with a heartbeat."""
+
+    def progress(done: int) -> None:
+        model.objects.filter(pk=pk, status=Job.Status.RUNNING).update(
+            done=done, heartbeat_at=timezone.now()
+        )
+
+    return progress
+
+
+def job_fail(*, model: type[Job], pk: int, message: str) -> None:
+    """Ends a job that could not run (not queued, or its task raised)."""
+    model.objects.filter(pk=pk).exclude(status__in=Job.FINAL).update(
+        status=Job.Status.FAILED, message=message[:300], finished_at=timezone.now()
+    )
+
+
+def job_not_queued(*, model: type[Job], pk: int) -> None:
+    job_fail(model=model, pk=pk, message=_("The job could not be queued; try again later."))
+
+
+def job_status(
+    request: HttpRequest, job: Job, *, template: str, extra: dict | None = None
+) -> HttpResponse:
+    """The job's state as JSON (for the polling script) or as its page.
+
+    ``extra`` adds the job's own figures and links, shown on both.
+    """
+    data = {
+        "status": job.status,
+        "status_label": job.get_status_display(),
+        "done": job.done,
+        "total": job.total,
+        "message": job.message,
+        "finished": job.finished,
+        **(extra or {}),
+    }
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse(data)
+    return render(request, template, {"job": job, "state": data})

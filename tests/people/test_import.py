@@ -1,0 +1,255 @@
+"""Person files: identity numbers, and the streaming import, the whole file or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+
+from people import idcard
+from people.importer import PersonImporter, parse_date
+from people.models import Person
+
+HEADER = "学校代码,类别,姓名,身份证号,年级,班级,就读方式,生源地,当前所在地,是否返校,返校日期,健康状况,排查日期"
+BIRTH = dt.date(2008, 5, 17)
+
+
+def number(seq: int, birth: dt.date = BIRTH) -> str:
+    return idcard.make("371302", birth, seq)
+
+
+def row(school="2137020001", kind="学生", name="张伟", id_number=None, seq=1, extra=""):
+    id_number = id_number or number(seq)
+    return f"{school},{kind},{name},{id_number},高一,1班,走读,本县区,本地,是,2020-03-20,正常,2020-03-18{extra}"
+
+
+def csv_file(*rows, header=HEADER, encoding="utf-8") -> io.BytesIO:
+    return io.BytesIO(("\r\n".join([header, *rows]) + "\r\n").encode(encoding))
+
+
+def run(user, handle, upsert=False, name="people.csv"):
+    return PersonImporter(user=user, upsert=upsert).run(handle, name)
+
+
+def messages(outcome):
+    return [(e.row, e.column, e.message) for e in outcome.errors]
+
+
+# --- identity numbers -----------------------------------------------------------------------
+
+
+def test_a_valid_number_gives_birth_date_and_sex():
+    assert idcard.parse(number(1), today=dt.date(2026, 1, 1)) == (BIRTH, "M")
+    assert idcard.parse(number(2), today=dt.date(2026, 1, 1))[1] == "F"
+
+
+def test_full_width_digits_and_a_lowercase_x_are_normalised():
+    value = "３７１３０２２００８０５１７００１X".lower()
+    assert idcard.normalise(value).endswith("X") and idcard.normalise(value).isascii()
+
+
+def test_masking_shows_only_the_ends():
+    assert idcard.mask("37130220080517001X") == "3713**********001X"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["2020-03-26", "2020/3/26", "20200326", "2020年3月26日", 43916, "43916", dt.date(2020, 3, 26)],
+)
+def test_dates_are_read_in_every_usual_form(value):
+    assert parse_date(value) == dt.date(2020, 3, 26)
+
+
+# --- good files --------------------------------------------------------------------------------
+
+
+def test_a_utf8_file_imports(official_a, school_a):
+    outcome = run(official_a, csv_file(row(seq=1), row(seq=2, name="李娜", kind="教职工")))
+    assert outcome.ok, messages(outcome)
+    assert outcome.written == 2
+    person = Person.objects.get(name="张伟")
+    assert (person.kind, person.gender, person.birth_date, person.returned_on) == (
+        "student",
+        "M",
+        BIRTH,
+        dt.date(2020, 3, 20),
+    )
+
+
+def test_a_gbk_file_imports(official_a, school_a):
+    outcome = run(official_a, csv_file(row(name="沂蒙"), encoding="gbk"))
+    assert outcome.ok, messages(outcome)
+    assert Person.objects.get().name == "沂蒙"
+
+
+def test_utf8_with_bom_imports(official_a, school_a):
+    handle = io.BytesIO(b"\xef\xbb\xbf" + csv_file(row()).getvalue())
+    assert run(official_a, handle).ok
+
+
+def test_full_width_digits_and_lowercase_x_are_stored_normalised(official_a, school_a):
+    raw = idcard.make("371302", BIRTH, 3)
+    seq = 3
+    while not raw.endswith("X"):
+        seq += 1
+        raw = idcard.make("371302", BIRTH, seq)
+    wide = raw[:17].translate(str.maketrans("0123456789", "０１２３４５６７８９")) + "x"
+    outcome = run(official_a, csv_file(row(id_number=wide)))
+    assert outcome.ok, messages(outcome)
+    assert Person.objects.get().id_number == raw
+
+
+def test_excel_date_serials_in_xlsx(official_a, school_a):
+    book = openpyxl.Workbook()
+    book.active.append(HEADER.split(","))
+    book.active.append(
+        [
+            "2137020001",
+            "学生",
+            "王芳",
+            number(4),
+            "高一",
+            "1班",
+            "寄宿",
+            "境外",
+            "境外",
+            "否",
+            None,
+            "正常",
+            43916,
+        ]
+    )
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    outcome = run(official_a, out, name="people.xlsx")
+    assert outcome.ok, messages(outcome)
+    person = Person.objects.get()
+    assert (person.screened_on, person.whereabouts, person.study_mode) == (
+        dt.date(2020, 3, 26),
+        "abroad",
+        "boarding",
+    )
+
+
+def test_unknown_extra_columns_are_ignored(official_a, school_a):
+    outcome = run(official_a, csv_file(row(extra=",多余"), header=HEADER + ",家长电话"))
+    assert outcome.ok, messages(outcome)
+
+
+def test_upsert_updates_files_by_identity_number(official_a, school_a):
+    run(official_a, csv_file(row()))
+    outcome = run(official_a, csv_file(row(name="张伟（更正）")), upsert=True)
+    assert outcome.ok, messages(outcome)
+    assert Person.objects.get().name == "张伟（更正）"
+
+
+# --- bad files: a clear message, nothing written ---------------------------------------------------
+
+
+def refused(outcome, fragment):
+    assert not outcome.ok
+    assert fragment in " ".join(e.message for e in outcome.errors), messages(outcome)
+    assert not Person.objects.exists()
+
+
+def test_a_wrong_check_character_is_refused(official_a, school_a):
+    good = number(5)
+    bad = good[:17] + ("0" if good[17] != "0" else "1")
+    refused(run(official_a, csv_file(row(seq=6), row(id_number=bad))), "校验码")
+
+
+def test_a_birth_date_in_the_future_is_refused(official_a, school_a):
+    refused(
+        run(official_a, csv_file(row(id_number=idcard.make("371302", dt.date(2099, 1, 1), 7)))),
+        "未来",
+    )
+
+
+def test_a_duplicate_within_the_file_is_refused_with_both_rows(official_a, school_a):
+    outcome = run(official_a, csv_file(row(seq=8), row(seq=9), row(seq=8)))
+    refused(outcome, "首次出现在第 2 行")
+    assert messages(outcome)[0][:2] == (4, "身份证号")
+
+
+def test_a_duplicate_against_the_ledger_is_refused(official_a, school_a):
+    run(official_a, csv_file(row(seq=10)))
+    outcome = run(official_a, csv_file(row(seq=11), row(seq=10)))
+    assert not outcome.ok and Person.objects.count() == 1
+    assert "已在档" in messages(outcome)[0][2]
+
+
+def test_a_school_outside_the_uploaders_scope_is_refused(official_a, school_a, school_b):
+    refused(
+        run(official_a, csv_file(row(seq=12), row(seq=13, school=school_b.code))), school_b.code
+    )
+
+
+def test_a_missing_column_is_refused(official_a, school_a):
+    refused(
+        run(official_a, csv_file("2137020001,学生,张伟", header="学校代码,类别,姓名")),
+        "缺少列：身份证号",
+    )
+
+
+def test_an_empty_file_is_refused(official_a):
+    refused(run(official_a, io.BytesIO(b"")), "文件是空的")
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused(official_a):
+    refused(run(official_a, io.BytesIO(b"\x89PNG\r\n\x1a\n\x00\x00\x00")), "不是表格")
+
+
+def test_a_large_gbk_file_with_one_bad_row_at_the_end_writes_nothing(official_a, school_a):
+    rows = [
+        row(
+            seq=i % 1000,
+            id_number=idcard.make("371302", BIRTH - dt.timedelta(days=i // 1000), i % 1000),
+        )
+        for i in range(30_000)
+    ]
+    rows.append(row(id_number="371302200805170000"))
+    outcome = run(official_a, csv_file(*rows, encoding="gbk"))
+    assert outcome.total == 30_001 and outcome.error_count == 1
+    assert messages(outcome)[0][0] == 30_002
+    assert not Person.objects.exists()
+
+
+def test_the_error_report_masks_identity_numbers(official_a, school_a):
+    outcome = run(official_a, csv_file(row(seq=14), row(seq=14)))
+    report = outcome.report.decode("utf-8-sig")
+    assert number(14) not in report and idcard.mask(number(14)) in report
+
+
+# --- the command -------------------------------------------------------------------------------------
+
+
+def test_the_command_imports_and_refuses_like_the_page(tmp_path, school_a):
+    good = tmp_path / "good.csv"
+    good.write_bytes(csv_file(row(seq=20)).getvalue())
+    call_command("import_people", str(good), "--county", "371302")
+    assert Person.objects.count() == 1
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(csv_file(row(seq=21), row(seq=21)).getvalue())
+    with pytest.raises(CommandError):
+        call_command("import_people", str(bad), "--county", "371302")
+    assert Person.objects.count() == 1
+
+
+def test_the_command_limited_to_another_county_refuses_the_rows(tmp_path, school_a, county_b):
+    path = tmp_path / "p.csv"
+    path.write_bytes(csv_file(row(seq=22)).getvalue())
+    with pytest.raises(CommandError):
+        call_command("import_people", str(path), "--county", county_b.code)
+    assert not Person.objects.exists()
+
+
+def test_no_full_number_reaches_the_logs(official_a, school_a, caplog):
+    import logging
+
+    with caplog.at_level(logging.DEBUG):
+        run(official_a, csv_file(row(seq=30), row(seq=30)))
+    assert number(30) not in caplog.text

@@ -1,0 +1,191 @@
+"""Ledger pages: scope, masking, coverage, the abroad list, and the import page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from people import idcard, screening
+from people.models import Person, PersonImport
+
+from .test_import import csv_file, number, row
+
+
+@pytest.fixture
+def people(school_a, school_b):
+    def make(school, seq, **extra):
+        return Person.objects.create(
+            school=school, kind=extra.pop("kind", "student"), name=extra.pop("name", f"学生{seq}"),
+            id_number=number(seq), gender="M", birth_date=dt.date(2008, 5, 17), **extra,
+        )  # fmt: skip
+
+    made = [
+        make(school_a, 1, name="张伟"),
+        make(school_a, 2, name="李娜", whereabouts="abroad", kind="staff"),
+        make(school_b, 3, name="王芳"),
+    ]
+    screening.refresh()
+    return made
+
+
+def test_the_ledger_is_scoped_and_masked(login, official_a, people):
+    body = login(official_a).get(reverse("people")).content.decode()
+    assert "张伟" in body and "王芳" not in body
+    assert number(1) not in body and idcard.mask(number(1)) in body
+
+
+def test_the_city_bureau_sees_numbers_whole(login, city_staff, people):
+    assert number(3) in login(city_staff).get(reverse("people")).content.decode()
+
+
+def test_search_by_the_last_digits(login, official_a, people):
+    response = login(official_a).get(reverse("people"), {"q": number(2)[-4:]})
+    assert [p.name for p in response.context["page"]] == ["李娜"]
+
+
+def test_a_school_sees_only_its_own_files(login, school_contact_a, people):
+    names = [p.name for p in login(school_contact_a).get(reverse("people")).context["page"]]
+    assert sorted(names) == ["张伟", "李娜"]
+
+
+def test_coverage_per_school_for_a_county(login, official_a, people, school_a):
+    rows = login(official_a).get(reverse("people_coverage")).context["rows"]
+    [row_a] = [r for r in rows if r["name"] == school_a.name]
+    assert (row_a["student_files"], row_a["staff_files"], row_a["abroad"]) == (1, 1, 1)
+    assert row_a["student_rate"] == round(100 / 600, 1)
+
+
+def test_coverage_per_county_for_the_city(login, city_staff, people):
+    rows = login(city_staff).get(reverse("people_coverage")).context["rows"]
+    assert {r["name"]: r["student_files"] for r in rows} == {"兰山区": 1, "沂水县": 1}
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_ledger_and_coverage_query_counts_do_not_grow(
+    login, official_a, school_a, django_assert_num_queries, count
+):
+    for i in range(count):
+        Person.objects.create(
+            school=school_a,
+            kind="student",
+            name=f"学生{i}",
+            id_number=number(100 + i),
+            gender="M",
+            birth_date=dt.date(2008, 5, 17),
+        )
+    client = login(official_a)
+    with django_assert_num_queries(4):  # session, user, count, page
+        client.get(reverse("people"))
+    with django_assert_num_queries(4):  # session, user, files, schools
+        client.get(reverse("people_coverage"))
+
+
+def test_abroad_list(login, official_a, people):
+    assert [p.name for p in login(official_a).get(reverse("people_abroad")).context["page"]] == [
+        "李娜"
+    ]
+
+
+def test_the_import_page_imports_in_the_background(
+    login, official_a, school_a, django_capture_on_commit_callbacks
+):
+    client = login(official_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("people_import"),
+            {"file": SimpleUploadedFile("p.csv", csv_file(row(seq=40)).getvalue())},
+        )
+    job = PersonImport.objects.get()
+    assert response["Location"] == reverse("people_import_status", args=[job.pk])
+    status = client.get(response["Location"], HTTP_ACCEPT="application/json").json()
+    assert (status["status"], status["written"]) == ("done", 1)
+    assert Person.objects.count() == 1
+
+
+def test_a_refused_import_offers_the_error_report(
+    login, official_a, school_a, django_capture_on_commit_callbacks
+):
+    client = login(official_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("people_import"),
+            {"file": SimpleUploadedFile("p.csv", csv_file(row(seq=41), row(seq=41)).getvalue())},
+        )
+    page = client.get(response["Location"]).content.decode()
+    assert "重复" in page and number(41) not in page
+    report = client.get(reverse("people_import_report", args=[PersonImport.objects.get().pk]))
+    assert report.status_code == 200 and not Person.objects.exists()
+
+
+def test_another_users_import_is_404(login, official_a, official_b, school_a):
+    job = PersonImport.objects.create(owner=official_a, original_name="p.csv")
+    assert login(official_b).get(reverse("people_import_status", args=[job.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["task_force", "verifier", "inspector", "supplies"])
+def test_roles_without_the_right_get_403_on_import(login, make_user, role):
+    assert login(make_user(role)).get(reverse("people_import")).status_code == 403
+
+
+def test_the_dispatch_report_counts_screening(people):
+    from django.utils import timezone
+
+    from readiness import dispatch
+
+    section = dispatch.build(timezone.localdate())["sections"]["people"]
+    assert section["totals"] == {
+        "staff_files": 1,
+        "student_files": 2,
+        "abroad": 1,
+        "symptoms": 0,
+        "observation": 0,
+        "confirmed": 0,
+    }
+    lanshan = next(r for r in section["by_county"] if r["code"] == "371302")
+    assert lanshan["abroad"] == 1
+
+
+def test_the_dispatch_pdf_reports_screening(login, task_force, people):
+    import io
+
+    from django.utils import timezone
+    from pypdf import PdfReader
+
+    from readiness import services
+
+    report = services.dispatch_report_build(on_date=timezone.localdate())
+    pdf = login(task_force).get(f"/dispatch/{report.on_date}/pdf/").content
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "境外未返校 1 人" in text
+
+
+def test_the_api_is_scoped_and_masks_numbers(api_client, official_a, city_staff, people):
+    api_client.force_authenticate(official_a)
+    data = api_client.get("/api/v1/people/").json()
+    by_name = {r["name"]: r["id_number"] for r in data["results"]}
+    assert by_name == {"张伟": idcard.mask(number(1)), "李娜": idcard.mask(number(2))}
+    api_client.force_authenticate(city_staff)
+    assert number(3) in {
+        r["id_number"] for r in api_client.get("/api/v1/people/").json()["results"]
+    }
+
+
+def test_the_export_is_scoped_and_masked(login, official_a, people):
+    import io
+
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(login(official_a).get(reverse("people"), {"format": "xlsx"}).content)
+    ).active
+    values = [c for row in sheet.iter_rows(values_only=True) for c in row]
+    assert idcard.mask(number(1)) in values and number(1) not in values and "王芳" not in values
+
+
+def test_an_import_without_a_file_is_a_message(login, official_a):
+    response = login(official_a).post(reverse("people_import"), {}, follow=True)
+    assert "请选择文件" in response.content.decode()
+    assert not PersonImport.objects.exists()
