@@ -231,6 +231,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "kind"; each keeps an enum name of its own.
+    "ENUM_NAME_OVERRIDES": {
+        "CountyKindEnum": "readiness.models.County.Kind",
+        "PersonKindEnum": "people.models.Person.Kind",
+        "DrillKindEnum": "plans.models.Drill.Kind",
+    },
 }
 
 # --- Tasks ---------------------------------------------------------------------

@@ -38,7 +38,7 @@ def test_an_official_fixes_a_refused_file_and_sees_the_coverage_change(
     page.goto("/people/import/")
     page.get_by_label("表格文件（xlsx 或 csv）").set_input_files(str(good))
     page.get_by_role("button", name="导入").click()
-    expect(page.locator("#job-status")).to_have_text("已导入")
+    expect(page.locator("#job-status")).to_have_text("已完成")
     expect(page.locator("#job-written")).to_have_text("3")
 
     page.goto("/people/coverage/")
