@@ -7,6 +7,7 @@ its school, its county and the city see it and its findings.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from readiness.access import scope_of
@@ -41,6 +42,24 @@ def finding_q(user: User) -> Q:
 
 def is_member(user: User, squad: InspectionSquad) -> bool:
     return squad.members.filter(pk=user.pk).exists() or squad.leader_id == user.pk
+
+
+def require_member(user: User, squad: InspectionSquad) -> None:
+    """Raises PermissionDenied (403) unless ``user`` is a member or the leader of ``squad``."""
+    if not is_member(user, squad):
+        raise PermissionDenied
+
+
+def require_reporter(user: User, finding) -> None:
+    """Raises PermissionDenied (403) unless ``user`` reports for the school of ``finding``."""
+    if not may_report(user, finding):
+        raise PermissionDenied
+
+
+def may_report(user: User, finding) -> bool:
+    """Whether ``user`` reports the rectification of ``finding``: its school's contact."""
+    scope = scope_of(user)
+    return scope.level == "school" and scope.school_id == finding.school_id
 
 
 def squads_of(user: User):

@@ -1,12 +1,18 @@
-"""REST API of inspections: the same selectors and services as the pages."""
+"""REST API of inspections: the same selectors and services as the pages.
+
+Actions validate an input serializer, call the service and return an output
+serializer; the project's one exception handler (``readiness.exceptions``) turns
+the service's errors into responses, so no action catches them itself.
+"""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.http import FileResponse
-from rest_framework import serializers, viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from . import selectors, services
@@ -73,26 +79,22 @@ class NoticeSerializer(serializers.ModelSerializer):
         ]
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ReportOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = RectificationReport
         fields = ["id", "finding", "text", "submitted_at", "decision", "reason", "decided_at"]
-        read_only_fields = ["submitted_at", "decision", "reason", "decided_at"]
+        read_only_fields = fields
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReportInputSerializer(serializers.Serializer):
+    finding = serializers.IntegerField(
+        min_value=1, help_text="A finding of the user's own school: 404 for any other."
+    )
+    text = serializers.CharField(help_text="What the school did.")
+
+
+class ReasonInputSerializer(serializers.Serializer):
     reason = serializers.CharField()
-
-
-class NoBodySerializer(serializers.Serializer):
-    """Accepting a report takes no body."""
-
-
-def _run(call):
-    try:
-        return call()
-    except ValidationError as error:
-        raise ApiValidationError(error.messages) from None
 
 
 class VisitViewSet(viewsets.ReadOnlyModelViewSet):
@@ -117,57 +119,57 @@ class NoticeViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = NoticeSerializer
 
     def get_queryset(self):
-        return selectors.notice_list(user=self.request.user).prefetch_related("findings")
+        return selectors.notice_list(user=self.request.user, with_findings=True)
 
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
-    def pdf(self, request, pk=None):
+    def pdf(self, request: Request, pk: str | None = None) -> FileResponse:
         notice = self.get_object()
         response = FileResponse(notice.pdf.open("rb"), content_type="application/pdf")
         response["X-Content-SHA256"] = notice.sha256
         return response
 
 
-class ReportViewSet(viewsets.ModelViewSet):
+class ReportViewSet(viewsets.ReadOnlyModelViewSet):
     """Rectification reports: the school submits, the squad accepts or rejects."""
 
-    serializer_class = ReportSerializer
-    http_method_names = ["get", "post", "head", "options"]
+    serializer_class = ReportOutputSerializer
 
     def get_queryset(self):
-        user = self.request.user
-        visible = selectors.finding_list(user=user)
-        return RectificationReport.objects.filter(finding__in=visible).order_by("-submitted_at")
+        return selectors.report_list(user=self.request.user)
 
-    def perform_create(self, serializer):
+    @extend_schema(
+        request=ReportInputSerializer,
+        responses={
+            201: ReportOutputSerializer,
+            400: OpenApiResponse(description="The input or the finding's state is refused."),
+            403: OpenApiResponse(description="Only the finding's school reports."),
+            404: OpenApiResponse(description="No such finding among those the user sees."),
+        },
+    )
+    def create(self, request: Request) -> Response:
+        data = ReportInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
         finding = selectors.finding_get_for_user(
-            user=self.request.user, pk=serializer.validated_data["finding"].pk
+            user=request.user, pk=data.validated_data["finding"]
         )
-        serializer.instance = _run(
-            lambda: services.report_submit(
-                actor=self.request.user, finding=finding, text=serializer.validated_data["text"]
-            )
+        report = services.report_submit(
+            actor=request.user, finding=finding, text=data.validated_data["text"]
         )
+        return Response(ReportOutputSerializer(report).data, status=status.HTTP_201_CREATED)
 
-    @action(detail=True, methods=["post"], serializer_class=NoBodySerializer)
-    def accept(self, request, pk=None):
-        report = self.get_object()
-        return Response(
-            ReportSerializer(
-                _run(lambda: services.report_accept(actor=request.user, report=report))
-            ).data
-        )
+    @extend_schema(request=None, responses=ReportOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str | None = None) -> Response:
+        report = services.report_accept(actor=request.user, report=self.get_object())
+        return Response(ReportOutputSerializer(report).data)
 
-    @action(detail=True, methods=["post"], serializer_class=ReasonSerializer)
-    def reject(self, request, pk=None):
-        report = self.get_object()
-        params = ReasonSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        return Response(
-            ReportSerializer(
-                _run(
-                    lambda: services.report_reject(
-                        actor=request.user, report=report, reason=params.validated_data["reason"]
-                    )
-                )
-            ).data
+    @extend_schema(request=ReasonInputSerializer, responses=ReportOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str | None = None) -> Response:
+        data = ReasonInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = services.report_reject(
+            actor=request.user, report=self.get_object(), reason=data.validated_data["reason"]
         )
+        return Response(ReportOutputSerializer(report).data)

@@ -16,12 +16,26 @@ from .access import finding_q, squads_of, visit_q
 from .models import (
     Aspect,
     Finding,
+    FindingPhoto,
     InspectionSquad,
     KeyArea,
+    NoticeArchive,
     RectificationNotice,
     RectificationReport,
+    ReportEvidence,
     Visit,
+    VisitCheck,
 )
+
+
+def key_area_list(*, user: User) -> QuerySet[KeyArea]:
+    """The key areas checked on a visit: reference data, the same for every user."""
+    return KeyArea.objects.all()
+
+
+def aspect_list(*, user: User) -> QuerySet[Aspect]:
+    """The aspects checked on a visit: reference data, the same for every user."""
+    return Aspect.objects.all()
 
 
 def visit_list(*, user: User) -> QuerySet[Visit]:
@@ -33,6 +47,53 @@ def visit_get_for_user(*, user: User, pk: int | str) -> Visit:
         return visit_list(user=user).get(pk=pk)
     except (Visit.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def visit_check_list(*, user: User, visit: Visit) -> QuerySet[VisitCheck]:
+    """The results recorded on ``visit`` per key area and aspect, if the user sees it."""
+    return VisitCheck.objects.filter(visit__in=Visit.objects.filter(visit_q(user)), visit=visit)
+
+
+def visit_finding_list(*, user: User, visit: Visit) -> QuerySet[Finding]:
+    """The findings of ``visit`` with their photos and notices, as the visit page shows them."""
+    return (
+        finding_list(user=user)
+        .filter(visit=visit)
+        .prefetch_related("photos", "notices")
+        .order_by("deadline", "pk")
+    )
+
+
+def visit_notice_list(*, user: User, visit: Visit) -> QuerySet[RectificationNotice]:
+    """The notices of ``visit``, latest version first, each with its successor."""
+    return (
+        notice_list(user=user)
+        .filter(visit=visit)
+        .select_related("superseded_by")
+        .order_by("-version", "-pk")
+    )
+
+
+def notice_in_force_list(*, user: User, visit: Visit) -> QuerySet[RectificationNotice]:
+    """The notices of ``visit`` that no correction has superseded: those a correction may
+    replace."""
+    return visit_notice_list(user=user, visit=visit).filter(superseded_by__isnull=True)
+
+
+def visit_present_list(*, user: User, visit: Visit) -> QuerySet[User]:
+    """The members recorded as present on ``visit``, if the user sees it."""
+    present = Visit.present.through.objects.filter(
+        visit__in=Visit.objects.filter(visit_q(user)), visit=visit
+    )
+    return User.objects.filter(pk__in=present.values("user_id")).order_by("pk")
+
+
+def squad_member_list(*, user: User, squad: InspectionSquad) -> QuerySet[User]:
+    """The members and the leader of ``squad``, for a user of that squad; nobody for others."""
+    mine = squads_of(user).filter(pk=squad.pk).values("pk")
+    return (
+        User.objects.filter(Q(squads__in=mine) | Q(led_squads__in=mine)).distinct().order_by("pk")
+    )
 
 
 def finding_list(*, user: User) -> QuerySet[Finding]:
@@ -50,12 +111,68 @@ def finding_get_for_user(*, user: User, pk: int | str) -> Finding:
         raise Http404 from None
 
 
-def notice_list(*, user: User) -> QuerySet[RectificationNotice]:
+def finding_photo_get_for_user(*, user: User, pk: int | str) -> FindingPhoto:
+    """A photo of a finding the user sees; 404 otherwise."""
+    try:
+        return FindingPhoto.objects.filter(finding__in=finding_list(user=user)).get(pk=pk)
+    except (FindingPhoto.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def finding_photo_list(*, user: User, finding: Finding) -> QuerySet[FindingPhoto]:
+    return FindingPhoto.objects.filter(finding__in=finding_list(user=user), finding=finding)
+
+
+def finding_history(*, user: User, finding: Finding) -> QuerySet:
+    """The recorded changes of a finding the user sees, latest first."""
     return (
+        Finding.history.filter(id__in=finding_list(user=user).values("pk"), id=finding.pk)
+        .select_related("history_user")
+        .order_by("-history_date")
+    )
+
+
+def report_list(*, user: User) -> QuerySet[RectificationReport]:
+    """Rectification reports of the findings the user sees, latest first."""
+    return (
+        RectificationReport.objects.filter(finding__in=finding_list(user=user))
+        .select_related("finding__visit__squad", "submitted_by", "decided_by")
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def report_get_for_user(*, user: User, pk: int | str) -> RectificationReport:
+    """A report on a finding the user sees; 404 otherwise."""
+    try:
+        return report_list(user=user).get(pk=pk)
+    except (RectificationReport.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def finding_report_list(*, user: User, finding: Finding) -> QuerySet[RectificationReport]:
+    """The reports on ``finding`` with their evidence, as its page shows them."""
+    return report_list(user=user).filter(finding=finding).prefetch_related("evidence")
+
+
+def report_evidence_get_for_user(*, user: User, pk: int | str) -> ReportEvidence:
+    """A piece of evidence of a report on a finding the user sees; 404 otherwise."""
+    try:
+        return ReportEvidence.objects.filter(report__finding__in=finding_list(user=user)).get(
+            pk=pk
+        )
+    except (ReportEvidence.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def notice_list(*, user: User, with_findings: bool = False) -> QuerySet[RectificationNotice]:
+    """Notices of the visits the user sees, newest first; ``with_findings`` prefetches
+    the findings' ids, as the API lists them."""
+    notices = (
         RectificationNotice.objects.filter(visit__in=visit_list(user=user))
         .select_related("visit__school__county", "visit__squad", "issued_by")
         .order_by("-year", "-number", "-version")
     )
+    return notices.prefetch_related("findings") if with_findings else notices
 
 
 def notice_get_for_user(*, user: User, pk: int | str) -> RectificationNotice:
@@ -65,10 +182,23 @@ def notice_get_for_user(*, user: User, pk: int | str) -> RectificationNotice:
         raise Http404 from None
 
 
+def notice_finding_list(*, user: User, notice: RectificationNotice) -> QuerySet[Finding]:
+    """The findings printed on ``notice``, in the order the notice prints them."""
+    return finding_list(user=user).filter(notices=notice).order_by("pk")
+
+
 def notice_by_code(*, user: User, code: str) -> RectificationNotice:
     try:
         return notice_list(user=user).get(code=code)
     except RectificationNotice.DoesNotExist:
+        raise Http404 from None
+
+
+def notice_archive_get_for_user(*, user: User, pk: int | str) -> NoticeArchive:
+    """A built archive of the user's own; 404 for anyone else's or one not yet built."""
+    try:
+        return NoticeArchive.objects.get(pk=pk, owner=user, status=NoticeArchive.Status.DONE)
+    except (NoticeArchive.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mass_mail
 from django.db import transaction
@@ -19,17 +19,17 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from readiness.access import scope_of
 from readiness.models import School, User
 from readiness.uploads import sniff_evidence
 
-from .access import is_member
+from .access import require_member, require_reporter
 from .models import (
     Aspect,
     Finding,
     FindingPhoto,
     InspectionSquad,
     KeyArea,
+    NoticeArchive,
     NoticeCounter,
     RectificationNotice,
     RectificationReport,
@@ -37,16 +37,12 @@ from .models import (
     Visit,
     VisitCheck,
 )
+from .selectors import notice_list
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 # Default days to rectify, by severity; the inspector may set another deadline.
 DEADLINE_DAYS = {"minor": 14, "major": 7, "critical": 3}
 RISK_WEIGHT = {"low": 1.0, "medium": 2.0, "high": 4.0}
-
-
-def _require_member(actor: User, squad: InspectionSquad) -> None:
-    if not is_member(actor, squad):
-        raise PermissionDenied
 
 
 def _locked_visit(visit: Visit) -> Visit:
@@ -61,7 +57,7 @@ def visit_plan(
     *, actor: User, squad: InspectionSquad, schools: Iterable[School], planned_on: dt.date
 ) -> list[Visit]:
     """Plans visits of ``schools``, all in the squad's counties, or none."""
-    _require_member(actor, squad)
+    require_member(actor, squad)
     schools = list(schools)
     if not schools:
         raise ValidationError(_("Choose at least one school."))
@@ -118,7 +114,7 @@ def visit_draw(
     rng: random.Random | None = None,
 ) -> list[Visit]:
     """Draws schools at random, weighted by risk and past findings, and plans visits."""
-    _require_member(actor, squad)
+    require_member(actor, squad)
     if not 1 <= count <= 50:
         raise ValidationError(_("Draw between 1 and 50 schools."))
     rng = rng or random.SystemRandom()
@@ -156,7 +152,7 @@ def visit_record(
 ) -> Visit:
     """Records the visit: when, who was there, a result per area and aspect."""
     visit = _locked_visit(visit)
-    _require_member(actor, visit.squad)
+    require_member(actor, visit.squad)
     if visit.notices.exists():
         raise ValidationError(
             _("A notice was issued for this visit: its record no longer changes.")
@@ -198,7 +194,7 @@ def finding_add(
 ) -> Finding:
     """Records a finding, with its photos: all of it or, on a bad photo, none."""
     visit = _locked_visit(visit)
-    _require_member(actor, visit.squad)
+    require_member(actor, visit.squad)
     if visit.status != Visit.Status.RECORDED:
         raise ValidationError(_("Record the visit before adding findings."))
     if (key_area is None) == (aspect is None):
@@ -261,7 +257,7 @@ def _save_photo(actor: User, finding: Finding, name: str, data: bytes) -> Findin
 def finding_photo_add(*, actor: User, finding: Finding, name: str, data: bytes) -> FindingPhoto:
     """Adds a photo; the visit's lock keeps it out of a notice being issued."""
     visit = _locked_visit(finding.visit)
-    _require_member(actor, visit.squad)
+    require_member(actor, visit.squad)
     if finding.notices.exists():
         raise ValidationError(_("A finding on an issued notice no longer changes."))
     return _save_photo(actor, finding, name, data)
@@ -295,7 +291,7 @@ def notice_issue(
     from .pdf import render_notice_pdf
 
     visit = _locked_visit(visit)
-    _require_member(actor, visit.squad)
+    require_member(actor, visit.squad)
     ids = set(finding_ids)
     findings = list(visit.findings.filter(pk__in=ids).order_by("pk"))
     if not findings or len(findings) != len(ids):
@@ -336,6 +332,21 @@ def notice_issue(
     return notice
 
 
+@transaction.atomic
+def notice_archive_create(*, actor: User, notices: Iterable[RectificationNotice]) -> NoticeArchive:
+    """An archive of ``notices`` waiting to be built. The caller queues the build
+    (``tasks.notices_zip_build``) once this has committed."""
+    ids = sorted({notice.pk for notice in notices})
+    if not ids or notice_list(user=actor).filter(pk__in=ids).count() != len(ids):
+        raise ValidationError(_("Choose notices you may see."))
+    return NoticeArchive.objects.create(owner=actor, notice_ids=ids)
+
+
+def notice_archive_fail(*, archive: NoticeArchive) -> None:
+    """Marks an archive failed, such as one whose build could not be queued."""
+    NoticeArchive.objects.filter(pk=archive.pk).update(status=NoticeArchive.Status.FAILED)
+
+
 # --- rectification loop -------------------------------------------------------------------
 
 
@@ -345,8 +356,7 @@ def report_submit(
 ) -> RectificationReport:
     """The school reports what it did; the finding waits for the squad's review."""
     finding = Finding.objects.select_for_update().get(pk=finding.pk)
-    if scope_of(actor).level != "school" or scope_of(actor).school_id != finding.school_id:
-        raise PermissionDenied
+    require_reporter(actor, finding)
     if finding.status != Finding.Status.OPEN:
         raise ValidationError(_("Only an open finding can be reported as rectified."))
     if not text.strip():
@@ -372,7 +382,7 @@ def _decide(actor: User, report: RectificationReport) -> RectificationReport:
         .select_related("finding__visit__squad")
         .get(pk=report.pk)
     )
-    _require_member(actor, report.finding.visit.squad)
+    require_member(actor, report.finding.visit.squad)
     if report.decision != RectificationReport.Decision.PENDING:
         raise ValidationError(_("This report has already been reviewed."))
     return report

@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("", views.visit_list, name="visit_list"),
     path("plan/", views.visit_plan, name="visit_plan"),
+    path("plan/draw/", views.visit_draw, name="visit_draw"),
     path("visits/<int:pk>/", views.visit_detail, name="visit_detail"),
     path("visits/<int:pk>/record/", views.visit_record, name="visit_record"),
     path("visits/<int:pk>/findings/", views.finding_add, name="finding_add"),

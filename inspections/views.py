@@ -1,226 +1,279 @@
-"""Pages of inspections: parse, fetch through a selector, call a service, render."""
+"""Pages of inspections: a form parses, access authorizes, a service writes or a selector
+reads, then render.
+
+A refused form shows its page again, bound, with the errors beside the fields; an
+error of the service joins the form's errors above them.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from readiness import selectors as school_selectors
-from readiness.http import form_date, form_ids, form_int
-from readiness.models import User
 from readiness.spreadsheets import spreadsheet_response
 from readiness.tasks import enqueue
 
-from . import selectors, services, tasks
-from .access import is_member, squads_of
+from . import forms, selectors, services, tasks
+from .access import is_member, may_report, require_member, require_reporter
 from .exports import findings_dataset
-from .models import (
-    Aspect,
-    FindingPhoto,
-    KeyArea,
-    NoticeArchive,
-    RectificationReport,
-    ReportEvidence,
-    VisitCheck,
-)
+from .models import Finding, NoticeArchive, Visit
 
 PAGE_SIZE = 50
 
 
-def _fail(request: HttpRequest, error: ValidationError, to: str) -> HttpResponse:
-    messages.error(request, " ".join(error.messages))
-    return redirect(to)
+def back_to(name: str) -> Callable:
+    """For a view whose refused form shows page ``name`` again: a GET of its own URL
+    (a pagination or language link followed from that page) goes back to ``name``."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method == "GET":
+                query = request.GET.urlencode()
+                url = reverse(name, args=args, kwargs=kwargs)
+                return redirect(f"{url}?{query}" if query else url)
+            return view(request, *args, **kwargs)
+
+        return require_http_methods(["GET", "POST"])(wrapper)
+
+    return decorate
+
+
+# --- visits: planning ----------------------------------------------------------------
+
+
+def _visit_list_page(
+    request: HttpRequest,
+    *,
+    plan_form: forms.VisitPlanForm | None = None,
+    draw_form: forms.VisitDrawForm | None = None,
+) -> HttpResponse:
+    user = request.user
+    visits = selectors.visit_list(user=user).order_by("-planned_on", "-pk")
+    context = {
+        "page": Paginator(visits, PAGE_SIZE).get_page(request.GET.get("page")),
+        "squads": selectors.squad_list(user=user),
+        "plan_form": plan_form or forms.VisitPlanForm(user=user),
+        "draw_form": draw_form or forms.VisitDrawForm(user=user),
+        "query": "",
+    }
+    return render(request, "inspections/visit_list.html", context)
 
 
 @login_required
 @require_GET
 def visit_list(request: HttpRequest) -> HttpResponse:
-    visits = selectors.visit_list(user=request.user).order_by("-planned_on", "-pk")
-    page = Paginator(visits, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "inspections/visit_list.html",
-        {
-            "page": page,
-            "squads": selectors.squad_list(user=request.user),
-            "today": timezone.localdate(),
-            "query": "",
-        },
-    )
+    return _visit_list_page(request)
 
 
 @login_required
-@require_POST
+@back_to("visit_list")
 def visit_plan(request: HttpRequest) -> HttpResponse:
-    squad = get_object_or_404(squads_of(request.user), pk=form_int(request.POST.get("squad")) or 0)
-    planned_on = form_date(request.POST.get("planned_on"))
-    try:
-        if planned_on is None:
-            raise ValidationError(_("Choose the planned date."))
-        if request.POST.get("mode") == "draw":
-            count = form_int(request.POST.get("count"), low=1, high=50)
-            skip_days = form_int(request.POST.get("skip_days") or "30", high=365)
-            if count is None or skip_days is None:
-                raise ValidationError(
-                    _("Draw between 1 and 50 schools, leaving out up to 365 days.")
-                )
+    """Plans visits of the schools whose codes were typed."""
+    form = forms.VisitPlanForm(request.POST, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            visits = services.visit_plan(
+                actor=request.user,
+                squad=data["squad"],
+                schools=data["codes"],
+                planned_on=data["planned_on"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(n)d visits planned.") % {"n": len(visits)})
+            return redirect("visit_list")
+    return _visit_list_page(request, plan_form=form)
+
+
+@login_required
+@back_to("visit_list")
+def visit_draw(request: HttpRequest) -> HttpResponse:
+    """Draws schools at random, weighted by risk and past findings, and plans visits."""
+    form = forms.VisitDrawForm(request.POST, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
             visits = services.visit_draw(
                 actor=request.user,
-                squad=squad,
-                count=count,
-                planned_on=planned_on,
-                skip_days=skip_days,
+                squad=data["squad"],
+                count=data["count"],
+                planned_on=data["planned_on"],
+                skip_days=data["skip_days"],
             )
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
-            codes = request.POST.get("codes", "").replace("，", ",").split(",")
-            schools = list(
-                school_selectors.school_list(user=request.user).filter(
-                    code__in=[c.strip() for c in codes if c.strip()]
-                )
-            )
-            visits = services.visit_plan(
-                actor=request.user, squad=squad, schools=schools, planned_on=planned_on
-            )
-    except ValidationError as error:
-        return _fail(request, error, "visit_list")
-    messages.success(request, _("%(n)d visits planned.") % {"n": len(visits)})
-    return redirect("visit_list")
+            messages.success(request, _("%(n)d visits planned.") % {"n": len(visits)})
+            return redirect("visit_list")
+    return _visit_list_page(request, draw_form=form)
+
+
+# --- visits: on site -----------------------------------------------------------------
+
+
+def _record_form(request: HttpRequest, visit: Visit, data=None) -> forms.VisitRecordForm:
+    user = request.user
+    return forms.VisitRecordForm(
+        data,
+        visit=visit,
+        members=selectors.squad_member_list(user=user, squad=visit.squad),
+        areas=selectors.key_area_list(user=user),
+        aspects=selectors.aspect_list(user=user),
+        checks=selectors.visit_check_list(user=user, visit=visit),
+        present=selectors.visit_present_list(user=user, visit=visit),
+    )
+
+
+def _finding_form(request: HttpRequest, data=None, files=None) -> forms.FindingForm:
+    user = request.user
+    return forms.FindingForm(
+        data,
+        files,
+        areas=list(selectors.key_area_list(user=user)),
+        aspects=list(selectors.aspect_list(user=user)),
+    )
+
+
+def _notice_form(request: HttpRequest, visit: Visit, data=None) -> forms.NoticeIssueForm:
+    user = request.user
+    return forms.NoticeIssueForm(
+        data,
+        findings=selectors.visit_finding_list(user=user, visit=visit),
+        notices=selectors.notice_in_force_list(user=user, visit=visit),
+    )
+
+
+def _visit_page(request: HttpRequest, visit: Visit, **bound: Form) -> HttpResponse:
+    """The visit page; ``bound`` holds a refused form to show again in place of a new one."""
+    user = request.user
+    member = is_member(user, visit.squad)
+    context = {
+        "visit": visit,
+        "member": member,
+        "findings": selectors.visit_finding_list(user=user, visit=visit),
+        "notices": selectors.visit_notice_list(user=user, visit=visit),
+    }
+    if member:  # only the squad records, adds findings and issues notices
+        context["record_form"] = bound.get("record_form") or _record_form(request, visit)
+        context["finding_form"] = bound.get("finding_form") or _finding_form(request)
+        context["notice_form"] = bound.get("notice_form") or _notice_form(request, visit)
+    return render(request, "inspections/visit_detail.html", context)
 
 
 @login_required
 @require_GET
 def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    visit = selectors.visit_get_for_user(user=request.user, pk=pk)
-    member = is_member(request.user, visit.squad)
-    checks = {(c.key_area_id, c.aspect_id): c for c in VisitCheck.objects.filter(visit=visit)}
-    findings = list(
-        visit.findings.select_related("key_area", "aspect").prefetch_related("photos", "notices")
-    )
-    return render(
-        request,
-        "inspections/visit_detail.html",
-        {
-            "visit": visit,
-            "member": member,
-            "areas": [(a, checks.get((a.pk, None))) for a in KeyArea.objects.all()],
-            "aspects": [(a, checks.get((None, a.pk))) for a in Aspect.objects.all()],
-            "squad_members": list(visit.squad.members.all()),
-            "present": set(visit.present.values_list("pk", flat=True)),
-            "findings": findings,
-            "notices": visit.notices.select_related("issued_by", "superseded_by").order_by(
-                "-version"
-            ),
-            "severities": services.DEADLINE_DAYS,
-            "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-            "today": timezone.localdate(),
-        },
-    )
+    return _visit_page(request, selectors.visit_get_for_user(user=request.user, pk=pk))
 
 
 @login_required
-@require_POST
+@back_to("visit_detail")
 def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
     visit = selectors.visit_get_for_user(user=request.user, pk=pk)
-    here = visit.get_absolute_url()
-    try:
-        visited_at = parse_datetime(request.POST.get("visited_at", "") or "")
-    except ValueError:  # a well-formed but impossible date, such as month 13
-        visited_at = None
-    if visited_at is not None and timezone.is_naive(visited_at):
-        visited_at = timezone.make_aware(visited_at)
-    present = list(User.objects.filter(pk__in=form_ids(request.POST.getlist("present"))))
-    checks = []
-    for kind, model in (("area", KeyArea), ("aspect", Aspect)):
-        for obj in model.objects.all():
-            result = request.POST.get(f"{kind}-{obj.pk}")
-            if result in VisitCheck.Result.values:
-                checks.append(
-                    services.CheckInput(
-                        result=result,
-                        note=request.POST.get(f"{kind}-{obj.pk}-note", ""),
-                        key_area=obj if kind == "area" else None,
-                        aspect=obj if kind == "aspect" else None,
-                    )
-                )
-    try:
-        if visited_at is None:
-            raise ValidationError(_("Give the time of the visit."))
-        services.visit_record(
-            actor=request.user,
-            visit=visit,
-            visited_at=visited_at,
-            present=present,
-            checks=checks,
-            summary=request.POST.get("summary", ""),
-        )
-    except ValidationError as error:
-        return _fail(request, error, here)
-    messages.success(request, _("Visit recorded."))
-    return redirect(here)
+    require_member(request.user, visit.squad)
+    form = _record_form(request, visit, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.visit_record(
+                actor=request.user,
+                visit=visit,
+                visited_at=data["visited_at"],
+                present=data["present"],
+                checks=form.checks(),
+                summary=data["summary"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Visit recorded."))
+            return redirect(visit)
+    return _visit_page(request, visit, record_form=form)
 
 
 @login_required
-@require_POST
+@back_to("visit_detail")
 def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
     visit = selectors.visit_get_for_user(user=request.user, pk=pk)
-    here = visit.get_absolute_url()
-    place = request.POST.get("place", "")
-    kind, _sep, place_id = place.partition("-")
-    model = {"area": KeyArea, "aspect": Aspect}.get(kind)
-    chosen = model.objects.filter(pk=form_int(place_id) or 0).first() if model else None
-    try:
-        services.finding_add(
-            actor=request.user,
-            visit=visit,
-            description=request.POST.get("description", ""),
-            severity=request.POST.get("severity", ""),
-            requirement=request.POST.get("requirement", ""),
-            key_area=chosen if kind == "area" else None,
-            aspect=chosen if kind == "aspect" else None,
-            deadline=form_date(request.POST.get("deadline")),
-            photos=[(f.name, f.read()) for f in request.FILES.getlist("photos")],
-        )
-    except ValidationError as error:
-        return _fail(request, error, here)
-    messages.success(request, _("Finding recorded."))
-    return redirect(here)
+    require_member(request.user, visit.squad)
+    form = _finding_form(request, request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.finding_add(
+                actor=request.user,
+                visit=visit,
+                description=data["description"],
+                severity=data["severity"],
+                requirement=data["requirement"],
+                key_area=form.key_area,
+                aspect=form.aspect,
+                deadline=data["deadline"],
+                photos=data["photos"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Finding recorded."))
+            return redirect(visit)
+    return _visit_page(request, visit, finding_form=form)
 
 
 @login_required
-@require_POST
+@back_to("visit_detail")
 def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
     visit = selectors.visit_get_for_user(user=request.user, pk=pk)
-    here = visit.get_absolute_url()
-    ids = form_ids(request.POST.getlist("finding"))
-    corrects = None
-    if form_int(request.POST.get("corrects")) is not None:
-        corrects = get_object_or_404(visit.notices.all(), pk=form_int(request.POST["corrects"]))
-    try:
-        notice = services.notice_issue(
-            actor=request.user, visit=visit, finding_ids=ids, corrects=corrects
-        )
-    except ValidationError as error:
-        return _fail(request, error, here)
-    messages.success(request, _("Notice %(title)s issued.") % {"title": notice.title})
-    return redirect(notice.get_absolute_url())
+    require_member(request.user, visit.squad)
+    form = _notice_form(request, visit, request.POST)
+    if form.is_valid():
+        try:
+            notice = services.notice_issue(
+                actor=request.user,
+                visit=visit,
+                finding_ids=[finding.pk for finding in form.cleaned_data["finding"]],
+                corrects=form.cleaned_data["corrects"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Notice %(title)s issued.") % {"title": notice.title})
+            return redirect(notice)
+    return _visit_page(request, visit, notice_form=form)
+
+
+# --- notices -------------------------------------------------------------------------
+
+
+def _notice_list_page(
+    request: HttpRequest, form: forms.NoticeArchiveForm | None = None
+) -> HttpResponse:
+    notices = selectors.notice_list(user=request.user)
+    context = {
+        "page": Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page")),
+        "form": form or forms.NoticeArchiveForm(user=request.user),
+        "query": "",
+    }
+    return render(request, "inspections/notice_list.html", context)
 
 
 @login_required
 @require_GET
 def notice_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.notice_list(user=request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "inspections/notice_list.html", {"page": page, "query": ""})
+    return _notice_list_page(request)
 
 
 @login_required
@@ -232,7 +285,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "inspections/notice_detail.html",
         {
             "notice": notice,
-            "findings": notice.findings.select_related("key_area", "aspect").order_by("pk"),
+            "findings": selectors.notice_finding_list(user=request.user, notice=notice),
             "superseded_by": getattr(notice, "superseded_by", None),
         },
     )
@@ -259,20 +312,24 @@ def notice_pdf(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
-@require_POST
+@back_to("notice_list")
 def archive_create(request: HttpRequest) -> HttpResponse:
-    ids = form_ids(request.POST.getlist("notice"))
-    notices = list(
-        selectors.notice_list(user=request.user).filter(pk__in=ids).values_list("pk", flat=True)
-    )
-    if not notices or len(notices) != len(set(ids)):
-        messages.error(request, _("Choose notices you may see."))
-        return redirect("notice_list")
-    archive = NoticeArchive.objects.create(owner=request.user, notice_ids=notices)
-    if not enqueue(tasks.notices_zip_build, archive.pk):
-        NoticeArchive.objects.filter(pk=archive.pk).update(status=NoticeArchive.Status.FAILED)
-        messages.error(request, _("The archive could not be queued; try again in a few minutes."))
-    return redirect("archive_detail", pk=archive.pk)
+    form = forms.NoticeArchiveForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            archive = services.notice_archive_create(
+                actor=request.user, notices=form.cleaned_data["notice"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if not enqueue(tasks.notices_zip_build, archive.pk):
+                services.notice_archive_fail(archive=archive)
+                messages.error(
+                    request, _("The archive could not be queued; try again in a few minutes.")
+                )
+            return redirect("archive_detail", pk=archive.pk)
+    return _notice_list_page(request, form)
 
 
 @login_required
@@ -295,10 +352,13 @@ def archive_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def archive_download(request: HttpRequest, pk: int) -> FileResponse:
-    archive = get_object_or_404(NoticeArchive, pk=pk, owner=request.user, status="done")
+    archive = selectors.notice_archive_get_for_user(user=request.user, pk=pk)
     response = FileResponse(archive.file.open("rb"), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="notices-{archive.pk}.zip"'
     return response
+
+
+# --- findings and the rectification loop ---------------------------------------------
 
 
 @login_required
@@ -322,75 +382,89 @@ def finding_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _finding_page(
+    request: HttpRequest,
+    finding: Finding,
+    *,
+    report_form: forms.ReportForm | None = None,
+    decision_form: forms.ReportDecisionForm | None = None,
+) -> HttpResponse:
+    """The finding page; a refused report or decision is shown again in its place."""
+    user = request.user
+    context = {
+        "finding": finding,
+        "reports": selectors.finding_report_list(user=user, finding=finding),
+        "photos": selectors.finding_photo_list(user=user, finding=finding),
+        "member": is_member(user, finding.visit.squad),
+        "is_school": may_report(user, finding),
+        "history": selectors.finding_history(user=user, finding=finding),
+        "report_form": report_form or forms.ReportForm(),
+        "decision_form": decision_form,
+    }
+    return render(request, "inspections/finding_detail.html", context)
+
+
 @login_required
 @require_GET
 def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    finding = selectors.finding_get_for_user(user=request.user, pk=pk)
-    return render(
-        request,
-        "inspections/finding_detail.html",
-        {
-            "finding": finding,
-            "reports": finding.reports.select_related(
-                "submitted_by", "decided_by"
-            ).prefetch_related("evidence"),
-            "photos": finding.photos.all(),
-            "member": is_member(request.user, finding.visit.squad),
-            "is_school": request.user.school_id == finding.school_id,
-            "history": finding.history.select_related("history_user").order_by("-history_date"),
-        },
-    )
+    return _finding_page(request, selectors.finding_get_for_user(user=request.user, pk=pk))
 
 
 @login_required
-@require_POST
+@back_to("finding_detail")
 def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     finding = selectors.finding_get_for_user(user=request.user, pk=pk)
-    here = reverse("finding_detail", args=[pk])
-    try:
-        files = [(f.name, f.read()) for f in request.FILES.getlist("files")]
-        services.report_submit(
-            actor=request.user, finding=finding, text=request.POST.get("text", ""), files=files
-        )
-    except ValidationError as error:
-        return _fail(request, error, here)
-    messages.success(request, _("Rectification reported."))
-    return redirect(here)
+    require_reporter(request.user, finding)
+    form = forms.ReportForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.report_submit(
+                actor=request.user, finding=finding, text=data["text"], files=data["files"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Rectification reported."))
+            return redirect("finding_detail", pk=finding.pk)
+    return _finding_page(request, finding, report_form=form)
 
 
 @login_required
 @require_POST
 def report_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(RectificationReport, pk=pk)
-    finding = selectors.finding_get_for_user(user=request.user, pk=report.finding_id)
-    here = reverse("finding_detail", args=[finding.pk])
-    try:
-        if request.POST.get("decision") == "accept":
-            services.report_accept(actor=request.user, report=report)
-            messages.success(request, _("Accepted: the finding is closed."))
+    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    require_member(request.user, report.finding.visit.squad)
+    form = forms.ReportDecisionForm(request.POST, report=report)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == form.ACCEPT:
+                services.report_accept(actor=request.user, report=report)
+                done = _("Accepted: the finding is closed.")
+            else:
+                reason = form.cleaned_data["reason"]
+                services.report_reject(actor=request.user, report=report, reason=reason)
+                done = _("Rejected: the finding is open again.")
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
-            services.report_reject(
-                actor=request.user, report=report, reason=request.POST.get("reason", "")
-            )
-            messages.success(request, _("Rejected: the finding is open again."))
-    except ValidationError as error:
-        return _fail(request, error, here)
-    return redirect(here)
+            messages.success(request, done)
+            return redirect("finding_detail", pk=report.finding_id)
+    finding = selectors.finding_get_for_user(user=request.user, pk=report.finding_id)
+    return _finding_page(request, finding, decision_form=form)
 
 
 @login_required
 @require_GET
 def photo_file(request: HttpRequest, kind: str, pk: int) -> FileResponse:
     """Photos of findings and evidence of reports, only to those who see the finding."""
-    if kind == "finding":
-        piece = get_object_or_404(FindingPhoto, pk=pk)
-        finding_id = piece.finding_id
-    elif kind == "report":
-        piece = get_object_or_404(ReportEvidence.objects.select_related("report"), pk=pk)
-        finding_id = piece.report.finding_id
-    else:
+    getters = {
+        "finding": selectors.finding_photo_get_for_user,
+        "report": selectors.report_evidence_get_for_user,
+    }
+    if kind not in getters:
         raise Http404
-    selectors.finding_get_for_user(user=request.user, pk=finding_id)
+    piece = getters[kind](user=request.user, pk=pk)
     response = FileResponse(piece.file.open("rb"), content_type=piece.content_type)
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'"
     return response

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from inspections.models import Finding
-from tests.verification.fixtures import jpeg_bytes
+from tests.inspections.factories import jpeg_bytes
 
 
 def test_an_inspector_records_issues_and_closes(

@@ -1,55 +1,53 @@
-"""Inspection fixtures: areas and aspects, a squad for county A and one for county B."""
+"""Inspection fixtures: areas and aspects, a squad for county A and one for county B,
+a planned visit, a recorded visit and a finding, all built through the factories."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 
-from inspections import services
-from inspections.models import Aspect, InspectionSquad, KeyArea
-from readiness.models import User
-from tests.factories import UserFactory
+from inspections.models import InspectionSquad
+from tests.inspections.factories import (
+    AspectFactory,
+    FindingFactory,
+    InspectionSquadFactory,
+    InspectorFactory,
+    KeyAreaFactory,
+    VisitFactory,
+)
+
+KEY_AREAS = [
+    ("gate", "校门口"),
+    ("classroom", "教室"),
+    ("infirmary", "医务室"),
+    ("canteen", "食堂"),
+    ("dormitory", "宿舍"),
+]
+ASPECTS = [("online", "线上学业指导"), ("preparation", "开学筹备"), ("screening", "人员排查")]
 
 
 @pytest.fixture
 def areas(db):
-    names = [
-        ("gate", "校门口"),
-        ("classroom", "教室"),
-        ("infirmary", "医务室"),
-        ("canteen", "食堂"),
-        ("dormitory", "宿舍"),
-    ]
     return {
-        code: KeyArea.objects.create(code=code, name=name, order=i)
-        for i, (code, name) in enumerate(names)
+        code: KeyAreaFactory(code=code, name=name, order=i)
+        for i, (code, name) in enumerate(KEY_AREAS)
     }
 
 
 @pytest.fixture
 def aspects(db):
-    names = [("online", "线上学业指导"), ("preparation", "开学筹备"), ("screening", "人员排查")]
     return {
-        code: Aspect.objects.create(code=code, name=name, order=i)
-        for i, (code, name) in enumerate(names)
+        code: AspectFactory(code=code, name=name, order=i)
+        for i, (code, name) in enumerate(ASPECTS)
     }
 
 
-def make_squad(name, county, prefix):
-    squad = InspectionSquad.objects.create(name=name)
-    squad.counties.add(county)
-    leader = UserFactory(
-        username=f"{prefix}-leader", role=User.Role.INSPECTOR, full_name=f"{name}组长"
+def make_squad(name, county, prefix) -> InspectionSquad:
+    """A squad of ``county`` with a leader ``<prefix>-leader`` and a member ``<prefix>-member``."""
+    leader = InspectorFactory(username=f"{prefix}-leader", full_name=f"{name}组长")
+    member = InspectorFactory(username=f"{prefix}-member", full_name=f"{name}组员")
+    return InspectionSquadFactory(
+        name=name, leader=leader, members=[leader, member], counties=[county]
     )
-    member = UserFactory(
-        username=f"{prefix}-member", role=User.Role.INSPECTOR, full_name=f"{name}组员"
-    )
-    squad.members.add(leader, member)
-    squad.leader = leader
-    squad.save()
-    return squad
 
 
 @pytest.fixture
@@ -69,28 +67,29 @@ def inspector_a(squad_a):
 
 @pytest.fixture
 def planned_visit(inspector_a, squad_a, school_a):
-    return services.visit_plan(
-        actor=inspector_a, squad=squad_a, schools=[school_a], planned_on=timezone.localdate()
-    )[0]
+    return VisitFactory(squad=squad_a, school=school_a, planned_by=inspector_a)
 
 
 @pytest.fixture
-def recorded_visit(planned_visit, inspector_a, squad_a):
-    return services.visit_record(
-        actor=inspector_a,
-        visit=planned_visit,
-        visited_at=timezone.now() - dt.timedelta(hours=2),
+def recorded_visit(inspector_a, squad_a, school_a):
+    """A visit of school A recorded two hours ago by the whole squad."""
+    return VisitFactory(
+        squad=squad_a,
+        school=school_a,
+        planned_by=inspector_a,
+        recorded=True,
         present=list(squad_a.members.all()),
     )
 
 
 @pytest.fixture
 def finding(recorded_visit, inspector_a, areas):
-    return services.finding_add(
-        actor=inspector_a,
+    """An open major finding at the gate, with the default deadline of seven days."""
+    return FindingFactory(
         visit=recorded_visit,
         description="测温点无人值守",
         severity="major",
         requirement="安排专人值守并登记",
         key_area=areas["gate"],
+        created_by=inspector_a,
     )

@@ -1,0 +1,73 @@
+"""List pages: scoped, filtered, and a fixed number of queries whatever the rows."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import SchoolFactory
+from tests.inspections.factories import (
+    FindingFactory,
+    RectificationNoticeFactory,
+    VisitFactory,
+)
+
+
+def test_findings_list_filters_and_is_scoped(login, finding, official_a, official_b):
+    assert (
+        login(official_a)
+        .get(reverse("finding_list"), {"severity": "major"})
+        .context["page"]
+        .paginator.count
+        == 1
+    )
+    assert (
+        login(official_a)
+        .get(reverse("finding_list"), {"severity": "minor"})
+        .context["page"]
+        .paginator.count
+        == 0
+    )
+    assert login(official_b).get(reverse("finding_list")).context["page"].paginator.count == 0
+    assert login(official_b).get(reverse("finding_detail", args=[finding.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_findings_list_query_count_does_not_grow(
+    login, recorded_visit, areas, official_a, django_assert_num_queries, count
+):
+    FindingFactory.create_batch(count, visit=recorded_visit, key_area=areas["gate"])
+    client = login(official_a)
+    # session, user, count, page, reviews, and the filter's counties, areas and aspects
+    with django_assert_num_queries(8):
+        client.get(reverse("finding_list"))
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_visit_and_notice_lists_query_counts_do_not_grow(
+    login, inspector_a, squad_a, county_a, django_assert_num_queries, count
+):
+    for school in SchoolFactory.create_batch(count, county=county_a):
+        visit = VisitFactory(squad=squad_a, school=school, recorded=True, present=[inspector_a])
+        RectificationNoticeFactory(visit=visit, findings=[FindingFactory(visit=visit)])
+    client = login(inspector_a)
+    # session, user, count, page, the user's squads and their counties
+    with django_assert_num_queries(6):
+        client.get(reverse("visit_list"))
+    with django_assert_num_queries(4):  # session, user, count, page
+        client.get(reverse("notice_list"))
+
+
+def test_photos_are_served_only_to_those_who_see_the_finding(
+    login, finding, school_contact_a, official_b
+):
+    from tests.inspections.factories import FindingPhotoFactory, ReportEvidenceFactory
+
+    photo = FindingPhotoFactory(finding=finding)
+    evidence = ReportEvidenceFactory(report__finding=finding)
+    for kind, piece in (("finding", photo), ("report", evidence)):
+        url = reverse("inspection_file", args=[kind, piece.pk])
+        response = login(school_contact_a).get(url)
+        assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+        assert login(official_b).get(url).status_code == 404
+    assert login(school_contact_a).get(f"/inspections/files/other/{photo.pk}/").status_code == 404
