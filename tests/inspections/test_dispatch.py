@@ -8,12 +8,12 @@ from inspections import dispatch
 
 
 def test_a_planned_visit_is_left_out_of_the_dispatch_report(planned_visit):
-    section = dispatch.section(timezone.localdate())
+    section = dispatch.figures(timezone.localdate())
     assert section["totals"]["visits"] == 0 and section["totals"]["counties_inspected"] == 0
 
 
 def test_the_dispatch_section_counts_recorded_work(finding):
-    section = dispatch.section(timezone.localdate())
+    section = dispatch.figures(timezone.localdate())
     assert section["totals"]["counties_inspected"] == 1 and section["totals"]["open"] == 1
     assert (
         section["by_place"]["校门口"]["open"] == 1 and section["by_severity"]["major"]["open"] == 1
