@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from readiness.models import County, School
+from readiness.models import County, Job, School
 
 
 class KeyArea(models.Model):
@@ -346,21 +346,12 @@ class ReportEvidence(models.Model):
         return self.file.name
 
 
-class NoticeArchive(models.Model):
-    """A ZIP of notices built in the background for one user."""
+class NoticeArchive(Job):
+    """A ZIP of notices built in the background for one user; ``done`` counts
+    the notices written into it so far."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Building")
-        DONE = "done", _("Ready")
-        FAILED = "failed", _("Failed")
-
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     notice_ids = models.JSONField(default=list)
-    status = models.CharField(max_length=10, choices=Status.choices, default="pending")
-    done = models.PositiveIntegerField(default=0)
     file = models.FileField(upload_to="archives/%Y/%m/", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("notice archive")

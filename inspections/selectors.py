@@ -194,6 +194,14 @@ def notice_by_code(*, user: User, code: str) -> RectificationNotice:
         raise Http404 from None
 
 
+def notice_archive_job_for_user(*, user: User, pk: int | str) -> NoticeArchive:
+    """An archive of the user's own, built or not, for its status page."""
+    try:
+        return NoticeArchive.objects.get(pk=pk, owner=user)
+    except (NoticeArchive.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
 def notice_archive_get_for_user(*, user: User, pk: int | str) -> NoticeArchive:
     """A built archive of the user's own; 404 for anyone else's or one not yet built."""
     try:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import random
 import secrets
 import uuid
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -19,6 +21,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from readiness.jobs import job_claim, job_fail, job_progress
 from readiness.models import School, User
 from readiness.uploads import sniff_evidence
 
@@ -342,9 +345,33 @@ def notice_archive_create(*, actor: User, notices: Iterable[RectificationNotice]
     return NoticeArchive.objects.create(owner=actor, notice_ids=ids)
 
 
-def notice_archive_fail(*, archive: NoticeArchive) -> None:
-    """Marks an archive failed, such as one whose build could not be queued."""
-    NoticeArchive.objects.filter(pk=archive.pk).update(status=NoticeArchive.Status.FAILED)
+def notice_archive_build(*, archive_id: int) -> bool:
+    """Builds the ZIP of a waiting archive (or one whose worker died), counting
+    progress as it goes; False when another worker holds it. The notices'
+    stored PDFs are copied, never rendered again."""
+    if not job_claim(model=NoticeArchive, pk=archive_id):
+        return False
+    archive = NoticeArchive.objects.get(pk=archive_id)
+    notices = RectificationNotice.objects.filter(pk__in=archive.notice_ids).order_by(
+        "year", "number", "version"
+    )
+    NoticeArchive.objects.filter(pk=archive_id).update(total=len(archive.notice_ids))
+    progress = job_progress(model=NoticeArchive, pk=archive_id)
+    buffer = io.BytesIO()
+    try:
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
+            for done, notice in enumerate(notices, 1):
+                with notice.pdf.open("rb") as pdf:
+                    bundle.writestr(f"{notice.title}.pdf", pdf.read())
+                progress(done)
+        archive.file.save(f"notices-{archive_id}.zip", ContentFile(buffer.getvalue()), save=False)
+    except Exception as error:
+        job_fail(model=NoticeArchive, pk=archive_id, message=type(error).__name__)
+        raise
+    archive.status, archive.finished_at = NoticeArchive.Status.DONE, timezone.now()
+    archive.done = archive.total = len(archive.notice_ids)
+    archive.save(update_fields=["file", "status", "done", "total", "finished_at"])
+    return True
 
 
 # --- rectification loop -------------------------------------------------------------------

@@ -15,12 +15,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from readiness.jobs import job_not_queued, job_status
 from readiness.spreadsheets import spreadsheet_response
 from readiness.tasks import enqueue
 
@@ -324,10 +325,7 @@ def archive_create(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error)
         else:
             if not enqueue(tasks.notices_zip_build, archive.pk):
-                services.notice_archive_fail(archive=archive)
-                messages.error(
-                    request, _("The archive could not be queued; try again in a few minutes.")
-                )
+                job_not_queued(model=NoticeArchive, pk=archive.pk)
             return redirect("archive_detail", pk=archive.pk)
     return _notice_list_page(request, form)
 
@@ -335,18 +333,10 @@ def archive_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def archive_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    archive = get_object_or_404(NoticeArchive, pk=pk, owner=request.user)
-    data = {
-        "status": archive.status,
-        "done": archive.done,
-        "total": len(archive.notice_ids),
-        "download": reverse("archive_download", args=[archive.pk])
-        if archive.status == "done"
-        else "",
-    }
-    if "application/json" in request.headers.get("Accept", ""):
-        return JsonResponse(data)
-    return render(request, "inspections/archive.html", {"archive": archive, **data})
+    archive = selectors.notice_archive_job_for_user(user=request.user, pk=pk)
+    download = reverse("archive_download", args=[archive.pk]) if archive.status == "done" else ""
+    extra = {"download": download, "total": len(archive.notice_ids)}
+    return job_status(request, archive, template="inspections/archive.html", extra=extra)
 
 
 @login_required
