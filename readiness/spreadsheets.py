@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import re
 import zipfile
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from io import BytesIO, StringIO
 from pathlib import PurePath
@@ -209,3 +211,28 @@ def spreadsheet_response(
     response = HttpResponse(export_bytes(dataset, fmt), content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an export: its header (translated at use) and how a row gives its cell."""
+
+    header: object
+    value: Callable[[object], object]
+
+
+def dataset_of(rows: Iterable[object], columns: Sequence[Column]) -> tablib.Dataset:
+    """An export in the user's language: one line per row, read once, in order."""
+    dataset = tablib.Dataset(headers=[str(c.header) for c in columns])
+    for row in rows:
+        dataset.append([c.value(row) for c in columns])
+    return dataset
+
+
+def local_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A moment as the city reads it (Asia/Shanghai); empty when there is none."""
+    return timezone.localtime(value).strftime(fmt) if value else ""
+
+
+def iso_date(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""
