@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from readiness.admin import ReadOnlyAdmin
+
 from .models import (
     Aspect,
     Finding,
@@ -27,7 +29,7 @@ class InspectionSquadAdmin(admin.ModelAdmin):
 
 
 @admin.register(Visit)
-class VisitAdmin(SimpleHistoryAdmin):
+class VisitAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["school", "squad", "status", "planned_on", "visited_at"]
     list_filter = ["status", "squad"]
     list_select_related = ["school", "squad"]
@@ -35,18 +37,12 @@ class VisitAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(SimpleHistoryAdmin):
+class FindingAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Findings change only through the inspection pages and API (their services)."""
+
     list_display = ["description", "school", "severity", "status", "deadline", "overdue"]
     list_filter = ["status", "severity", "overdue", "key_area", "aspect"]
     list_select_related = ["school"]
-    readonly_fields = ["visit", "school", "status", "overdue", "created_by"]
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        # A finding printed on an issued notice stays as printed.
-        return obj is None or not obj.notices.exists()
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return obj is None or not obj.notices.exists()
 
 
 @admin.register(RectificationNotice)
@@ -67,7 +63,7 @@ class RectificationNoticeAdmin(admin.ModelAdmin):
 
 
 @admin.register(RectificationReport)
-class RectificationReportAdmin(SimpleHistoryAdmin):
+class RectificationReportAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["finding", "decision", "submitted_by", "submitted_at"]
     list_filter = ["decision"]
     readonly_fields = [
@@ -82,5 +78,5 @@ class RectificationReportAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(NoticeArchive)
-class NoticeArchiveAdmin(admin.ModelAdmin):
+class NoticeArchiveAdmin(ReadOnlyAdmin):
     list_display = ["owner", "status", "done", "created_at"]

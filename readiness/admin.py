@@ -13,8 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .models import County, DispatchReport, School, Upload, User
 from .resources import SchoolAdminResource
+from .services import SCHOOL_EDITABLE_FIELDS
 from .spreadsheets import CSV, XLSX
 
 admin.site.site_header = _("School reopening readiness portal")
@@ -38,6 +40,16 @@ class SchoolAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     list_filter = ["county", "level", "jurisdiction", "risk_level", "boarding", "demonstration"]
     list_select_related = ["county"]
     search_fields = ["code", "name", "principal"]
+    # The change form edits what the school service edits, and saves through it.
+    fields = ["code", "county", *SCHOOL_EDITABLE_FIELDS]
+    readonly_fields = ["code", "county"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # schools arrive by import (here or on the page)
+
+    def save_model(self, request, obj, form, change) -> None:
+        data = {name: form.cleaned_data[name] for name in form.changed_data}
+        services.school_update(actor=request.user, school=obj, data=data)
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         # Administrators round-trip exports: an existing code updates its school.

@@ -86,3 +86,20 @@ def test_admin_confirm_writes_nothing_when_a_row_turned_invalid(
     )
     assert confirm.status_code == 302
     assert not School.objects.filter(code="2137029901").exists()
+
+
+def test_an_admin_edit_of_a_school_goes_through_its_service(login, superuser, school_a):
+    url = reverse("admin:readiness_school_change", args=[school_a.pk])
+    client = login(superuser)
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v not in (None, False)}
+    data["principal"] = "李校长"
+    assert client.post(url, data).status_code == 302
+    school_a.refresh_from_db()
+    assert school_a.principal == "李校长"
+    latest = school_a.history.latest()
+    assert (latest.history_user, latest.principal) == (superuser, "李校长")
+
+
+def test_schools_are_not_added_in_the_admin(login, superuser):
+    assert login(superuser).get(reverse("admin:readiness_school_add")).status_code == 403
