@@ -10,7 +10,7 @@ from django.http import Http404
 
 from .access import Right, may_edit_school, require_right, scope_of
 from .filters import SchoolFilter
-from .models import County, DispatchReport, School, User
+from .models import County, DispatchReport, School, Upload, User
 
 
 def county_list(*, user: User) -> QuerySet[County]:
@@ -81,3 +81,11 @@ def dispatch_report_get(*, user: User, on_date: str) -> DispatchReport:
 def rate(part: int, whole: int) -> float | None:
     """``part`` as a percentage of ``whole``, one decimal; None when there is no whole."""
     return round(100 * part / whole, 1) if whole else None
+
+
+def upload_get_for_user(*, user: User, pk: int | str) -> Upload:
+    """A spreadsheet awaiting confirmation: only its uploader sees it."""
+    try:
+        return Upload.objects.get(pk=pk, owner_id=user.pk)
+    except (Upload.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

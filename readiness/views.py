@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from . import dispatch, selectors, services, tasks
 from .access import Right, may_edit_school, require_right, scope_of
 from .forms import ImportForm, SchoolForm, posted
-from .models import School, Upload
+from .models import School
 from .resources import SchoolResource
 from .spreadsheets import CONTENT_TYPES, spreadsheet_response
 
@@ -116,7 +116,7 @@ def school_import_template(request: HttpRequest) -> HttpResponse:
 @require_POST
 def school_import_confirm(request: HttpRequest, upload_id: int) -> HttpResponse:
     require_right(request.user, Right.SCHOOL_IMPORT)
-    upload = get_object_or_404(Upload, pk=upload_id, owner=request.user)
+    upload = selectors.upload_get_for_user(user=request.user, pk=upload_id)
     outcome = services.school_import_confirm(actor=request.user, upload=upload)
     if outcome.ok:
         messages.success(
