@@ -40,6 +40,7 @@ from .models import (
     Visit,
     VisitCheck,
 )
+from .pdf import render_notice_pdf
 from .selectors import notice_list
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
@@ -291,8 +292,6 @@ def notice_issue(
     """Issues a numbered notice for findings of the visit, rendered and sealed with
     its SHA-256. A correction keeps the number, takes the next version, and
     supersedes the notice it corrects."""
-    from .pdf import render_notice_pdf
-
     visit = _locked_visit(visit)
     require_member(actor, visit.squad)
     ids = set(finding_ids)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 
+from django.utils.translation import gettext as _
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK = "10X98765432"
 
@@ -31,8 +33,6 @@ def check_character(first17: str) -> str:
 
 def parse(number: str, *, today: dt.date) -> tuple[dt.date, str]:
     """The birth date and sex ("M"/"F") of a normalised number, or InvalidIdNumber."""
-    from django.utils.translation import gettext as _
-
     if (
         len(number) != 18
         or not number[:17].isdigit()

@@ -19,6 +19,7 @@ from import_export.instance_loaders import BaseInstanceLoader
 from .access import may_edit_school
 from .imports import Headers
 from .models import County, School, User
+from .selectors import school_list
 from .spreadsheets import FORMULA_PREFIXES
 
 SCHOOL_CODE_RE = re.compile(r"^[0-9]{10}$")
@@ -267,8 +268,6 @@ class SchoolResource(resources.ModelResource):
         clean_model_instances = False
 
     def get_queryset(self):
-        from .selectors import school_list
-
         return school_list(user=self.user)
 
     def after_init_instance(self, instance, new, row, **kwargs):
