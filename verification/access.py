@@ -75,3 +75,12 @@ def membership(user: User, team_id: int) -> TeamMember | None:
     return (
         TeamMember.objects.filter(team_id=team_id, user=user).select_related("department").first()
     )
+
+
+def may_reverify(user: User, verification: Verification) -> bool:
+    """An approved verification may be verified again once, by whoever may assign its team."""
+    return (
+        verification.status == Verification.Status.APPROVED
+        and may_assign(user, verification.team)
+        and not verification.reverifications.exists()
+    )

@@ -1,12 +1,19 @@
+"""The admin of verification: teams and draft rules are plain records; every change of
+state (publishing the rules, the workflow) goes through the services, so the
+workflow's records are read-only here."""
+
+from __future__ import annotations
+
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from readiness.spreadsheets import CSV, XLSX
 
-from . import services
+from . import selectors, services
+from .forms import ChecklistItemAdminForm
 from .models import (
     ChecklistItem,
     ChecklistSection,
@@ -48,6 +55,29 @@ class SectionInline(admin.TabularInline):
     extra = 0
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records the workflow's services write: shown, never added, changed or deleted."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyHistoryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Its history is shown; reverting to an old version would change the status
+    without its service, so the revert form is refused."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 @admin.register(ChecklistTemplate)
 class ChecklistTemplateAdmin(admin.ModelAdmin):
     list_display = ["name", "version", "status", "published_at"]
@@ -58,6 +88,9 @@ class ChecklistTemplateAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         # A published version is frozen: changes go into a new draft.
+        return obj is None or obj.status == ChecklistTemplate.Status.DRAFT
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return obj is None or obj.status == ChecklistTemplate.Status.DRAFT
 
     @admin.action(description=_("Publish the selected draft"))
@@ -81,6 +114,7 @@ class ChecklistTemplateAdmin(admin.ModelAdmin):
 class ChecklistItemAdmin(ImportExportModelAdmin):
     """Items of the rules; import writes only into a draft version."""
 
+    form = ChecklistItemAdminForm
     resource_classes = [ChecklistItemResource]
     import_formats = [XLSX, CSV]
     export_formats = [XLSX, CSV]
@@ -101,43 +135,34 @@ class ChecklistItemAdmin(ImportExportModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "template":
-            kwargs["queryset"] = ChecklistTemplate.objects.filter(status="draft")
+            kwargs["queryset"] = selectors.template_drafts()
         if db_field.name == "section":
-            kwargs["queryset"] = ChecklistSection.objects.filter(template__status="draft")
+            kwargs["queryset"] = selectors.section_drafts()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def save_model(self, request, obj, form, change):
-        if obj.section.template_id != obj.template_id:
-            raise ValidationError(_("The section belongs to another version of the rules."))
-        super().save_model(request, obj, form, change)
 
     def get_import_data_kwargs(self, **kwargs):
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
 
 
 @admin.register(Verification)
-class VerificationAdmin(SimpleHistoryAdmin):
+class VerificationAdmin(ReadOnlyHistoryAdmin):
     list_display = ["school", "team", "status", "result", "planned_on"]
     list_filter = ["status", "result", "team__level"]
     list_select_related = ["school", "team"]
     search_fields = ["school__name", "school__code"]
-    readonly_fields = [f.name for f in Verification._meta.fields]
 
 
 @admin.register(Response)
-class ResponseAdmin(SimpleHistoryAdmin):
+class ResponseAdmin(ReadOnlyHistoryAdmin):
     list_display = ["verification", "item", "answer", "answered_by", "answered_at"]
     list_select_related = ["verification__school", "item", "answered_by"]
-    readonly_fields = [f.name for f in Response._meta.fields]
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(ReadOnlyAdmin):
     list_display = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
-    readonly_fields = [f.name for f in Evidence._meta.fields]
 
 
 @admin.register(DepartmentSignoff)
-class DepartmentSignoffAdmin(admin.ModelAdmin):
+class DepartmentSignoffAdmin(ReadOnlyAdmin):
     list_display = ["verification", "department", "confirmed_by", "confirmed_at"]
-    readonly_fields = [f.name for f in DepartmentSignoff._meta.fields]

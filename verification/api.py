@@ -1,19 +1,28 @@
-"""REST API of verification: the same selectors and services as the pages."""
+"""REST API of verification: the same selectors and services as the pages.
+
+Each action validates its input serializer, calls one service and returns its
+output serializer. Refusals are not caught here: the project's exception handler
+(``readiness.exceptions``) answers a ValidationError with 400, PermissionDenied
+with 403, an unseen verification with 404 and a stale answer with 409.
+"""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
-from rest_framework import serializers, status, viewsets
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import ResolvedComponent, build_choice_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 
 from . import selectors, services
 from .models import ChecklistItem, ChecklistSection, ChecklistTemplate, Response, Verification
 
+# --- the rules -------------------------------------------------------------------------
 
-class ItemSerializer(serializers.ModelSerializer):
+
+class ItemOutputSerializer(serializers.ModelSerializer):
     department = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
@@ -31,16 +40,16 @@ class ItemSerializer(serializers.ModelSerializer):
         ]
 
 
-class SectionSerializer(serializers.ModelSerializer):
-    items = ItemSerializer(many=True, read_only=True)
+class SectionOutputSerializer(serializers.ModelSerializer):
+    items = ItemOutputSerializer(many=True, read_only=True)
 
     class Meta:
         model = ChecklistSection
         fields = ["code", "title", "items"]
 
 
-class TemplateSerializer(serializers.ModelSerializer):
-    sections = SectionSerializer(many=True, read_only=True)
+class TemplateOutputSerializer(serializers.ModelSerializer):
+    sections = SectionOutputSerializer(many=True, read_only=True)
 
     class Meta:
         model = ChecklistTemplate
@@ -50,17 +59,43 @@ class TemplateSerializer(serializers.ModelSerializer):
 class TemplateViewSet(viewsets.ReadOnlyModelViewSet):
     """The published (and retired) versions of the rules."""
 
-    serializer_class = TemplateSerializer
+    serializer_class = TemplateOutputSerializer
 
     def get_queryset(self):
-        items = ChecklistItem.objects.select_related("department").order_by("order", "code")
-        return selectors.template_list().prefetch_related(
-            Prefetch("sections", ChecklistSection.objects.order_by("order")),
-            Prefetch("sections__items", items),
+        return selectors.template_list(user=self.request.user)
+
+
+# --- verifications ---------------------------------------------------------------------
+
+
+class VerificationStatusField(serializers.ChoiceField):
+    """A verification's status, named once in the schema however many serializers show it."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(choices=Verification.Status.choices, **kwargs)
+
+
+class VerificationStatusFieldExtension(OpenApiSerializerFieldExtension):
+    """The list and the detail both show the status: without one named component the
+    schema would name the enum by a hash and warn."""
+
+    target_class = VerificationStatusField
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = build_choice_field(self.target)
+        schema.pop("x-spec-enum-id", None)
+        component = ResolvedComponent(
+            name="VerificationStatusEnum",
+            type=ResolvedComponent.SCHEMA,
+            object="VerificationStatusEnum",
+            schema=schema,
         )
+        auto_schema.registry.register_on_missing(component)
+        return component.ref
 
 
-class VerificationSerializer(serializers.ModelSerializer):
+class VerificationOutputSerializer(serializers.ModelSerializer):
+    status = VerificationStatusField(read_only=True)
     school_code = serializers.CharField(source="school.code", read_only=True)
     school_name = serializers.CharField(source="school.name", read_only=True)
     county = serializers.CharField(source="school.county.code", read_only=True)
@@ -86,142 +121,166 @@ class VerificationSerializer(serializers.ModelSerializer):
         ]
 
 
-class AnswerSerializer(serializers.Serializer):
-    item = serializers.IntegerField()
+class ProgressOutputSerializer(serializers.Serializer):
+    answered = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+
+class ChecklistRowOutputSerializer(serializers.Serializer):
+    """One applicable item with its answer (``null`` and revision 0 when unanswered)."""
+
+    item = serializers.IntegerField(source="item.pk")
+    code = serializers.CharField(source="item.code")
+    department = serializers.CharField(source="item.department.code")
+    answer = serializers.ChoiceField(
+        source="response.answer", choices=Response.Answer.choices, allow_null=True
+    )
+    note = serializers.SerializerMethodField()
+    revision = serializers.SerializerMethodField()
+    evidence = serializers.SerializerMethodField()
+
+    def get_note(self, row: selectors.Row) -> str:
+        return row.response.note if row.response else ""
+
+    def get_revision(self, row: selectors.Row) -> int:
+        return row.response.revision if row.response else 0
+
+    def get_evidence(self, row: selectors.Row) -> int:
+        """How many photos or PDFs are attached."""
+        return len(row.evidence)
+
+
+class VerificationDetailOutputSerializer(VerificationOutputSerializer):
+    """A verification with its checklist; the checklist comes in the context as ``sheet``."""
+
+    progress = serializers.SerializerMethodField()
+    answers = serializers.SerializerMethodField()
+
+    class Meta(VerificationOutputSerializer.Meta):
+        fields = [*VerificationOutputSerializer.Meta.fields, "progress", "answers"]
+
+    @extend_schema_field(ProgressOutputSerializer)
+    def get_progress(self, verification: Verification) -> dict:
+        sheet = self.context["sheet"]
+        return {"answered": sheet.answered, "total": sheet.total}
+
+    @extend_schema_field(ChecklistRowOutputSerializer(many=True))
+    def get_answers(self, verification: Verification) -> list:
+        return ChecklistRowOutputSerializer(self.context["sheet"].rows, many=True).data
+
+
+class AnswerInputSerializer(serializers.Serializer):
+    item = serializers.IntegerField(min_value=1)
     answer = serializers.ChoiceField(choices=Response.Answer.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")
     revision = serializers.IntegerField(
-        help_text="The revision the client saw: 0 for an item not yet answered."
+        min_value=0, help_text="The revision the client saw: 0 for an item not yet answered."
     )
 
 
-class NoBodySerializer(serializers.Serializer):
-    """The workflow actions take no body."""
+class AnswerOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Response
+        fields = ["item", "answer", "note", "revision"]
 
 
-class ApproveSerializer(serializers.Serializer):
+class StaleAnswerCurrentOutputSerializer(serializers.Serializer):
+    answer = serializers.ChoiceField(choices=Response.Answer.choices)
+    note = serializers.CharField()
+    revision = serializers.IntegerField()
+
+
+class StaleAnswerOutputSerializer(serializers.Serializer):
+    """409: someone changed the answer since the client read it; nothing was written."""
+
+    detail = serializers.CharField(help_text='Always "stale".')
+    current = StaleAnswerCurrentOutputSerializer(help_text="The answer as it is now.")
+
+
+class ConfirmOutputSerializer(serializers.Serializer):
+    department = serializers.CharField(source="department.code")
+
+
+class ApproveInputSerializer(serializers.Serializer):
     reverify_due = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class ReturnSerializer(serializers.Serializer):
+class ReturnInputSerializer(serializers.Serializer):
     reason = serializers.CharField()
-
-
-def _rows(sheet) -> list[dict]:
-    return [
-        {
-            "item": row.item.pk,
-            "code": row.item.code,
-            "department": row.item.department.code,
-            "answer": row.response.answer if row.response else None,
-            "note": row.response.note if row.response else "",
-            "revision": row.response.revision if row.response else 0,
-            "evidence": len(row.evidence),
-        }
-        for row in sheet.rows
-    ]
 
 
 class VerificationViewSet(viewsets.ReadOnlyModelViewSet):
     """Verifications in the caller's scope; answers and the workflow as actions."""
 
-    serializer_class = VerificationSerializer
+    serializer_class = VerificationOutputSerializer
     filterset_fields = ["status", "result"]
 
     def get_queryset(self):
         return selectors.verification_list(user=self.request.user).order_by("-planned_on", "pk")
 
-    def get_object(self):
+    def get_object(self) -> Verification:
         return selectors.verification_get_for_user(user=self.request.user, pk=self.kwargs["pk"])
 
-    def retrieve(self, request, *args, **kwargs):
+    @extend_schema(responses=VerificationDetailOutputSerializer)
+    def retrieve(self, request: Request, *args, **kwargs) -> ApiResponse:
         verification = self.get_object()
         sheet = selectors.checklist(verification=verification)
-        data = self.get_serializer(verification).data
-        data["progress"] = {"answered": sheet.answered, "total": sheet.total}
-        data["answers"] = _rows(sheet)
-        return ApiResponse(data)
+        output = VerificationDetailOutputSerializer(verification, context={"sheet": sheet})
+        return ApiResponse(output.data)
 
-    def _run(self, serializer_class, run):
+    @extend_schema(
+        request=AnswerInputSerializer,
+        responses={200: AnswerOutputSerializer, 409: StaleAnswerOutputSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def answers(self, request: Request, pk: str | None = None) -> ApiResponse:
         verification = self.get_object()
-        params = serializer_class(data=self.request.data) if serializer_class else None
-        if params is not None:
-            params.is_valid(raise_exception=True)
-        try:
-            result = run(verification, params.validated_data if params else {})
-        except ValidationError as error:
-            raise ApiValidationError(error.messages) from None
-        return result
-
-    @action(detail=True, methods=["post"], serializer_class=AnswerSerializer)
-    def answers(self, request, pk=None):
-        def run(verification, data):
-            try:
-                response = services.response_save(
-                    actor=request.user,
-                    verification=verification,
-                    item_id=data["item"],
-                    answer=data["answer"],
-                    note=data["note"],
-                    revision=data["revision"],
-                )
-            except services.StaleAnswer as stale:
-                return ApiResponse(
-                    {"detail": "stale", "current": stale.payload()},
-                    status=status.HTTP_409_CONFLICT,
-                )
-            return ApiResponse(
-                {
-                    "item": response.item_id,
-                    "answer": response.answer,
-                    "note": response.note,
-                    "revision": response.revision,
-                }
-            )
-
-        return self._run(AnswerSerializer, run)
-
-    @action(detail=True, methods=["post"], serializer_class=NoBodySerializer)
-    def confirm(self, request, pk=None):
-        def run(verification, _data):
-            signoff = services.department_confirm(actor=request.user, verification=verification)
-            return ApiResponse({"department": signoff.department.code})
-
-        return self._run(None, run)
-
-    @action(detail=True, methods=["post"], serializer_class=NoBodySerializer)
-    def submit(self, request, pk=None):
-        return self._run(
-            None,
-            lambda v, _d: ApiResponse(
-                VerificationSerializer(
-                    services.verification_submit(actor=request.user, verification=v)
-                ).data
-            ),
+        params = AnswerInputSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        response = services.response_save(
+            actor=request.user,
+            verification=verification,
+            item_id=params.validated_data["item"],
+            answer=params.validated_data["answer"],
+            note=params.validated_data["note"],
+            revision=params.validated_data["revision"],
         )
+        return ApiResponse(AnswerOutputSerializer(response).data)
 
-    @action(detail=True, methods=["post"], serializer_class=ApproveSerializer)
-    def approve(self, request, pk=None):
-        return self._run(
-            ApproveSerializer,
-            lambda v, d: ApiResponse(
-                VerificationSerializer(
-                    services.verification_approve(
-                        actor=request.user, verification=v, reverify_due=d["reverify_due"]
-                    )
-                ).data
-            ),
-        )
+    @extend_schema(request=None, responses=ConfirmOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk: str | None = None) -> ApiResponse:
+        signoff = services.department_confirm(actor=request.user, verification=self.get_object())
+        return ApiResponse(ConfirmOutputSerializer(signoff).data)
 
-    @action(detail=True, methods=["post"], serializer_class=ReturnSerializer, url_path="return")
-    def send_back(self, request, pk=None):
-        return self._run(
-            ReturnSerializer,
-            lambda v, d: ApiResponse(
-                VerificationSerializer(
-                    services.verification_return(
-                        actor=request.user, verification=v, reason=d["reason"]
-                    )
-                ).data
-            ),
+    @extend_schema(request=None, responses=VerificationOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> ApiResponse:
+        verification = services.verification_submit(
+            actor=request.user, verification=self.get_object()
         )
+        return ApiResponse(VerificationOutputSerializer(verification).data)
+
+    @extend_schema(request=ApproveInputSerializer, responses=VerificationOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> ApiResponse:
+        verification = self.get_object()
+        params = ApproveInputSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        verification = services.verification_approve(
+            actor=request.user,
+            verification=verification,
+            reverify_due=params.validated_data["reverify_due"],
+        )
+        return ApiResponse(VerificationOutputSerializer(verification).data)
+
+    @extend_schema(request=ReturnInputSerializer, responses=VerificationOutputSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def send_back(self, request: Request, pk: str | None = None) -> ApiResponse:
+        verification = self.get_object()
+        params = ReturnInputSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        verification = services.verification_return(
+            actor=request.user, verification=verification, reason=params.validated_data["reason"]
+        )
+        return ApiResponse(VerificationOutputSerializer(verification).data)

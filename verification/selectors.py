@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -16,6 +16,7 @@ from readiness.models import County, School, User
 from .access import Right, verification_q
 from .models import (
     ChecklistItem,
+    ChecklistSection,
     ChecklistTemplate,
     Department,
     DepartmentSignoff,
@@ -34,17 +35,48 @@ def template_in_force() -> ChecklistTemplate | None:
     )
 
 
-def template_list() -> QuerySet[ChecklistTemplate]:
-    """The rules are public to every logged-in user: they are what schools prepare for."""
-    return ChecklistTemplate.objects.exclude(status=ChecklistTemplate.Status.DRAFT)
+def template_list(*, user: User) -> QuerySet[ChecklistTemplate]:
+    """The published and retired rules with their sections and items (three queries).
 
-
-def verification_list(*, user: User) -> QuerySet[Verification]:
+    The rules are public to every logged-in ``user``: they are what schools prepare for.
+    """
+    items = ChecklistItem.objects.select_related("department").order_by("order", "code")
     return (
+        ChecklistTemplate.objects.exclude(status=ChecklistTemplate.Status.DRAFT)
+        .prefetch_related(
+            Prefetch("sections", ChecklistSection.objects.order_by("order")),
+            Prefetch("sections__items", items),
+        )
+        .order_by("name", "-version")
+    )
+
+
+def template_drafts() -> QuerySet[ChecklistTemplate]:
+    """Versions of the rules still open to change (the admin's choices for a new item)."""
+    return ChecklistTemplate.objects.filter(status=ChecklistTemplate.Status.DRAFT)
+
+
+def section_drafts() -> QuerySet[ChecklistSection]:
+    """Sections of draft versions, the only ones that may receive items."""
+    return ChecklistSection.objects.filter(template__status=ChecklistTemplate.Status.DRAFT)
+
+
+def verification_list(*, user: User, status: str | None = None) -> QuerySet[Verification]:
+    """The verifications ``user`` may see, with a status among ``Verification.Status``
+    when one is given (an unknown status filters nothing)."""
+    verifications = (
         Verification.objects.filter(verification_q(user))
         .select_related("school__county", "team", "template")
         .distinct()
     )
+    if status in Verification.Status.values:
+        verifications = verifications.filter(status=status)
+    return verifications
+
+
+def verification_results(*, user: User) -> QuerySet[Verification]:
+    """The verifications ``user`` may see with their departments' sign-offs, for export."""
+    return verification_list(user=user).prefetch_related("signoffs")
 
 
 def verification_get_for_user(*, user: User, pk: int | str) -> Verification:
@@ -52,6 +84,15 @@ def verification_get_for_user(*, user: User, pk: int | str) -> Verification:
     try:
         return verification_list(user=user).get(pk=pk)
     except (Verification.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def evidence_get_for_user(*, user: User, pk: int | str) -> Evidence:
+    """One piece of evidence of a verification the user may see; 404 otherwise."""
+    visible = Verification.objects.filter(verification_q(user)).values("pk")
+    try:
+        return Evidence.objects.get(pk=pk, response__verification__in=visible)
+    except (Evidence.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
@@ -264,6 +305,11 @@ def supervision(*, user: User, today: dt.date | None = None) -> list[dict]:
     )
     counties = County.objects.filter(pk__in=table).order_by("order", "code")
     return [{"county": county, **table[county.pk]} for county in counties]
+
+
+def supervision_totals(table: list[dict]) -> dict[str, int]:
+    """The city's (or county's) line under the ``supervision`` table."""
+    return {key: sum(row[key] for row in table) for key in (*STATES, "total", "overdue")}
 
 
 def supervision_schools(*, user: User, county_code: str, state: str | None = None) -> list[dict]:

@@ -1,15 +1,21 @@
-"""Pages of verification: parse, fetch through a selector, call a service, render."""
+"""Pages of verification: a form parses, a selector fetches, a service acts, then render.
+
+A refused POST renders the checklist page again with the bound form, so what was
+typed stays and each error shows beside its field; the page's script asks for
+JSON instead and gets the same errors as ``{"error": ...}``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,36 +25,50 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from readiness import documents
 from readiness import selectors as school_selectors
 from readiness.access import require_right
-from readiness.http import form_date, form_int
 from readiness.spreadsheets import spreadsheet_response
 
 from . import selectors, services
-from .access import Right, may_assign, membership
+from .access import Right, may_reverify, membership
 from .exports import results_dataset
-from .models import Evidence, Verification
+from .forms import (
+    AnswerForm,
+    ApproveForm,
+    AssignForm,
+    ButtonForm,
+    EvidenceForm,
+    ReturnForm,
+    ReverifyForm,
+)
+from .models import Evidence, Response, Verification
 
 PAGE_SIZE = 50
+
+STATE_LABELS = {
+    "not_started": gettext_lazy("Not started"),
+    "in_progress": gettext_lazy("In progress"),
+    "submitted": gettext_lazy("Submitted"),
+    "passed": gettext_lazy("Ready to reopen"),
+    "conditional": gettext_lazy("Conditionally ready"),
+    "failed": gettext_lazy("Not ready"),
+}
 
 
 def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _int(value: str | None) -> int:
-    """A whole number from a form, or ValidationError for the user."""
-    number = form_int(value)
-    if number is None:
-        raise ValidationError(_("The page is out of date: reload it."))
-    return number
+def _error_messages(form: forms.Form) -> list[str]:
+    return [message for errors in form.errors.values() for message in errors]
+
+
+# --- the checklist page ------------------------------------------------------------------
 
 
 @login_required
 @require_GET
 def verification_list(request: HttpRequest) -> HttpResponse:
-    verifications = selectors.verification_list(user=request.user)
     status = request.GET.get("status")
-    if status in Verification.Status.values:
-        verifications = verifications.filter(status=status)
+    verifications = selectors.verification_list(user=request.user, status=status)
     page = Paginator(verifications, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -58,16 +78,19 @@ def verification_list(request: HttpRequest) -> HttpResponse:
             "statuses": Verification.Status.choices,
             "status": status,
             "query": f"status={status}" if status else "",
-            "today": timezone.localdate(),
         },
     )
 
 
-@login_required
-@require_GET
-def verification_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    verification = selectors.verification_get_for_user(user=request.user, pk=pk)
+def _detail(request: HttpRequest, verification: Verification, **bound: forms.Form) -> HttpResponse:
+    """The checklist page; ``bound`` is the form of a refused action, by its name in
+    the template, shown in place of the blank one with its errors."""
     member = membership(request.user, verification.team_id)
+    blank = {
+        "approve_form": ApproveForm(),
+        "return_form": ReturnForm(),
+        "reverify_form": ReverifyForm(initial={"planned_on": verification.reverify_due}),
+    }
     return render(
         request,
         "verification/detail.html",
@@ -77,101 +100,76 @@ def verification_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "member": member,
             "can_answer": member is not None and verification.editable,
             "is_leader": verification.team.leader_id == request.user.pk,
-            "can_reverify": verification.status == "approved"
-            and may_assign(request.user, verification.team)
-            and not verification.reverifications.exists(),
+            "can_reverify": may_reverify(request.user, verification),
             "history": selectors.verification_history(verification=verification),
-            "today": timezone.localdate(),
-            "tomorrow": timezone.localdate() + dt.timedelta(days=1),
+            **blank,
+            **bound,
+            "refused": next(iter(bound.values()), None),
         },
     )
 
 
-def _refused(request: HttpRequest, error: ValidationError, pk: int) -> HttpResponse:
-    if _wants_json(request):
-        return JsonResponse({"error": " ".join(error.messages)}, status=400)
-    messages.error(request, " ".join(error.messages))
-    return redirect("verification_detail", pk=pk)
+@login_required
+@require_GET
+def verification_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    verification = selectors.verification_get_for_user(user=request.user, pk=pk)
+    return _detail(request, verification)
+
+
+def _item_refused(
+    request: HttpRequest, verification: Verification, name: str, form: AnswerForm | EvidenceForm
+) -> HttpResponse:
+    """A refused answer or upload: JSON for the page's script, else the page again."""
+    if not _wants_json(request):
+        return _detail(request, verification, **{name: form})
+    body = {"error": " ".join(_error_messages(form)), "errors": form.errors.get_json_data()}
+    current = getattr(form, "current", None)
+    if current is not None:
+        return JsonResponse({**body, "current": current}, status=409)
+    return JsonResponse(body, status=400)
+
+
+def _progress(verification: Verification, response: Response) -> dict:
+    """What the page's script updates after a saved answer."""
+    sheet = selectors.checklist(verification=verification)
+    return {
+        "revision": response.revision,
+        "saved_by": str(response.answered_by),
+        "answered": sheet.answered,
+        "total": sheet.total,
+        "sections": [[part.answered, part.total] for part in sheet.sections],
+        "departments": [
+            [part.department.code, part.answered, part.total, bool(part.signoff)]
+            for part in sheet.departments
+        ],
+    }
 
 
 @login_required
 @require_POST
 def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
     verification = selectors.verification_get_for_user(user=request.user, pk=pk)
-    revision = request.POST.get("revision")
-    try:
-        response = services.response_save(
-            actor=request.user,
-            verification=verification,
-            item_id=_int(request.POST.get("item")),
-            answer=request.POST.get("answer", ""),
-            note=request.POST.get("note", ""),
-            revision=_int(revision),
-        )
-    except services.StaleAnswer as stale:
-        current = stale.current
-        message = _("%(who)s changed this answer meanwhile: %(answer)s. Yours was not saved.") % {
-            "who": current.answered_by,
-            "answer": current.get_answer_display(),
-        }
-        if _wants_json(request):
-            return JsonResponse(
-                {
-                    "error": message,
-                    "current": {
-                        "answer": current.answer,
-                        "note": current.note,
-                        "revision": current.revision,
-                    },
-                },
-                status=409,
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            response = services.response_save(
+                actor=request.user,
+                verification=verification,
+                item_id=data["item"],
+                answer=data["answer"],
+                note=data["note"],
+                revision=data["revision"],
             )
-        messages.error(request, message)
-        return redirect("verification_detail", pk=pk)
-    except ValidationError as error:
-        return _refused(request, error, pk)
-    if _wants_json(request):
-        sheet = selectors.checklist(verification=verification)
-        return JsonResponse(
-            {
-                "revision": response.revision,
-                "saved_by": str(response.answered_by),
-                "answered": sheet.answered,
-                "total": sheet.total,
-                "sections": [[p.answered, p.total] for p in sheet.sections],
-                "departments": [
-                    [p.department.code, p.answered, p.total, bool(p.signoff)]
-                    for p in sheet.departments
-                ],
-            }
-        )
-    return redirect(f"{verification.get_absolute_url()}#item-{response.item_id}")
-
-
-@login_required
-@require_POST
-def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    verification = selectors.verification_get_for_user(user=request.user, pk=pk)
-    upload = request.FILES.get("file")
-    try:
-        if upload is None:
-            raise ValidationError(_("Choose a photo or PDF."))
-        if upload.size > services.EVIDENCE_MAX_BYTES:
-            raise ValidationError(_("Evidence may be at most 10 MB."))
-        evidence = services.evidence_add(
-            actor=request.user,
-            verification=verification,
-            item_id=_int(request.POST.get("item")),
-            name=upload.name,
-            data=upload.read(),
-        )
-    except ValidationError as error:
-        return _refused(request, error, pk)
-    if _wants_json(request):
-        return JsonResponse(
-            {"id": evidence.pk, "name": evidence.original_name, "url": evidence_url(evidence)}
-        )
-    return redirect(f"{verification.get_absolute_url()}#item-{evidence.response.item_id}")
+        except services.StaleAnswer as stale:
+            form.refuse_stale(stale)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if _wants_json(request):
+                return JsonResponse(_progress(verification, response))
+            return redirect(f"{verification.get_absolute_url()}#item-{response.item_id}")
+    return _item_refused(request, verification, "answer_form", form)
 
 
 def evidence_url(evidence: Evidence) -> str:
@@ -179,90 +177,146 @@ def evidence_url(evidence: Evidence) -> str:
 
 
 @login_required
+@require_POST
+def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    verification = selectors.verification_get_for_user(user=request.user, pk=pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            evidence = services.evidence_add(
+                actor=request.user,
+                verification=verification,
+                item_id=form.cleaned_data["item"],
+                name=upload.name,
+                data=upload.read(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if _wants_json(request):
+                url = evidence_url(evidence)
+                return JsonResponse(
+                    {"id": evidence.pk, "name": evidence.original_name, "url": url}
+                )
+            return redirect(f"{verification.get_absolute_url()}#item-{form.item_pk}")
+    return _item_refused(request, verification, "evidence_form", form)
+
+
+@login_required
 @require_GET
 def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     """Evidence is served only to those who may see its verification."""
-    evidence = get_object_or_404(Evidence.objects.select_related("response"), pk=pk)
-    selectors.verification_get_for_user(user=request.user, pk=evidence.response.verification_id)
+    evidence = selectors.evidence_get_for_user(user=request.user, pk=pk)
     response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type)
     response["Content-Disposition"] = "inline"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'"
     return response
 
 
-def _action(request: HttpRequest, pk: int, run, done: str) -> HttpResponse:
-    verification = selectors.verification_get_for_user(user=request.user, pk=pk)
-    try:
-        run(verification)
-    except ValidationError as error:
-        return _refused(request, error, pk)
-    messages.success(request, done)
-    return redirect("verification_detail", pk=pk)
+# --- the workflow's buttons --------------------------------------------------------------
 
 
 @login_required
 @require_POST
 def department_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    return _action(
-        request,
-        pk,
-        lambda v: services.department_confirm(actor=request.user, verification=v),
-        _("Your department's part is confirmed."),
-    )
+    verification = selectors.verification_get_for_user(user=request.user, pk=pk)
+    form = ButtonForm(request.POST)
+    try:
+        services.department_confirm(actor=request.user, verification=verification)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _detail(request, verification, confirm_form=form)
+    messages.success(request, _("Your department's part is confirmed."))
+    return redirect("verification_detail", pk=pk)
 
 
 @login_required
 @require_POST
 def verification_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _action(
-        request,
-        pk,
-        lambda v: services.verification_submit(actor=request.user, verification=v),
-        _("Submitted to the team leader."),
-    )
+    verification = selectors.verification_get_for_user(user=request.user, pk=pk)
+    form = ButtonForm(request.POST)
+    try:
+        services.verification_submit(actor=request.user, verification=verification)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _detail(request, verification, submit_form=form)
+    messages.success(request, _("Submitted to the team leader."))
+    return redirect("verification_detail", pk=pk)
 
 
 @login_required
 @require_POST
 def verification_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    due = form_date(request.POST.get("reverify_due"))
-    return _action(
-        request,
-        pk,
-        lambda v: services.verification_approve(
-            actor=request.user, verification=v, reverify_due=due
-        ),
-        _("Approved."),
-    )
+    verification = selectors.verification_get_for_user(user=request.user, pk=pk)
+    form = ApproveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.verification_approve(
+                actor=request.user,
+                verification=verification,
+                reverify_due=form.cleaned_data["reverify_due"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Approved."))
+            return redirect("verification_detail", pk=pk)
+    return _detail(request, verification, approve_form=form)
 
 
 @login_required
 @require_POST
 def verification_return(request: HttpRequest, pk: int) -> HttpResponse:
-    reason = request.POST.get("reason", "")
-    return _action(
-        request,
-        pk,
-        lambda v: services.verification_return(actor=request.user, verification=v, reason=reason),
-        _("Returned to the team."),
-    )
+    verification = selectors.verification_get_for_user(user=request.user, pk=pk)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.verification_return(
+                actor=request.user, verification=verification, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Returned to the team."))
+            return redirect("verification_detail", pk=pk)
+    return _detail(request, verification, return_form=form)
 
 
 @login_required
 @require_POST
 def verification_reverify(request: HttpRequest, pk: int) -> HttpResponse:
     verification = selectors.verification_get_for_user(user=request.user, pk=pk)
-    planned_on = form_date(request.POST.get("planned_on"))
-    try:
-        if planned_on is None:
-            raise ValidationError(_("Choose the planned date."))
-        again = services.verification_reverify(
-            actor=request.user, previous=verification, planned_on=planned_on
-        )
-    except ValidationError as error:
-        return _refused(request, error, pk)
-    messages.success(request, _("Re-verification assigned."))
-    return redirect("verification_detail", pk=again.pk)
+    form = ReverifyForm(request.POST)
+    if form.is_valid():
+        try:
+            again = services.verification_reverify(
+                actor=request.user,
+                previous=verification,
+                planned_on=form.cleaned_data["planned_on"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Re-verification assigned."))
+            return redirect("verification_detail", pk=again.pk)
+    return _detail(request, verification, reverify_form=form)
+
+
+# --- assignment --------------------------------------------------------------------------
+
+
+def _assign_page(request: HttpRequest, form: AssignForm) -> HttpResponse:
+    """The school list, filtered by the query string, with the assignment form."""
+    school_filter = school_selectors.school_filter(user=request.user, params=request.GET)
+    page = Paginator(school_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "verification/assign.html",
+        {"filter": school_filter, "page": page, "form": form, "query": query.urlencode()},
+    )
 
 
 @login_required
@@ -270,45 +324,28 @@ def verification_reverify(request: HttpRequest, pk: int) -> HttpResponse:
 def assign(request: HttpRequest) -> HttpResponse:
     """Bulk assignment from the (filtered) school list."""
     require_right(request.user, Right.ASSIGN)
-    school_filter = school_selectors.school_filter(user=request.user, params=request.GET)
-    teams = selectors.teams_for_assignment(user=request.user)
-    if request.method == "POST":
-        ids = [i for i in request.POST.getlist("school") if i.isdigit()]
-        schools = list(school_selectors.school_list(user=request.user).filter(pk__in=ids))
-        if len(schools) != len(set(ids)):
-            raise Http404  # a school outside the scope
-        team_id = request.POST.get("team", "")
-        team = teams.filter(pk=team_id).first() if team_id.isdigit() else None
-        planned_on = form_date(request.POST.get("planned_on"))
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    data = request.POST if request.method == "POST" else None
+    form = AssignForm(data, user=request.user, initial={"planned_on": tomorrow})
+    if form.is_valid():
+        team = form.cleaned_data["team"]
         try:
-            if team is None or planned_on is None:
-                raise ValidationError(_("Choose a team and a planned date."))
             created = services.verification_assign(
-                actor=request.user, team=team, schools=schools, planned_on=planned_on
+                actor=request.user,
+                team=team,
+                schools=form.cleaned_data["school"],
+                planned_on=form.cleaned_data["planned_on"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                _("%(n)d verifications assigned to %(team)s.")
-                % {"n": len(created), "team": team.name},
-            )
+            done = _("%(n)d verifications assigned to %(team)s.")
+            messages.success(request, done % {"n": len(created), "team": team.name})
             return redirect("verification_list")
-    page = Paginator(school_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "verification/assign.html",
-        {
-            "filter": school_filter,
-            "page": page,
-            "teams": teams,
-            "query": query.urlencode(),
-            "default_date": timezone.localdate() + dt.timedelta(days=1),
-        },
-    )
+    return _assign_page(request, form)
+
+
+# --- supervision, PDF, export ------------------------------------------------------------
 
 
 @login_required
@@ -325,24 +362,11 @@ def supervision(request: HttpRequest) -> HttpResponse:
             {"rows": rows, "county": county, "state": state, "states": STATE_LABELS},
         )
     table = selectors.supervision(user=request.user)
-    totals = {
-        key: sum(row[key] for row in table) for key in (*selectors.STATES, "total", "overdue")
-    }
     return render(
         request,
         "verification/supervision.html",
-        {"table": table, "totals": totals, "states": STATE_LABELS},
+        {"table": table, "totals": selectors.supervision_totals(table), "states": STATE_LABELS},
     )
-
-
-STATE_LABELS = {
-    "not_started": gettext_lazy("Not started"),
-    "in_progress": gettext_lazy("In progress"),
-    "submitted": gettext_lazy("Submitted"),
-    "passed": gettext_lazy("Ready to reopen"),
-    "conditional": gettext_lazy("Conditionally ready"),
-    "failed": gettext_lazy("Not ready"),
-}
 
 
 @login_required
@@ -365,5 +389,5 @@ def verification_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def verification_export(request: HttpRequest) -> HttpResponse:
     require_right(request.user, Right.SUPERVISE)
-    verifications = selectors.verification_list(user=request.user).prefetch_related("signoffs")
+    verifications = selectors.verification_results(user=request.user)
     return spreadsheet_response(results_dataset(verifications), "xlsx", "verifications")

@@ -1,23 +1,28 @@
 """Verification fixtures: five departments, published rules, a city team and a
-county team for county A, each with one member per department."""
+county team for county A, each with one member per department; and the helpers
+that walk a verification through its workflow with the services.
+
+Loaded by tests/conftest.py as a plugin, so the browser tests share them.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from io import BytesIO
 
 import pytest
 from django.utils import timezone
 
-from readiness.models import User
-from tests.factories import UserFactory
-from verification import services
-from verification.models import (
-    ChecklistItem,
-    ChecklistSection,
-    ChecklistTemplate,
-    Department,
-    TeamMember,
-    VerificationTeam,
+from verification import selectors, services
+from verification.models import ChecklistTemplate, Verification, VerificationTeam
+
+from .factories import (
+    ChecklistItemFactory,
+    ChecklistSectionFactory,
+    ChecklistTemplateFactory,
+    DepartmentFactory,
+    TeamMemberFactory,
+    VerificationTeamFactory,
 )
 
 DEPARTMENTS = [
@@ -32,7 +37,7 @@ DEPARTMENTS = [
 @pytest.fixture
 def departments(db):
     return {
-        code: Department.objects.create(code=code, name=name, order=i)
+        code: DepartmentFactory(code=code, name=name, order=i)
         for i, (code, name) in enumerate(DEPARTMENTS)
     }
 
@@ -41,15 +46,14 @@ def make_template(departments, *, items: int = 10, name: str = "核验细则") -
     """Published rules: items spread over two sections and the five departments.
 
     Item 1 is a veto item of health; item 2 applies to boarding schools only;
-    item 3 only to universities.
+    item 3 only to universities; item 4 needs evidence.
     """
-    template = ChecklistTemplate.objects.create(name=name, version=1)
-    gate = ChecklistSection.objects.create(template=template, code="gate", title="校门口", order=1)
-    room = ChecklistSection.objects.create(template=template, code="room", title="教室", order=2)
+    template = ChecklistTemplateFactory(name=name, version=1)
+    gate = ChecklistSectionFactory(template=template, code="gate", title="校门口", order=1)
+    room = ChecklistSectionFactory(template=template, code="room", title="教室", order=2)
     codes = list(departments)
     for n in range(1, items + 1):
-        ChecklistItem.objects.create(
-            template=template,
+        ChecklistItemFactory(
             section=gate if n <= items // 2 else room,
             code=f"{n:02d}",
             text=f"核验要求第{n}条",
@@ -68,17 +72,17 @@ def template(departments):
     return make_template(departments)
 
 
-def staff(team, departments, prefix):
-    members = {}
-    for code, department in departments.items():
-        user = UserFactory(
-            username=f"{prefix}-{code}",
-            role=User.Role.VERIFIER,
-            county=team.county,
-            full_name=f"{team.name}{department.name}组员",
-        )
-        TeamMember.objects.create(team=team, user=user, department=department)
-        members[code] = user
+def staff(team: VerificationTeam, departments, prefix: str) -> dict:
+    """One member per department, named ``<prefix>-<department>``; education leads."""
+    members = {
+        code: TeamMemberFactory(
+            team=team,
+            department=department,
+            user__username=f"{prefix}-{code}",
+            user__full_name=f"{team.name}{department.name}组员",
+        ).user
+        for code, department in departments.items()
+    }
     team.leader = members["education"]
     team.save()
     return members
@@ -86,7 +90,7 @@ def staff(team, departments, prefix):
 
 @pytest.fixture
 def county_team(county_a, departments):
-    return VerificationTeam.objects.create(name="兰山区核验组", level="county", county=county_a)
+    return VerificationTeamFactory(name="兰山区核验组", county=county_a)
 
 
 @pytest.fixture
@@ -96,14 +100,14 @@ def county_members(county_team, departments):
 
 @pytest.fixture
 def county_team_b(county_b, departments):
-    team = VerificationTeam.objects.create(name="沂水县核验组", level="county", county=county_b)
+    team = VerificationTeamFactory(name="沂水县核验组", county=county_b)
     staff(team, departments, "yishui")
     return team
 
 
 @pytest.fixture
 def city_team(departments):
-    team = VerificationTeam.objects.create(name="市级第一核验组", level="city")
+    team = VerificationTeamFactory(name="市级第一核验组", level="city", county=None)
     staff(team, departments, "city1")
     return team
 
@@ -120,10 +124,8 @@ def verification(official_a, county_team, county_members, school_a, template, to
     )[0]
 
 
-def answer_all(verification, members, *, answer="pass", fail=()):
+def answer_all(verification: Verification, members, *, answer="pass", fail=()):
     """Answers every applicable item as the item's department member would."""
-    from verification import selectors
-
     sheet = selectors.checklist(verification=verification)
     for row in sheet.rows:
         member = members[row.item.department.code]
@@ -136,12 +138,7 @@ def answer_all(verification, members, *, answer="pass", fail=()):
     return sheet
 
 
-JPEG = None
-
-
 def jpeg_bytes() -> bytes:
-    from io import BytesIO
-
     from PIL import Image
 
     out = BytesIO()
@@ -149,9 +146,7 @@ def jpeg_bytes() -> bytes:
     return out.getvalue()
 
 
-def attach_required_evidence(verification, members):
-    from verification import selectors
-
+def attach_required_evidence(verification: Verification, members) -> None:
     for row in selectors.checklist(verification=verification).rows:
         if row.item.evidence_required:
             services.evidence_add(
@@ -163,15 +158,31 @@ def attach_required_evidence(verification, members):
             )
 
 
-def confirm_all(verification, members):
-    from verification import selectors
-
+def confirm_all(verification: Verification, members) -> None:
     for part in selectors.checklist(verification=verification).departments:
         services.department_confirm(actor=members[part.department.code], verification=verification)
 
 
-def complete(verification, members, *, fail=()):
+def complete(verification: Verification, members, *, fail=()) -> Verification:
+    """Answered, evidenced, confirmed by every department and submitted."""
     answer_all(verification, members, fail=fail)
     attach_required_evidence(verification, members)
     confirm_all(verification, members)
     return services.verification_submit(actor=members["hr"], verification=verification)
+
+
+def approved(verification: Verification, members, *, fail=()) -> Verification:
+    """Completed and approved by the leader."""
+    complete(verification, members, fail=fail)
+    return services.verification_approve(actor=members["education"], verification=verification)
+
+
+def first_item(verification: Verification):
+    """The first applicable item: item 01, health's veto item."""
+    return selectors.checklist(verification=verification).rows[0].item
+
+
+def answer(member, verification: Verification, item, value: str = "pass", **kwargs):
+    return services.response_save(
+        actor=member, verification=verification, item_id=item.pk, answer=value, **kwargs
+    )

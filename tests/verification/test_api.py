@@ -1,7 +1,15 @@
+"""The REST API: the same scope, services and rules as the pages."""
+
+from __future__ import annotations
+
 import pytest
+from django.core.management import call_command
 
+from tests.factories import SchoolFactory
 from verification import services
+from verification.models import Response
 
+from .factories import ResponseFactory
 from .fixtures import complete
 
 
@@ -107,8 +115,6 @@ def test_list_query_count_does_not_grow(
     django_assert_num_queries,
     count,
 ):
-    from tests.factories import SchoolFactory
-
     schools = SchoolFactory.create_batch(count, county=county_a)
     services.verification_assign(
         actor=official_a, team=county_team, schools=schools, planned_on=tomorrow
@@ -116,3 +122,80 @@ def test_list_query_count_does_not_grow(
     client = api(api_client, official_a)
     with django_assert_num_queries(2):
         client.get("/api/v1/verifications/")
+
+
+def test_the_api_schema_has_no_warnings(db):
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+
+
+def test_a_refusal_of_a_service_is_a_400_with_its_message(
+    api_client, verification, county_members
+):
+    boarding = verification.template.items.get(code="02").pk
+    response = api(api_client, county_members["hr"]).post(
+        f"/api/v1/verifications/{verification.pk}/answers/",
+        {"item": boarding, "answer": "pass", "revision": 0},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": ["该条目不适用于此学校。"]}
+
+
+def test_a_malformed_body_is_a_400_per_field(api_client, verification, county_members):
+    response = api(api_client, county_members["health"]).post(
+        f"/api/v1/verifications/{verification.pk}/answers/",
+        {"item": "abc", "answer": "maybe", "revision": -1},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()) == {"item", "answer", "revision"}
+    assert not Response.objects.exists()
+
+
+def test_a_stale_answer_is_a_409_with_the_answer_as_it_is_now(
+    api_client, verification, county_members
+):
+    item = verification.template.items.get(code="01")
+    ResponseFactory(
+        verification=verification,
+        item=item,
+        answer="fail",
+        note="无留观区",
+        revision=3,
+        answered_by=county_members["hr"],
+    )
+    response = api(api_client, county_members["health"]).post(
+        f"/api/v1/verifications/{verification.pk}/answers/",
+        {"item": item.pk, "answer": "pass", "revision": 2},
+        format="json",
+    )
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "stale",
+        "current": {"answer": "fail", "note": "无留观区", "revision": 3},
+    }
+
+
+def test_returning_without_a_reason_is_a_400_beside_the_reason(
+    api_client, verification, county_members
+):
+    complete(verification, county_members)
+    response = api(api_client, county_members["education"]).post(
+        f"/api/v1/verifications/{verification.pk}/return/", {"reason": ""}, format="json"
+    )
+    assert response.status_code == 400 and list(response.json()) == ["reason"]
+    verification.refresh_from_db()
+    assert verification.status == "submitted"
+
+
+@pytest.mark.parametrize("action", ["answers", "confirm", "submit", "approve", "return"])
+def test_the_actions_on_another_countys_verification_are_404(
+    api_client, verification, county_team_b, action
+):
+    other = county_team_b.members.first().user
+    response = api(api_client, other).post(
+        f"/api/v1/verifications/{verification.pk}/{action}/", {}, format="json"
+    )
+    assert response.status_code == 404
+    verification.refresh_from_db()
+    assert verification.status == "assigned"

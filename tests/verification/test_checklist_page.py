@@ -1,0 +1,106 @@
+"""The checklist page: the items that apply, answers saved one by one, evidence."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tests.factories import SchoolFactory
+from verification import services
+from verification.models import Response
+
+from .fixtures import answer_all, make_template
+
+
+def detail(v):
+    return reverse("verification_detail", args=[v.pk])
+
+
+def test_a_member_sees_only_the_items_that_apply(login, verification, county_members):
+    body = login(county_members["health"]).get(detail(verification)).content.decode()
+    assert "核验要求第1条" in body and "核验要求第2条" not in body and "核验要求第3条" not in body
+    assert "确认本部门部分" in body
+
+
+def test_answers_are_saved_one_by_one_as_json(login, verification, county_members):
+    client = login(county_members["health"])
+    item = verification.template.items.get(code="01")
+    response = client.post(
+        reverse("verification_answer", args=[verification.pk]),
+        {"item": item.pk, "answer": "pass", "note": "测温点已设置", "revision": 0},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 200
+    data = response.json()
+    assert (data["revision"], data["answered"], data["total"]) == (1, 1, 8)
+    assert Response.objects.get().note == "测温点已设置"
+
+
+def test_a_stale_edit_answers_409_with_the_newer_answer(login, verification, county_members):
+    item = verification.template.items.get(code="01")
+    services.response_save(
+        actor=county_members["hr"],
+        verification=verification,
+        item_id=item.pk,
+        answer="fail",
+        note="无留观区",
+    )
+    response = login(county_members["health"]).post(
+        reverse("verification_answer", args=[verification.pk]),
+        {"item": item.pk, "answer": "pass", "revision": 0},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 409
+    assert response.json()["current"] == {"answer": "fail", "note": "无留观区", "revision": 1}
+    assert "您的修改未保存" in response.json()["error"]
+    assert Response.objects.get().answer == "fail"
+
+
+def test_without_javascript_the_form_posts_and_comes_back(login, verification, county_members):
+    item = verification.template.items.get(code="01")
+    response = login(county_members["health"]).post(
+        reverse("verification_answer", args=[verification.pk]),
+        {"item": item.pk, "answer": "pass", "revision": 0},
+    )
+    assert response.status_code == 302 and f"#item-{item.pk}" in response["Location"]
+
+
+def test_evidence_upload_by_page_refuses_a_script(login, verification, county_members):
+    item = verification.template.items.get(code="01")
+    client = login(county_members["health"])
+    client.post(
+        reverse("verification_answer", args=[verification.pk]),
+        {"item": item.pk, "answer": "pass", "revision": 0},
+    )
+    response = client.post(
+        reverse("verification_evidence_upload", args=[verification.pk]),
+        {"item": item.pk, "file": SimpleUploadedFile("x.jpg", b"<script>alert(1)</script>")},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 400 and "照片" in response.json()["error"]
+
+
+@pytest.mark.parametrize("items", [10, 60])
+def test_the_checklist_page_query_count_does_not_grow_with_the_template(
+    login,
+    official_a,
+    county_team,
+    county_members,
+    county_a,
+    departments,
+    tomorrow,
+    django_assert_num_queries,
+    items,
+):
+    make_template(departments, items=items, name=f"细则{items}")
+    school = SchoolFactory(county=county_a)
+    [v] = services.verification_assign(
+        actor=official_a, team=county_team, schools=[school], planned_on=tomorrow
+    )
+    answer_all(v, county_members)
+    client = login(county_members["health"])
+    # session, user, verification, membership, 4 for the checklist, reverifications,
+    # 2 for the history (status and answers)
+    with django_assert_num_queries(10):
+        assert client.get(detail(v)).status_code == 200

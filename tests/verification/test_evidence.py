@@ -1,0 +1,101 @@
+"""Evidence: photos and PDFs only, judged by their content, at most 10 MB."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import pytest
+from django.core.exceptions import ValidationError
+from PIL import Image
+
+from verification import services
+
+from .fixtures import first_item, jpeg_bytes
+
+
+def test_a_photo_is_stored_under_a_generated_name(verification, county_members):
+    item = first_item(verification)
+    services.response_save(
+        actor=county_members["health"], verification=verification, item_id=item.pk, answer="pass"
+    )
+    evidence = services.evidence_add(
+        actor=county_members["health"],
+        verification=verification,
+        item_id=item.pk,
+        name="../../门口.jpg",
+        data=jpeg_bytes(),
+    )
+    assert evidence.content_type == "image/jpeg" and evidence.original_name == "门口.jpg"
+    assert "门口" not in evidence.file.name and evidence.file.name.endswith(".jpg")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"<html><script>alert(1)</script></html>",
+        b"MZ\x90\x00" + b"\x00" * 100,
+        b"\xff\xd8\xff\xe0 truncated jpeg",
+    ],
+)
+def test_evidence_that_is_not_a_photo_or_pdf_is_refused(verification, county_members, data):
+    item = first_item(verification)
+    services.response_save(
+        actor=county_members["health"], verification=verification, item_id=item.pk, answer="pass"
+    )
+    with pytest.raises(ValidationError, match="照片"):
+        services.evidence_add(
+            actor=county_members["health"],
+            verification=verification,
+            item_id=item.pk,
+            name="photo.jpg",
+            data=data,
+        )
+
+
+def test_a_pdf_is_accepted_as_evidence(verification, county_members):
+    item = first_item(verification)
+    services.response_save(
+        actor=county_members["health"], verification=verification, item_id=item.pk, answer="pass"
+    )
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    evidence = services.evidence_add(
+        actor=county_members["health"],
+        verification=verification,
+        item_id=item.pk,
+        name="台账.pdf",
+        data=pdf,
+    )
+    assert evidence.content_type == "application/pdf"
+
+
+def test_evidence_over_10_mb_is_refused(verification, county_members, monkeypatch):
+    item = first_item(verification)
+    services.response_save(
+        actor=county_members["health"], verification=verification, item_id=item.pk, answer="pass"
+    )
+    big = jpeg_bytes() + b"\x00" * (10 * 1024 * 1024)
+    with pytest.raises(ValidationError, match="10 MB"):
+        services.evidence_add(
+            actor=county_members["health"],
+            verification=verification,
+            item_id=item.pk,
+            name="big.jpg",
+            data=big,
+        )
+
+
+def test_a_decompression_bomb_is_refused_as_evidence(verification, county_members):
+    out = BytesIO()
+    Image.new("1", (20000, 20000)).save(out, format="PNG")
+    item = verification.template.items.get(code="01")
+    services.response_save(
+        actor=county_members["health"], verification=verification, item_id=item.pk, answer="pass"
+    )
+    with pytest.raises(ValidationError):
+        services.evidence_add(
+            actor=county_members["health"],
+            verification=verification,
+            item_id=item.pk,
+            name="bomb.png",
+            data=out.getvalue(),
+        )
