@@ -236,6 +236,7 @@ SPECTACULAR_SETTINGS = {
         "CountyKindEnum": "readiness.models.County.Kind",
         "PersonKindEnum": "people.models.Person.Kind",
         "DrillKindEnum": "plans.models.Drill.Kind",
+        "VerificationStatusEnum": "verification.models.Verification.Status",
     },
 }
 

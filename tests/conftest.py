@@ -14,7 +14,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from readiness.models import School, User
-from tests.factories import CountyFactory, SchoolFactory, UserFactory
+from tests.readiness.factories import CountyFactory, SchoolFactory, UserFactory
 
 PASSWORD = "pw-for-tests-2020"
 

@@ -8,8 +8,6 @@ with 403, an unseen verification with 404 and a stale answer with 409.
 
 from __future__ import annotations
 
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import ResolvedComponent, build_choice_field
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -68,34 +66,7 @@ class TemplateViewSet(viewsets.ReadOnlyModelViewSet):
 # --- verifications ---------------------------------------------------------------------
 
 
-class VerificationStatusField(serializers.ChoiceField):
-    """A verification's status, named once in the schema however many serializers show it."""
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(choices=Verification.Status.choices, **kwargs)
-
-
-class VerificationStatusFieldExtension(OpenApiSerializerFieldExtension):
-    """The list and the detail both show the status: without one named component the
-    schema would name the enum by a hash and warn."""
-
-    target_class = VerificationStatusField
-
-    def map_serializer_field(self, auto_schema, direction):
-        schema = build_choice_field(self.target)
-        schema.pop("x-spec-enum-id", None)
-        component = ResolvedComponent(
-            name="VerificationStatusEnum",
-            type=ResolvedComponent.SCHEMA,
-            object="VerificationStatusEnum",
-            schema=schema,
-        )
-        auto_schema.registry.register_on_missing(component)
-        return component.ref
-
-
 class VerificationOutputSerializer(serializers.ModelSerializer):
-    status = VerificationStatusField(read_only=True)
     school_code = serializers.CharField(source="school.code", read_only=True)
     school_name = serializers.CharField(source="school.name", read_only=True)
     county = serializers.CharField(source="school.county.code", read_only=True)

@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from readiness.models import School
-from tests.factories import SchoolFactory
+from tests.readiness.factories import SchoolFactory
 
 
 def test_county_official_filters_the_list_and_edits_a_school(

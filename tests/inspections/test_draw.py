@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from inspections import services
 from inspections.models import Visit
-from tests.factories import SchoolFactory
+from tests.readiness.factories import SchoolFactory
 
 
 def test_the_draw_is_weighted_and_leaves_out_recent_visits(

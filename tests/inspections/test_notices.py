@@ -15,13 +15,13 @@ from pypdf import PdfReader
 
 from inspections import services
 from inspections.models import RectificationNotice, Visit
-from tests.factories import SchoolFactory
 from tests.inspections.factories import (
     FindingFactory,
     RectificationNoticeFactory,
     RectificationReportFactory,
     VisitFactory,
 )
+from tests.readiness.factories import SchoolFactory
 
 from .fixtures import make_squad
 

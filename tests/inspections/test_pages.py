@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.factories import SchoolFactory
 from tests.inspections.factories import (
     FindingFactory,
     RectificationNoticeFactory,
     VisitFactory,
 )
+from tests.readiness.factories import SchoolFactory
 
 
 def test_findings_list_filters_and_is_scoped(login, finding, official_a, official_b):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from inspections import services
 from inspections.models import Visit
-from tests.factories import SchoolFactory
+from tests.readiness.factories import SchoolFactory
 
 
 def plan(client, **data):

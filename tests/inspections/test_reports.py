@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from inspections import services
 from inspections.models import Finding, RectificationReport
-from tests.factories import SchoolFactory
 from tests.inspections.factories import RectificationReportFactory, jpeg_bytes
+from tests.readiness.factories import SchoolFactory
 
 
 def test_the_school_reports_and_the_squad_closes(

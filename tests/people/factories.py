@@ -8,7 +8,7 @@ import factory
 
 from people import idcard
 from people.models import Person, PersonImport
-from tests.factories import SchoolFactory, UserFactory
+from tests.readiness.factories import SchoolFactory, UserFactory
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

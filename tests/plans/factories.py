@@ -7,7 +7,7 @@ import datetime as dt
 import factory
 
 from plans.models import Drill, PlanPart, PlanStage, ReopeningPlan
-from tests.factories import SchoolFactory, UserFactory
+from tests.readiness.factories import SchoolFactory, UserFactory
 
 
 class ReopeningPlanFactory(factory.django.DjangoModelFactory):

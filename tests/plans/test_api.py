@@ -84,7 +84,7 @@ def test_another_county_sees_no_plan_and_cannot_decide(api, official_b, school_a
 
 
 def test_another_school_cannot_submit_a_plan(api, make_user, school_a, county_a):
-    from tests.factories import SchoolFactory
+    from tests.readiness.factories import SchoolFactory
 
     other = make_user("school", school=SchoolFactory(county=county_a))
     plan = ReopeningPlanFactory(school=school_a)
@@ -94,7 +94,7 @@ def test_another_school_cannot_submit_a_plan(api, make_user, school_a, county_a)
 def test_the_plan_list_costs_the_same_for_more_plans(
     api, city_staff, county_a, django_assert_num_queries
 ):
-    from tests.factories import SchoolFactory
+    from tests.readiness.factories import SchoolFactory
 
     for _ in range(3):
         PlanStageFactory(plan=ReopeningPlanFactory(school=SchoolFactory(county=county_a)))
@@ -108,7 +108,7 @@ def test_the_plan_list_costs_the_same_for_more_plans(
 
 
 def test_a_county_records_a_drill_by_school_codes(api, official_a, school_a, county_a):
-    from tests.factories import SchoolFactory
+    from tests.readiness.factories import SchoolFactory
 
     other = SchoolFactory(county=county_a)
     today = timezone.localdate().isoformat()

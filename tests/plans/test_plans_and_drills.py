@@ -13,7 +13,7 @@ from django.utils import timezone
 from plans import selectors, services
 from plans.models import ReopeningPlan
 from readiness.models import School
-from tests.factories import SchoolFactory, UserFactory
+from tests.readiness.factories import SchoolFactory, UserFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 from readiness.access import Right, has_right, may_edit_school, scope_of
 from readiness.models import School, User
 from readiness.selectors import school_list
-from tests.factories import SchoolFactory, UserFactory
+from tests.readiness.factories import SchoolFactory, UserFactory
 
 
 def test_city_roles_see_every_school(city_staff, task_force, school_a, school_b):

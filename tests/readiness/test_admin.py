@@ -4,7 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from readiness.models import School
-from tests.factories import UserFactory
+from tests.readiness.factories import UserFactory
 
 
 @pytest.fixture

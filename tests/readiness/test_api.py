@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from tests.factories import SchoolFactory
+from tests.readiness.factories import SchoolFactory
 
 
 def api(api_client, user):

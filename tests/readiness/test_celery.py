@@ -16,7 +16,7 @@ from django.utils import timezone
 from readiness import tasks
 from readiness.models import DispatchReport
 from tests.conftest import celery_broker
-from tests.factories import SchoolFactory
+from tests.readiness.factories import SchoolFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 

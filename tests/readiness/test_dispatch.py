@@ -9,7 +9,7 @@ from portal.celery import app
 from readiness import dispatch, services
 from readiness.models import DispatchReport
 from tests.conftest import celery_broker
-from tests.factories import SchoolFactory
+from tests.readiness.factories import SchoolFactory
 
 
 def test_the_readiness_section_counts_schools_by_county(school_a, school_b, county_a):

@@ -7,7 +7,7 @@ from pypdf import PdfReader
 
 from readiness import dispatch, documents, services
 from readiness.models import DispatchReport
-from tests.factories import CountyFactory, SchoolFactory
+from tests.readiness.factories import CountyFactory, SchoolFactory
 
 
 def pdf_text(pdf: bytes) -> str:

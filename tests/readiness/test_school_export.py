@@ -5,7 +5,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from tests.factories import SchoolFactory
+from tests.readiness.factories import SchoolFactory
 
 
 def read_xlsx(response):

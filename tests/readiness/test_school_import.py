@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from readiness import services
 from readiness.models import School, Upload
-from tests.factories import SchoolFactory
+from tests.readiness.factories import SchoolFactory
 
 HEADER = ["学校代码", "学校名称", "县区代码", "学段", "寄宿", "学生数", "教职工数", "风险等级"]
 

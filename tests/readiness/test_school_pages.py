@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from readiness.models import School
-from tests.factories import SchoolFactory
+from tests.readiness.factories import SchoolFactory
 
 
 def test_anonymous_user_is_sent_to_login(client, school_a):

@@ -13,7 +13,7 @@ import factory
 from django.utils import timezone
 
 from readiness.models import User
-from tests.factories import CountyFactory, SchoolFactory, UserFactory
+from tests.readiness.factories import CountyFactory, SchoolFactory, UserFactory
 from verification.models import (
     ChecklistItem,
     ChecklistSection,

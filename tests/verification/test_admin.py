@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from tests.readiness.factories import UserFactory
 from verification import services
 from verification.models import ChecklistItem, ChecklistTemplate
 

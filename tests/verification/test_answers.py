@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tests.factories import SchoolFactory
+from tests.readiness.factories import SchoolFactory
 from verification import selectors, services
 from verification.models import Response
 

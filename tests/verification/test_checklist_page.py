@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.factories import SchoolFactory
+from tests.readiness.factories import SchoolFactory
 from verification import services
 from verification.models import Response
 

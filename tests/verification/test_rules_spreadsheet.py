@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from tests.readiness.factories import UserFactory
 from verification import services
 from verification.models import ChecklistItem
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import SchoolFactory
+from tests.readiness.factories import SchoolFactory
 from verification import selectors, services
 from verification.models import Verification
 
