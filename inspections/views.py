@@ -304,9 +304,9 @@ def notice_verify(request: HttpRequest, code: str) -> HttpResponse:
 def notice_pdf(request: HttpRequest, pk: int) -> FileResponse:
     """The stored PDF, exactly as issued; its SHA-256 travels in a header."""
     notice = selectors.notice_get_for_user(user=request.user, pk=pk)
-    response = FileResponse(notice.pdf.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="notice-{notice.year}-{notice.number:03d}-v{notice.version}.pdf"'
+    name = f"notice-{notice.year}-{notice.number:03d}-v{notice.version}.pdf"
+    response = FileResponse(
+        notice.pdf.open("rb"), content_type="application/pdf", as_attachment=True, filename=name
     )
     response["X-Content-SHA256"] = notice.sha256
     return response
@@ -343,9 +343,12 @@ def archive_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def archive_download(request: HttpRequest, pk: int) -> FileResponse:
     archive = selectors.notice_archive_get_for_user(user=request.user, pk=pk)
-    response = FileResponse(archive.file.open("rb"), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="notices-{archive.pk}.zip"'
-    return response
+    return FileResponse(
+        archive.file.open("rb"),
+        content_type="application/zip",
+        as_attachment=True,
+        filename=f"notices-{archive.pk}.zip",
+    )
 
 
 # --- findings and the rectification loop ---------------------------------------------

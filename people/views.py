@@ -125,9 +125,12 @@ def import_report(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.person_import_get_for_user(user=request.user, pk=pk)
     if not job.error_report:
         return redirect("people_import_status", pk=pk)
-    response = FileResponse(job.error_report.open("rb"), content_type=CONTENT_TYPES["csv"])
-    response["Content-Disposition"] = f'attachment; filename="errors-{job.pk}.csv"'
-    return response
+    return FileResponse(
+        job.error_report.open("rb"),
+        content_type=CONTENT_TYPES["csv"],
+        as_attachment=True,
+        filename=f"errors-{job.pk}.csv",
+    )
 
 
 @login_required

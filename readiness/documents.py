@@ -17,8 +17,10 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.http import content_disposition_header
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -122,3 +124,10 @@ def html_to_pdf(html: str, *, time_limit: int | None = None) -> bytes:
 def render_pdf(template_name: str, context: dict, *, time_limit: int | None = None) -> bytes:
     """Renders a Django template to PDF bytes."""
     return html_to_pdf(render_html(template_name, context), time_limit=time_limit)
+
+
+def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    """A rendered PDF shown in the browser, saved under ``filename``."""
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, filename)
+    return response

@@ -21,6 +21,7 @@ import tablib
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 
@@ -209,7 +210,7 @@ def spreadsheet_response(
     """A download of ``dataset`` (formula cells neutralised), named stem-YYYYmmdd-HHMM."""
     name = f"{stem}-{timezone.localtime():%Y%m%d-%H%M}" if stamped else stem
     response = HttpResponse(export_bytes(dataset, fmt), content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response["Content-Disposition"] = content_disposition_header(True, f"{name}.{fmt}")
     return response
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import dispatch, selectors, services, tasks
+from . import dispatch, documents, selectors, services, tasks
 from .access import Right, may_edit_school, require_right, scope_of
 from .forms import ImportForm, SchoolForm, posted
 from .models import School
@@ -165,10 +165,7 @@ def dispatch_detail(request: HttpRequest, on_date: str) -> HttpResponse:
 @require_GET
 def dispatch_pdf(request: HttpRequest, on_date: str) -> HttpResponse:
     report = selectors.dispatch_report_get(user=request.user, on_date=on_date)
-    pdf = dispatch.report_pdf(report)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="dispatch-{report.on_date}.pdf"'
-    return response
+    return documents.pdf_response(dispatch.report_pdf(report), f"dispatch-{report.on_date}.pdf")
 
 
 @login_required

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from readiness import documents
 from readiness import selectors as school_selectors
 from readiness.access import require_right
+from readiness.documents import pdf_response
 from readiness.spreadsheets import spreadsheet_response
 
 from . import selectors, services
@@ -379,10 +380,8 @@ def verification_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         "documents/verification.html",
         {"verification": verification, "sheet": selectors.checklist(verification=verification)},
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
     name = f"verification-{verification.school.code}-{verification.pk}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
+    return pdf_response(pdf, name)
 
 
 @login_required
