@@ -15,13 +15,13 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from readiness.api import SchoolFieldsMixin
+
 from . import selectors, services
 from .models import Finding, RectificationNotice, RectificationReport, Visit
 
 
-class VisitSerializer(serializers.ModelSerializer):
-    school_code = serializers.CharField(source="school.code", read_only=True)
-    school_name = serializers.CharField(source="school.name", read_only=True)
+class VisitSerializer(SchoolFieldsMixin, serializers.ModelSerializer):
     squad = serializers.CharField(source="squad.name", read_only=True)
 
     class Meta:
@@ -37,8 +37,7 @@ class VisitSerializer(serializers.ModelSerializer):
         ]  # the squad's own summary stays with the squad, as on the pages
 
 
-class FindingSerializer(serializers.ModelSerializer):
-    school_code = serializers.CharField(source="school.code", read_only=True)
+class FindingSerializer(SchoolFieldsMixin, serializers.ModelSerializer):
     key_area = serializers.SlugRelatedField(slug_field="code", read_only=True)
     aspect = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
@@ -48,6 +47,7 @@ class FindingSerializer(serializers.ModelSerializer):
             "id",
             "visit",
             "school_code",
+            "school_name",
             "description",
             "key_area",
             "aspect",

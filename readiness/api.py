@@ -9,6 +9,13 @@ from .filters import SchoolFilter
 from .models import County, School
 
 
+class SchoolFieldsMixin(serializers.Serializer):
+    """The school a row belongs to, by code and name, named the same in every API."""
+
+    school_code = serializers.CharField(source="school.code", read_only=True)
+    school_name = serializers.CharField(source="school.name", read_only=True)
+
+
 class CountySerializer(serializers.ModelSerializer):
     class Meta:
         model = County

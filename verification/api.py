@@ -14,6 +14,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 
+from readiness.api import SchoolFieldsMixin
+
 from . import selectors, services
 from .models import ChecklistItem, ChecklistSection, ChecklistTemplate, Response, Verification
 
@@ -66,9 +68,7 @@ class TemplateViewSet(viewsets.ReadOnlyModelViewSet):
 # --- verifications ---------------------------------------------------------------------
 
 
-class VerificationOutputSerializer(serializers.ModelSerializer):
-    school_code = serializers.CharField(source="school.code", read_only=True)
-    school_name = serializers.CharField(source="school.name", read_only=True)
+class VerificationOutputSerializer(SchoolFieldsMixin, serializers.ModelSerializer):
     county = serializers.CharField(source="school.county.code", read_only=True)
     team = serializers.CharField(source="team.name", read_only=True)
 
