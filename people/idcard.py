@@ -61,3 +61,11 @@ def make(region: str, birth: dt.date, sequence: int) -> str:
     """A valid number (for demo data and tests)."""
     first17 = f"{region}{birth:%Y%m%d}{sequence:03d}"
     return first17 + check_character(first17)
+
+
+def age_band(birth: dt.date, *, today: dt.date) -> str:
+    """The age in five-year bands ("15–19"): what a user may know of someone whose
+    number is masked, since a birth date beside a masked number gives it back."""
+    age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+    low = max(0, age) // 5 * 5
+    return f"{low}–{low + 4}"

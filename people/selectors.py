@@ -9,6 +9,7 @@ from readiness.access import scope_of
 from readiness.models import County, School, User
 from readiness.selectors import rate
 
+from .filters import PersonFilter
 from .models import Person, PersonImport, ScreeningCount
 
 
@@ -18,23 +19,12 @@ def person_list(*, user: User) -> QuerySet[Person]:
     )
 
 
-def person_search(*, user: User, params) -> QuerySet[Person]:
-    """The ledger's filters: name, or the last digits of the identity number; kind,
-    whereabouts, returned, health and school code."""
-    people = person_list(user=user)
-    q = (params.get("q") or "").strip()
-    if q.isdigit() or (q[:-1].isdigit() and q[-1:] in "xX" and q):
-        people = people.filter(id_number__endswith=q.upper())
-    elif q:
-        people = people.filter(name__icontains=q)
-    for key in ("kind", "whereabouts", "health"):
-        if params.get(key):
-            people = people.filter(**{key: params[key]})
-    if params.get("returned") in ("true", "false"):
-        people = people.filter(returned=params["returned"] == "true")
-    if params.get("school"):
-        people = people.filter(school__code=params["school"].strip())
-    return people.order_by("school__code", "kind", "pk")
+def person_filter(*, request) -> PersonFilter:
+    """The ledger's filters over the files the user may see; ``.qs`` is the result.
+
+    Bound to the request: what a search may match depends on the user's rights."""
+    people = person_list(user=request.user).order_by("school__code", "kind", "pk")
+    return PersonFilter(request.GET, queryset=people, request=request)
 
 
 def coverage(*, user: User) -> list[dict]:

@@ -9,6 +9,8 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from readiness.access import has_right, require_right
@@ -19,9 +21,11 @@ from readiness.tasks import enqueue
 
 from . import idcard, selectors, services, tasks
 from .access import Right
+from .filters import PersonFilter
 from .forms import PersonImportForm
 from .importer import COLUMNS
 from .models import Person, PersonImport
+from .throttles import PersonSearchThrottle
 
 PAGE_SIZE = 50
 
@@ -29,41 +33,47 @@ PAGE_SIZE = 50
 @login_required
 @require_GET
 def ledger(request: HttpRequest) -> HttpResponse:
-    people = selectors.person_search(user=request.user, params=request.GET)
-    if request.GET.get("format") == "xlsx":
-        return _export(request, people)
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    people = selectors.person_filter(request=request)
+    if people.is_valid() and not PersonSearchThrottle().allow_request(request, None):
+        people.form.add_error("q", _("Too many searches in a short time; wait a minute."))
+        return _ledger_page(request, people, status=429)
+    if people.is_valid() and request.GET.get("format") == "xlsx":
+        return _export(request, people.qs)
+    return _ledger_page(request, people, status=200 if people.is_valid() else 400)
+
+
+def _ledger_page(request: HttpRequest, people: PersonFilter, *, status: int) -> HttpResponse:
+    found = people.qs if status == 200 else Person.objects.none()
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "people/ledger.html",
-        {
-            "page": page,
-            "query": query.urlencode(),
-            "params": request.GET,
-            "full_id": has_right(request.user, Right.PERSON_FULL_ID),
-            "kinds": Person.Kind.choices,
-            "whereabouts": Person.Whereabouts.choices,
-            "healths": Person.Health.choices,
-        },
-    )
+    context = {
+        "filter": people,
+        "page": Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")),
+        "query": query.urlencode(),
+        "full_id": has_right(request.user, Right.PERSON_FULL_ID),
+    }
+    return render(request, "people/ledger.html", context, status=status)
 
 
 def _export(request: HttpRequest, people) -> HttpResponse:
-    """The filtered ledger as xlsx; numbers masked unless the user has the right.
+    """The filtered ledger as xlsx.
 
     Headers and values are those of the import template, so that a county can
-    correct an export and import it back (with the full numbers, if it may)."""
+    correct an export and import it back. Without the right to see numbers whole,
+    numbers are masked and sex and birth date give way to an age band: together
+    with a masked number they would give the number back."""
     full = has_right(request.user, Right.PERSON_FULL_ID)
-    dataset = tablib.Dataset(headers=[zh for zh, _en in COLUMNS.values()] + ["性别", "出生日期"])
+    today = timezone.localdate()
+    extra = ["性别", "出生日期"] if full else ["年龄段"]
+    dataset = tablib.Dataset(headers=[zh for zh, _en in COLUMNS.values()] + extra)
     for p in people.iterator(chunk_size=5000):
         dataset.append([
             p.school.code, p.get_kind_display(), p.name,
             p.id_number if full else idcard.mask(p.id_number), p.grade, p.class_name,
             p.get_study_mode_display(), p.get_origin_display(), p.get_whereabouts_display(),
             "是" if p.returned else "否", p.returned_on or "", p.get_health_display(),
-            p.screened_on or "", p.note, p.get_gender_display(), p.birth_date,
+            p.screened_on or "", p.note,
+            *([p.get_gender_display(), p.birth_date] if full else [idcard.age_band(p.birth_date, today=today)]),
         ])  # fmt: skip
     return spreadsheet_response(dataset, "xlsx", "people")
 

@@ -221,6 +221,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "readiness.exceptions.api_exception_handler",
 }
+# Searches of person files per user (page and API together): enough for a person
+# at work, too few to walk an identity number. "N/min" or "N/hour".
+PERSON_SEARCH_RATE = env.str("PERSON_SEARCH_RATE", default="30/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "School reopening readiness portal API",
     "DESCRIPTION": "Counties, schools and the readiness work of the city's schools.",
