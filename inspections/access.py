@@ -1,8 +1,10 @@
 """Who may see and do what in inspections.
 
-Planned visits are secret (四不两直): only their squad and the city bureau see
-them, in every page, list, count, export and API. Once a visit is recorded,
-its school, its county and the city see it and its findings.
+Planned visits are secret (四不两直): only their squad and the city education
+bureau, which runs the squads, see them, in every page, list, count, export and
+API; not the task force, nor anyone else at the city. Once a visit is recorded,
+its school, its county and the whole city (the task force included) see it and
+its findings.
 """
 
 from __future__ import annotations
@@ -15,11 +17,11 @@ from readiness.models import User
 
 from .models import InspectionSquad, Visit
 
-CITY_READERS = (User.Role.TASK_FORCE, User.Role.CITY_STAFF)
+PLAN_READERS = (User.Role.CITY_STAFF,)
 
 
 def sees_plans(user: User) -> bool:
-    return user.is_superuser or user.role in CITY_READERS
+    return user.is_superuser or user.role in PLAN_READERS
 
 
 def visit_q(user: User) -> Q:

@@ -109,6 +109,11 @@ def school_contact_a(make_user, school_a):
 
 
 @pytest.fixture
+def superuser(db):
+    return UserFactory(role="", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
 def api_client():
     return APIClient()
 

@@ -1,15 +1,8 @@
-import pytest
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from readiness.models import School
-from tests.readiness.factories import UserFactory
-
-
-@pytest.fixture
-def superuser(db):
-    return UserFactory(role="", is_staff=True, is_superuser=True)
 
 
 def test_every_model_has_an_admin_that_opens(login, superuser, school_a):
