@@ -355,10 +355,12 @@ def notice_archive_build(*, archive_id: int) -> bool:
         "year", "number", "version"
     )
     NoticeArchive.objects.filter(pk=archive_id).update(total=len(archive.notice_ids))
-    progress = job_progress(model=NoticeArchive, pk=archive_id)
     buffer = io.BytesIO()
     try:
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
+        with (
+            job_progress(model=NoticeArchive, pk=archive_id) as progress,
+            zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle,
+        ):
             for done, notice in enumerate(notices, 1):
                 with notice.pdf.open("rb") as pdf:
                     bundle.writestr(f"{notice.title}.pdf", pdf.read())

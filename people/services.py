@@ -46,11 +46,12 @@ def person_import_run(*, job_id: int) -> None:
     if not job_claim(model=PersonImport, pk=job_id):
         return
     job = PersonImport.objects.select_related("owner").get(pk=job_id)
-    importer = PersonImporter(
-        user=job.owner, upsert=job.upsert, progress=job_progress(model=PersonImport, pk=job_id)
-    )
     try:
-        with job.file.open("rb") as handle:
+        with (
+            job_progress(model=PersonImport, pk=job_id) as progress,
+            job.file.open("rb") as handle,
+        ):
+            importer = PersonImporter(user=job.owner, upsert=job.upsert, progress=progress)
             outcome = importer.run(handle, job.original_name)
     except Exception as error:
         job_fail(model=PersonImport, pk=job_id, message=type(error).__name__)

@@ -12,8 +12,10 @@ it writes its progress and a heartbeat; it ends in one of the final states
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -40,15 +42,39 @@ def job_claim(*, model: type[Job], pk: int) -> bool:
     )
 
 
-def job_progress(*, model: type[Job], pk: int) -> Callable[[int], None]:
-    """A callback that records how far the job has got, with a heartbeat."""
+@contextmanager
+def job_progress(*, model: type[Job], pk: int) -> Iterator[Callable[[int], None]]:
+    """A callback that records how far the job has got, with a heartbeat.
+
+    The work itself often runs in one transaction (an import is the whole file or
+    nothing), and progress written inside it would stay invisible until the end.
+    On PostgreSQL the callback therefore writes through a connection of its own,
+    committed at once. SQLite (the embedded single-user setup) allows one writer
+    at a time, so there the progress is written in the work's own transaction.
+    """
+    table = model._meta.db_table
+    side = None
+    if connection.vendor == "postgresql":
+        side = connections.create_connection(DEFAULT_DB_ALIAS)
+        side.set_autocommit(True)
 
     def progress(done: int) -> None:
-        model.objects.filter(pk=pk, status=Job.Status.RUNNING).update(
-            done=done, heartbeat_at=timezone.now()
-        )
+        if side is None:
+            model.objects.filter(pk=pk, status=Job.Status.RUNNING).update(
+                done=done, heartbeat_at=timezone.now()
+            )
+            return
+        with side.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET done = %s, heartbeat_at = %s WHERE id = %s AND status = %s",
+                [done, timezone.now(), pk, Job.Status.RUNNING],
+            )
 
-    return progress
+    try:
+        yield progress
+    finally:
+        if side is not None:
+            side.close()
 
 
 def job_fail(*, model: type[Job], pk: int, message: str) -> None:

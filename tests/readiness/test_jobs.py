@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,10 +34,12 @@ def test_a_running_job_with_a_fresh_heartbeat_is_left_alone(city_staff):
     assert not job_claim(model=PersonImport, pk=job.pk)
 
 
+@pytest.mark.django_db(transaction=True)  # on PostgreSQL progress has its own connection
 def test_progress_beats_the_heart(city_staff):
     job = PersonImportFactory(owner=city_staff)
     job_claim(model=PersonImport, pk=job.pk)
-    job_progress(model=PersonImport, pk=job.pk)(1234)
+    with job_progress(model=PersonImport, pk=job.pk) as progress:
+        progress(1234)
     job.refresh_from_db()
     assert job.done == 1234
 
@@ -57,3 +60,25 @@ def test_a_finished_job_is_not_failed_again(city_staff):
     job_fail(model=PersonImport, pk=job.pk, message="late")
     job.refresh_from_db()
     assert job.status == "done"
+
+
+def test_progress_is_seen_outside_the_transaction_of_the_work(postgres_live, city_staff):
+    from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+    job = PersonImportFactory(owner=city_staff)
+    job_claim(model=PersonImport, pk=job.pk)
+    onlooker = connections.create_connection(DEFAULT_DB_ALIAS)  # the status page
+    try:
+        with transaction.atomic():
+            with job_progress(model=PersonImport, pk=job.pk) as progress:
+                progress(500)
+                with onlooker.cursor() as cursor:
+                    cursor.execute(
+                        f"SELECT done FROM {PersonImport._meta.db_table} WHERE id = %s", [job.pk]
+                    )
+                    assert cursor.fetchone() == (500,)
+            transaction.set_rollback(True)  # a refused file: the work is undone
+    finally:
+        onlooker.close()
+    job.refresh_from_db()
+    assert job.done == 500  # the progress was not part of the work
