@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from rest_framework import mixins, serializers, viewsets
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from knox import views as knox_views
+from knox.models import AuthToken
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from . import selectors, services
+from .api_auth import TokenAuthentication
 from .filters import SchoolFilter
+from .logins import address_failed, address_is_slowed
 from .models import County, School
 
 
@@ -75,3 +85,64 @@ class SchoolViewSet(
             school=serializer.instance,
             data=dict(serializer.validated_data),
         )
+
+
+class LoginInputSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class TokenLoginView(APIView):
+    """A new token for each login; the same lockout as the web login."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=LoginInputSerializer,
+        responses={
+            200: inline_serializer(
+                "TokenOutput",
+                {"token": serializers.CharField(), "expiry": serializers.DateTimeField()},
+            ),
+            400: OpenApiResponse(description="wrong username or password, or a locked account"),
+            429: OpenApiResponse(description="too many failed logins from this address"),
+        },
+    )
+    def post(self, request):
+        if address_is_slowed(request):
+            raise exceptions.Throttled(detail=_("Too many failed logins from this address."))
+        params = LoginInputSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        user = authenticate(request._request, **params.validated_data)
+        if user is None or not user.is_active:
+            address_failed(request)
+            raise exceptions.ValidationError(
+                {
+                    "non_field_errors": [
+                        _("The username or password is wrong, or the account is locked.")
+                    ]
+                }
+            )
+        instance, token = AuthToken.objects.create(user=user)
+        return Response({"token": token, "expiry": instance.expiry}, status=status.HTTP_200_OK)
+
+
+class TokenLogoutView(knox_views.LogoutView):
+    """Revokes the token of this request."""
+
+    authentication_classes = [TokenAuthentication]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request, format=None):
+        return super().post(request, format)
+
+
+class TokenLogoutAllView(knox_views.LogoutAllView):
+    """Revokes every token of the user: every device must log in again."""
+
+    authentication_classes = [TokenAuthentication]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request, format=None):
+        return super().post(request, format)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -172,6 +173,8 @@ class User(AbstractUser):
         verbose_name=_("school"),
         help_text=_("For a school contact."),
     )
+    # API tokens issued before this moment no longer work (readiness.api_auth).
+    password_changed_at = models.DateTimeField(_("password changed"), null=True, blank=True)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -202,6 +205,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
 
 class DispatchReport(models.Model):

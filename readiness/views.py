@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import current_app
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from . import dispatch, documents, selectors, services, tasks
 from .access import Right, may_edit_school, require_right, scope_of
 from .forms import ImportForm, SchoolForm, posted
+from .logins import address_failed, address_is_slowed
 from .models import School
 from .resources import SchoolResource
 from .spreadsheets import CONTENT_TYPES, spreadsheet_response
@@ -177,6 +179,21 @@ def dispatch_build(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, _("The report could not be queued; try again in a few minutes."))
     return redirect("dispatch_list")
+
+
+class LoginView(auth_views.LoginView):
+    """The web login, slowed for an address that failed on many accounts."""
+
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if address_is_slowed(request):
+            return render(request, "registration/slowed.html", status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form) -> HttpResponse:
+        address_failed(self.request)
+        return super().form_invalid(form)
 
 
 @never_cache
