@@ -7,6 +7,8 @@ from __future__ import annotations
 from io import BytesIO
 
 from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
 # Pillow format -> (content type, extension) of the images accepted as evidence.
 IMAGE_TYPES = {
@@ -16,9 +18,20 @@ IMAGE_TYPES = {
 }
 
 
+def is_pdf(data: bytes) -> bool:
+    """A PDF with at least one page, as a PDF reader sees it: the magic bytes
+    alone would let an HTML page dressed as a PDF through."""
+    if not data.startswith(b"%PDF-"):
+        return False
+    try:
+        return len(PdfReader(BytesIO(data)).pages) > 0
+    except (PyPdfError, ValueError, KeyError, TypeError, RecursionError):
+        return False
+
+
 def sniff_evidence(data: bytes) -> tuple[str, str] | None:
     """(content type, extension) of a photo or PDF, or None for anything else."""
-    if data.startswith(b"%PDF-") and b"%%EOF" in data[-2048:]:
+    if is_pdf(data):
         return "application/pdf", "pdf"
     try:
         with Image.open(BytesIO(data)) as image:

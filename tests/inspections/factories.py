@@ -30,10 +30,10 @@ from inspections.models import (
 )
 from inspections.services import DEADLINE_DAYS
 from readiness.models import User
-from tests.readiness.factories import SchoolFactory, UserFactory
+from tests.readiness.factories import SchoolFactory, UserFactory, pdf_bytes
 
 # The smallest file a PDF reader opens: stands in for a rendered notice.
-TINY_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+TINY_PDF = pdf_bytes()
 
 
 def jpeg_bytes() -> bytes:

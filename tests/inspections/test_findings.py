@@ -13,6 +13,7 @@ from django.utils import timezone
 from inspections import services
 from inspections.models import Finding
 from tests.inspections.factories import jpeg_bytes
+from tests.readiness.factories import pdf_bytes
 
 
 def add(client, visit, **data):
@@ -57,7 +58,7 @@ def test_evidence_that_is_not_an_image_or_pdf_is_refused(finding, inspector_a):
 
 
 def test_a_pdf_is_no_photo_of_a_finding(finding, inspector_a):
-    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    pdf = pdf_bytes()
     with pytest.raises(ValidationError):
         services.finding_photo_add(actor=inspector_a, finding=finding, name="a.pdf", data=pdf)
 

@@ -53,3 +53,17 @@ def test_returning_a_plan_without_a_reason_keeps_the_page(login, official_a, sch
     assert response.status_code == 400
     plan.refresh_from_db()
     assert plan.status == "submitted"
+
+
+def test_an_html_page_dressed_as_a_pdf_is_no_emergency_plan(login, school_contact_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    dressed = b"%PDF-1.4\n<html><script>alert(1)</script></html>\n%%EOF\n"
+    response = login(school_contact_a).post(
+        reverse("plan_mine"),
+        {"considerations": "寄宿生分批", "emergency_plan": SimpleUploadedFile("预案.pdf", dressed)},
+    )
+    body = response.content.decode()
+    assert "应急预案必须是不超过 10 MB 的 PDF 文件" in body
+    assert "寄宿生分批" in body  # what was typed is kept
+    assert not ReopeningPlan.objects.exists()

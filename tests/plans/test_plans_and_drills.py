@@ -13,9 +13,9 @@ from django.utils import timezone
 from plans import selectors, services
 from plans.models import ReopeningPlan
 from readiness.models import School
-from tests.readiness.factories import SchoolFactory, UserFactory
+from tests.readiness.factories import SchoolFactory, UserFactory, pdf_bytes
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 def save(contact, school, **extra):

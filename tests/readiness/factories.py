@@ -47,3 +47,17 @@ class UserFactory(factory.django.DjangoModelFactory):
     def persist(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+def pdf_bytes(pages: int = 1) -> bytes:
+    """A real, minimal PDF (blank A7 pages), as a reader accepts it."""
+    from io import BytesIO
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=210, height=298)
+    buffer = BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

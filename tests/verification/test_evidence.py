@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from PIL import Image
 
+from tests.readiness.factories import pdf_bytes
 from verification import services
 
 from .fixtures import first_item, jpeg_bytes
@@ -57,7 +58,7 @@ def test_a_pdf_is_accepted_as_evidence(verification, county_members):
     services.response_save(
         actor=county_members["health"], verification=verification, item_id=item.pk, answer="pass"
     )
-    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    pdf = pdf_bytes()
     evidence = services.evidence_add(
         actor=county_members["health"],
         verification=verification,
