@@ -38,6 +38,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
         people.form.add_error("q", _("Too many searches in a short time; wait a minute."))
         return _ledger_page(request, people, status=429)
     if people.is_valid() and request.GET.get("format") == "xlsx":
+        require_right(request.user, Right.PERSON_EXPORT)
         return _export(request, people.qs)
     return _ledger_page(request, people, status=200 if people.is_valid() else 400)
 
@@ -51,6 +52,7 @@ def _ledger_page(request: HttpRequest, people: PersonFilter, *, status: int) -> 
         "page": Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")),
         "query": query.urlencode(),
         "full_id": has_right(request.user, Right.PERSON_FULL_ID),
+        "can_export": has_right(request.user, Right.PERSON_EXPORT),
     }
     return render(request, "people/ledger.html", context, status=status)
 

@@ -134,3 +134,22 @@ def test_the_page_shares_the_limit(login, official_a, example, settings):
     response = client.get(reverse("people"), {"q": "0002"})
     assert response.status_code == 429
     assert "搜索过于频繁" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["verifier", "inspector", "supplies", "task_force"])
+def test_roles_without_the_export_right_get_403(login, make_user, example, role):
+    response = login(make_user(role)).get(reverse("people"), {"format": "xlsx"})
+    assert response.status_code == 403
+
+
+def test_a_school_exports_its_own_files_only(login, school_contact_a, example, school_b):
+    PersonFactory(school=school_b, name="王芳")
+    response = login(school_contact_a).get(reverse("people"), {"format": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert [row[2].value for row in sheet.iter_rows(min_row=2)] == ["张伟"]
+
+
+def test_another_county_exports_none_of_these_files(login, official_b, example):
+    response = login(official_b).get(reverse("people"), {"format": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet.max_row == 1  # the header only
