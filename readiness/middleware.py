@@ -20,7 +20,8 @@ class RejectNulBytes:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _has_nul(request.GET) or (
             request.method == "POST"
-            and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data")
+            and request.content_type
+            in ("application/x-www-form-urlencoded", "multipart/form-data")
             and _has_nul(request.POST)
         ):
             return HttpResponseBadRequest(_("A value of the request holds a NUL character."))

@@ -61,7 +61,10 @@ def test_an_html_page_dressed_as_a_pdf_is_no_emergency_plan(login, school_contac
     dressed = b"%PDF-1.4\n<html><script>alert(1)</script></html>\n%%EOF\n"
     response = login(school_contact_a).post(
         reverse("plan_mine"),
-        {"considerations": "寄宿生分批", "emergency_plan": SimpleUploadedFile("预案.pdf", dressed)},
+        {
+            "considerations": "寄宿生分批",
+            "emergency_plan": SimpleUploadedFile("预案.pdf", dressed),
+        },
     )
     body = response.content.decode()
     assert "应急预案必须是不超过 10 MB 的 PDF 文件" in body
