@@ -19,6 +19,8 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator
 
+import openpyxl
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +29,13 @@ from django.utils.translation import override
 from readiness.access import scope_of
 from readiness.imports import Headers, ImportOutcome
 from readiness.models import User
-from readiness.spreadsheets import SpreadsheetError, csv_encoding, encoding_error
+from readiness.spreadsheets import (
+    SpreadsheetError,
+    check_xlsx_archive,
+    csv_encoding,
+    encoding_error,
+    too_many_rows,
+)
 
 from . import idcard, screening
 from .models import Person
@@ -112,8 +120,7 @@ def iter_rows(handle, name: str) -> Iterator[list]:
     if not head.strip(b" \r\n\t\xef\xbb\xbf"):
         raise SpreadsheetError(_("The file is empty."))
     if head[:4] == b"PK\x03\x04":
-        import openpyxl
-
+        check_xlsx_archive(handle)
         try:
             book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError):
@@ -328,7 +335,9 @@ class PersonImporter:
     def error(self, line: int, column: str, message: str) -> None:
         label = header_label(column) if column else ""
         self.outcome.add_error(line, label, message)
-        self.report_writer.writerow([line, label, message])
+        # The report keeps the first problems; its last line counts the rest.
+        if self.outcome.error_count <= settings.IMPORT_MAX_REPORTED_ERRORS:
+            self.report_writer.writerow([line, label, message])
 
     def run(self, handle, name: str) -> ImportOutcome:
         try:
@@ -338,6 +347,11 @@ class PersonImporter:
                     transaction.set_rollback(True)
         except SpreadsheetError as error:
             self.error(0, "", str(error))
+        left = self.outcome.error_count - settings.IMPORT_MAX_REPORTED_ERRORS
+        if left > 0:
+            self.report_writer.writerow(
+                ["", "", _("…and %(count)d more problems, not listed.") % {"count": left}]
+            )
         self.outcome.report = b"\xef\xbb\xbf" + self.report.getvalue().encode("utf-8")
         if not self.outcome.ok:
             self.outcome.written = 0
@@ -366,6 +380,8 @@ class PersonImporter:
                 if all(cell in (None, "") or str(cell).strip() == "" for cell in row):
                     continue
                 self.outcome.total += 1
+                if self.outcome.total > settings.PEOPLE_IMPORT_MAX_ROWS:
+                    raise too_many_rows(settings.PEOPLE_IMPORT_MAX_ROWS)
                 values = {key: row[i] for i, key in enumerate(keys) if key and i < len(row)}
                 record, errors = checker.check(values)
                 for column, message in errors:

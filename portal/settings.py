@@ -149,6 +149,13 @@ STORAGES = {
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 # Person files come by the million: their uploads may be much larger.
 PEOPLE_UPLOAD_MAX_BYTES = env.int("PEOPLE_UPLOAD_MAX_BYTES", default=1024 * 1024 * 1024)
+# An xlsx is a zip: one whose members would unpack past this is refused unopened.
+XLSX_MAX_UNPACKED_BYTES = env.int("XLSX_MAX_UNPACKED_BYTES", default=2 * 1024 * 1024 * 1024)
+# Rows per file: the city has 5,600 schools; the ledger 2.7 million person files.
+SCHOOL_IMPORT_MAX_ROWS = env.int("SCHOOL_IMPORT_MAX_ROWS", default=10_000)
+PEOPLE_IMPORT_MAX_ROWS = env.int("PEOPLE_IMPORT_MAX_ROWS", default=3_000_000)
+# Problems written to a refused import's error report; the count covers them all.
+IMPORT_MAX_REPORTED_ERRORS = env.int("IMPORT_MAX_REPORTED_ERRORS", default=10_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

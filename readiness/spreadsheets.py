@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from io import BytesIO, StringIO
 from pathlib import PurePath
 
+import openpyxl
 import tablib
 from django.conf import settings
 from django.http import HttpResponse
@@ -95,6 +96,7 @@ class CSV(base_formats.CSV):
 
 class XLSX(base_formats.XLSX):
     def create_dataset(self, in_stream, **kwargs) -> tablib.Dataset:
+        check_xlsx_archive(in_stream)  # the admin's import reads here, unchecked otherwise
         dataset = super().create_dataset(in_stream, **kwargs)
         # Excel keeps formatted but empty rows at the end of a sheet: not data.
         while len(dataset) and _blank(dataset[-1]):
@@ -140,8 +142,72 @@ def sniff_format(name: str, data: bytes) -> str:
     return "csv"
 
 
+def check_xlsx_archive(source) -> None:
+    """Refuses an xlsx (a zip) whose members would unpack to an absurd size, or
+    at an absurd ratio, before any of it is decompressed. ``source`` is the
+    file's bytes or a seekable binary file."""
+    stream = BytesIO(source) if isinstance(source, bytes | bytearray) else source
+    position = stream.tell()
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        raise SpreadsheetError(
+            _("The file is not a spreadsheet: upload an xlsx or csv file.")
+        ) from None
+    finally:
+        stream.seek(position)
+    unpacked = sum(m.file_size for m in members)
+    ratio = max(
+        (
+            m.file_size / m.compress_size
+            for m in members
+            if m.compress_size and m.file_size > 2**20
+        ),
+        default=0,
+    )
+    if unpacked > settings.XLSX_MAX_UNPACKED_BYTES or ratio > XLSX_MAX_RATIO:
+        raise SpreadsheetError(
+            _("The xlsx file would unpack to %(size)d MB: it is refused unopened.")
+            % {"size": unpacked // (1024 * 1024)}
+        )
+
+
+# Spreadsheet XML compresses well, but not a thousandfold: beyond this, a bomb.
+XLSX_MAX_RATIO = 200
+
+
+def too_many_rows(limit: int) -> SpreadsheetError:
+    return SpreadsheetError(
+        _("The file has more than %(rows)d rows: import at most %(rows)d at a time.")
+        % {"rows": limit}
+    )
+
+
+def _rows_within(rows, limit: int) -> list[list]:
+    """The rows of a reader, the header included, refusing past ``limit`` data rows
+    without reading further."""
+    kept = []
+    for row in rows:
+        if len(kept) > limit:
+            raise too_many_rows(limit)
+        kept.append(list(row))
+    return kept
+
+
+def _xlsx_rows(data: bytes):
+    book = openpyxl.load_workbook(BytesIO(data), read_only=True, data_only=True)
+    try:
+        yield from book.active.iter_rows(values_only=True)
+    finally:
+        book.close()
+
+
 def read_sheet(name: str, data: bytes) -> Sheet:
-    """Parses an uploaded file into a Dataset, or raises SpreadsheetError."""
+    """Parses an uploaded file into a Dataset, or raises SpreadsheetError.
+
+    At most ``settings.SCHOOL_IMPORT_MAX_ROWS`` data rows: an xlsx is read as a
+    stream (openpyxl read-only) and reading stops at the first row past it."""
     if len(data) > settings.UPLOAD_MAX_BYTES:
         raise SpreadsheetError(
             _("The file is larger than %(size)d MB.")
@@ -150,13 +216,14 @@ def read_sheet(name: str, data: bytes) -> Sheet:
     if not data.strip(b" \r\n\t\xef\xbb\xbf"):
         raise SpreadsheetError(_("The file is empty."))
     fmt = sniff_format(name, data)
+    limit = settings.SCHOOL_IMPORT_MAX_ROWS
     try:
         if fmt == "csv":
             # StringIO, not splitlines(): that would also split on \x0b, \x1c and friends.
-            rows = list(csv.reader(StringIO(decode_text(data), newline="")))
+            rows = _rows_within(csv.reader(StringIO(decode_text(data), newline="")), limit)
         else:
-            raw = FORMATS[fmt]().create_dataset(data)
-            rows = [list(raw.headers or []), *(list(row) for row in raw)]
+            check_xlsx_archive(data)
+            rows = _rows_within(_xlsx_rows(data), limit)
     except SpreadsheetError:
         raise
     except Exception:  # csv, tablib and openpyxl raise many kinds of errors on broken input
