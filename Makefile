@@ -15,7 +15,7 @@ SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 gettext fonts-dejavu-core
 TEST_PACKAGES := chromium poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench lint format setup system-deps test-system-deps messages worker beat
+.PHONY: run test fuzz bench lint format setup system-deps test-system-deps messages worker beat
 
 run: setup
 	$(MANAGE) migrate --noinput -v0
@@ -25,6 +25,10 @@ run: setup
 
 test: setup test-system-deps
 	$(BIN)/pytest
+
+# The API fuzzed at length; `make test` runs the same test with 5 examples per route.
+fuzz: setup test-system-deps
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} $(BIN)/pytest tests/readiness/test_fuzz.py
 
 bench: setup
 	$(BIN)/python -m bench

@@ -38,8 +38,9 @@ class VisitSerializer(SchoolFieldsMixin, serializers.ModelSerializer):
 
 
 class FindingSerializer(SchoolFieldsMixin, serializers.ModelSerializer):
-    key_area = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    aspect = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # A finding is about a key area or an aspect: the other is null.
+    key_area = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    aspect = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Finding

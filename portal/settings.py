@@ -283,6 +283,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "readiness.schema.add_error_responses",
+    ],
     # Several models have a "kind"; each keeps an enum name of its own.
     "ENUM_NAME_OVERRIDES": {
         "CountyKindEnum": "readiness.models.County.Kind",

@@ -51,3 +51,5 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("readiness.urls")),
 ]
+
+handler404 = "readiness.views.not_found"

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.defaults import page_not_found
 
 from . import dispatch, documents, selectors, services, tasks
 from .access import Right, may_edit_school, require_right, scope_of
@@ -194,6 +195,14 @@ class LoginView(auth_views.LoginView):
     def form_invalid(self, form) -> HttpResponse:
         address_failed(self.request)
         return super().form_invalid(form)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404: JSON under /api/ (a client reads it as it reads the API's other
+    errors), the portal's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return page_not_found(request, exception)
 
 
 @never_cache

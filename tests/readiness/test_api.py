@@ -148,3 +148,10 @@ def test_schema_and_docs_are_served_without_internet(login, official_a):
     docs = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in docs
     assert "cdn" not in docs.lower() and "https://" not in docs
+
+
+def test_an_unknown_api_path_answers_json(api_client, city_staff):
+    api_client.force_authenticate(city_staff)
+    response = api_client.get("/api/v1/notices/0.5/pdf/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
