@@ -21,6 +21,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from readiness.audit import audited
 from readiness.jobs import job_claim, job_fail, job_progress
 from readiness.models import School, User
 from readiness.uploads import sniff_evidence
@@ -56,6 +57,7 @@ def _locked_visit(visit: Visit) -> Visit:
 # --- planning ------------------------------------------------------------------------
 
 
+@audited("visit.plan")
 @transaction.atomic
 def visit_plan(
     *, actor: User, squad: InspectionSquad, schools: Iterable[School], planned_on: dt.date
@@ -108,6 +110,7 @@ def weighted_sample(
     return [school for _key, school in keyed[:count]]
 
 
+@audited("visit.draw")
 def visit_draw(
     *,
     actor: User,
@@ -144,6 +147,7 @@ class CheckInput:
     aspect: Aspect | None = None
 
 
+@audited("visit.record")
 @transaction.atomic
 def visit_record(
     *,
@@ -183,6 +187,7 @@ def visit_record(
     return visit
 
 
+@audited("finding.add")
 @transaction.atomic
 def finding_add(
     *,
@@ -257,6 +262,7 @@ def _save_photo(actor: User, finding: Finding, name: str, data: bytes) -> Findin
     return photo
 
 
+@audited("finding.photo")
 @transaction.atomic
 def finding_photo_add(*, actor: User, finding: Finding, name: str, data: bytes) -> FindingPhoto:
     """Adds a photo; the visit's lock keeps it out of a notice being issued."""
@@ -281,6 +287,7 @@ def _next_number(year: int) -> int:
     return counter.last
 
 
+@audited("notice.issue")
 @transaction.atomic
 def notice_issue(
     *,
@@ -334,6 +341,7 @@ def notice_issue(
     return notice
 
 
+@audited("notice.archive")
 @transaction.atomic
 def notice_archive_create(*, actor: User, notices: Iterable[RectificationNotice]) -> NoticeArchive:
     """An archive of ``notices`` waiting to be built. The caller queues the build
@@ -378,6 +386,7 @@ def notice_archive_build(*, archive_id: int) -> bool:
 # --- rectification loop -------------------------------------------------------------------
 
 
+@audited("report.submit")
 @transaction.atomic
 def report_submit(
     *, actor: User, finding: Finding, text: str, files: Sequence[tuple[str, bytes]] = ()
@@ -416,6 +425,7 @@ def _decide(actor: User, report: RectificationReport) -> RectificationReport:
     return report
 
 
+@audited("report.accept")
 @transaction.atomic
 def report_accept(*, actor: User, report: RectificationReport) -> RectificationReport:
     """Accepting the report closes the finding."""
@@ -432,6 +442,7 @@ def report_accept(*, actor: User, report: RectificationReport) -> RectificationR
     return report
 
 
+@audited("report.reject")
 @transaction.atomic
 def report_reject(*, actor: User, report: RectificationReport, reason: str) -> RectificationReport:
     """Rejecting the report, with a reason, opens the finding again."""

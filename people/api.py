@@ -8,7 +8,7 @@ from rest_framework import serializers, viewsets
 
 from readiness.access import has_right
 
-from . import idcard, selectors
+from . import idcard, selectors, services
 from .access import Right
 from .filters import PersonFilter
 from .models import Person
@@ -77,3 +77,15 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         people = selectors.person_list(user=self.request.user)
         return people.order_by("school__code", "kind", "pk")
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        """Whole numbers shown through the API are recorded, as on the page."""
+        if (
+            response.status_code == 200
+            and self.get_serializer_class() is PersonFullSerializer
+            and isinstance(response.data, dict)
+        ):
+            rows = response.data.get("results", [response.data])
+            ids = [row["id"] for row in rows if "id" in row]
+            services.person_read_audit(actor=request.user, ids=ids, params=request.GET)
+        return super().finalize_response(request, response, *args, **kwargs)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from readiness.access import require_right
+from readiness.audit import audit_record, audited
 from readiness.jobs import job_claim, job_fail, job_progress
 from readiness.models import User
 
@@ -25,6 +26,7 @@ from .models import PersonImport
 KEEP_ERRORS_ON_PAGE = 200
 
 
+@audited("person.import_start")
 def person_import_start(*, actor: User, upload, upsert: bool = False) -> PersonImport:
     """Keeps the uploaded file as a waiting job; the caller queues its task."""
     require_right(actor, Right.PERSON_IMPORT)
@@ -94,3 +96,23 @@ def screening_refresh(*, school_ids: list[int] | None = None) -> None:
     Imports recount the schools they touch; the nightly task and the morning
     report build recount the whole city, for files changed by other means."""
     screening.refresh(school_ids)
+
+
+def person_read_audit(*, actor: User, ids: list[int], params) -> None:
+    """Records that ``actor`` was shown these files with their whole numbers."""
+    audit_record(
+        actor=actor,
+        action="person.read_whole",
+        target=f"{len(ids)} files",
+        detail={"files": ids, "filters": dict(params.items())},
+    )
+
+
+def person_export_audit(*, actor: User, whole_numbers: bool, params) -> None:
+    """Records an export of person files, before it is sent."""
+    audit_record(
+        actor=actor,
+        action="person.export_whole" if whole_numbers else "person.export",
+        target="people.Person",
+        detail={"filters": dict(params.items())},
+    )

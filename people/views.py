@@ -47,11 +47,17 @@ def _ledger_page(request: HttpRequest, people: PersonFilter, *, status: int) -> 
     found = people.qs if status == 200 else Person.objects.none()
     query = request.GET.copy()
     query.pop("page", None)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    full_id = has_right(request.user, Right.PERSON_FULL_ID)
+    if full_id and page.object_list:
+        services.person_read_audit(
+            actor=request.user, ids=[p.pk for p in page], params=request.GET
+        )
     context = {
         "filter": people,
-        "page": Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": page,
         "query": query.urlencode(),
-        "full_id": has_right(request.user, Right.PERSON_FULL_ID),
+        "full_id": full_id,
         "can_export": has_right(request.user, Right.PERSON_EXPORT),
     }
     return render(request, "people/ledger.html", context, status=status)
@@ -65,6 +71,7 @@ def _export(request: HttpRequest, people) -> HttpResponse:
     numbers are masked and sex and birth date give way to an age band: together
     with a masked number they would give the number back."""
     full = has_right(request.user, Right.PERSON_FULL_ID)
+    services.person_export_audit(actor=request.user, whole_numbers=full, params=request.GET)
     today = timezone.localdate()
     extra = ["性别", "出生日期"] if full else ["年龄段"]
     dataset = tablib.Dataset(headers=[zh for zh, _en in COLUMNS.values()] + extra)

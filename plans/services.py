@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from readiness.access import may_edit_school, require_right, scope_of
+from readiness.audit import audited
 from readiness.models import School, User
 from readiness.uploads import sniff_evidence
 
@@ -19,6 +20,7 @@ from .access import Right
 from .models import Drill, PlanPart, PlanStage, ReopeningPlan
 
 
+@audited("plan.save")
 @transaction.atomic
 def plan_save(
     *,
@@ -58,6 +60,7 @@ def plan_save(
     return plan
 
 
+@audited("plan.submit")
 @transaction.atomic
 def plan_submit(*, actor: User, plan: ReopeningPlan) -> ReopeningPlan:
     plan = ReopeningPlan.objects.select_for_update().get(pk=plan.pk)
@@ -82,6 +85,7 @@ def plan_submit(*, actor: User, plan: ReopeningPlan) -> ReopeningPlan:
     return plan
 
 
+@audited("plan.decide")
 @transaction.atomic
 def plan_decide(
     *, actor: User, plan: ReopeningPlan, approve: bool, reason: str = ""
@@ -103,6 +107,7 @@ def plan_decide(
     return plan
 
 
+@audited("drill.record")
 def drill_record(
     *, actor: User, kind: str, title: str, on_date: dt.date, host: School, attendees: list[School]
 ) -> Drill:

@@ -30,6 +30,7 @@ class Right(StrEnum):
     SCHOOL_EXPORT = "school_export"
     DISPATCH_VIEW = "dispatch_view"
     DISPATCH_BUILD = "dispatch_build"
+    AUDIT_VIEW = "audit_view"
 
 
 # Which roles carry each right. Every app has a mapping like this one, listed
@@ -41,6 +42,7 @@ RIGHTS: dict[str, frozenset[str]] = {
     Right.SCHOOL_EXPORT: frozenset({Role.TASK_FORCE, Role.CITY_STAFF, Role.COUNTY_OFFICIAL}),
     Right.DISPATCH_VIEW: frozenset({Role.TASK_FORCE, Role.CITY_STAFF}),
     Right.DISPATCH_BUILD: frozenset({Role.CITY_STAFF}),
+    Right.AUDIT_VIEW: frozenset({Role.TASK_FORCE, Role.CITY_STAFF}),
 }
 
 

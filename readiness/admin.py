@@ -14,7 +14,7 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .models import County, DispatchReport, School, Upload, User
+from .models import AuditEntry, County, DispatchReport, School, Upload, User
 from .resources import SchoolAdminResource
 from .services import SCHOOL_EDITABLE_FIELDS
 from .spreadsheets import CSV, XLSX
@@ -108,3 +108,11 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor_name", "address", "action", "target", "county"]
+    list_filter = ["action", "county"]
+    search_fields = ["actor_name", "action", "target"]
+    date_hierarchy = "at"

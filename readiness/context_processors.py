@@ -17,5 +17,6 @@ def navigation(request: HttpRequest) -> dict:
             "can_export": has_right(user, Right.SCHOOL_EXPORT),
             "can_dispatch": has_right(user, Right.DISPATCH_VIEW),
             "can_build_dispatch": has_right(user, Right.DISPATCH_BUILD),
+            "can_audit": has_right(user, Right.AUDIT_VIEW),
         }
     }

@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .models import County, School
+from .models import AuditEntry, County, School
 
 
 class SchoolFilter(django_filters.FilterSet):
@@ -44,3 +44,23 @@ class SchoolFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(name__icontains=value) | Q(code__startswith=value))
+
+
+class AuditFilter(django_filters.FilterSet):
+    """The audit trail's filters: who, what, where and when."""
+
+    actor = django_filters.CharFilter(
+        field_name="actor_name", lookup_expr="iexact", max_length=150, label=_("By (user name)")
+    )
+    action = django_filters.CharFilter(
+        lookup_expr="startswith", max_length=60, label=_("Action (or its start)")
+    )
+    county = django_filters.ModelChoiceFilter(
+        queryset=County.objects.all(), to_field_name="code", label=_("County")
+    )
+    since = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label=_("From"))
+    until = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label=_("To"))
+
+    class Meta:
+        model = AuditEntry
+        fields = ["actor", "action", "county", "since", "until"]

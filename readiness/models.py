@@ -285,3 +285,34 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in self.FINAL
+
+
+class AuditEntry(models.Model):
+    """One write (or one read of what needs watching: whole identity numbers,
+    exports of person files): who, when, what, on what, from which address.
+
+    Rows are only ever added (``readiness.audit``); the portal offers no way to
+    change or remove one, and on PostgreSQL a trigger refuses it outright."""
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    # PROTECT: a user or county with entries is deactivated, never deleted.
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(_("by"), max_length=150, blank=True)  # kept if the user goes
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=60, db_index=True)
+    target = models.CharField(_("on"), max_length=120, blank=True)
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["actor", "at"], name="audit_actor_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"

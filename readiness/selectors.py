@@ -9,8 +9,8 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from .access import Right, may_edit_school, require_right, scope_of
-from .filters import SchoolFilter
-from .models import County, DispatchReport, School, Upload, User
+from .filters import AuditFilter, SchoolFilter
+from .models import AuditEntry, County, DispatchReport, School, Upload, User
 
 
 def county_list(*, user: User) -> QuerySet[County]:
@@ -89,3 +89,10 @@ def upload_get_for_user(*, user: User, pk: int | str) -> Upload:
         return Upload.objects.get(pk=pk, owner_id=user.pk)
     except (Upload.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def audit_filter(*, user: User, params) -> AuditFilter:
+    """The audit trail for those who may read it (the city); 403 for anyone else."""
+    require_right(user, Right.AUDIT_VIEW)
+    entries = AuditEntry.objects.select_related("county").order_by("-at", "-pk")
+    return AuditFilter(params, queryset=entries)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from . import dispatch
 from .access import Right, may_edit_school, require_right
+from .audit import audited
 from .imports import ImportOutcome
 from .models import DispatchReport, School, Upload, User
 from .resources import SchoolResource, header_label, missing_columns_message, normalise_headers
@@ -37,6 +38,7 @@ SCHOOL_EDITABLE_FIELDS = (
 )
 
 
+@audited("school.update")
 @transaction.atomic
 def school_update(*, actor: User, school: School, data: dict) -> School:
     """Applies ``data`` (already cleaned) to ``school`` and records who changed it.
@@ -136,6 +138,7 @@ def school_import_preview(
     return outcome
 
 
+@audited("school.import", target="upload")
 def school_import_confirm(*, actor: User, upload: Upload) -> ImportOutcome:
     """Imports a previewed file, the whole file or nothing.
 

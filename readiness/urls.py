@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("schools/<int:pk>/", views.school_detail, name="school_detail"),
     path("schools/<int:pk>/edit/", views.school_edit, name="school_edit"),
+    path("audit/", views.audit_list, name="audit_list"),
     path("dispatch/", views.dispatch_list, name="dispatch_list"),
     path("dispatch/build/", views.dispatch_build, name="dispatch_build"),
     path("dispatch/<str:on_date>/", views.dispatch_detail, name="dispatch_detail"),

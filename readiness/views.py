@@ -197,6 +197,18 @@ class LoginView(auth_views.LoginView):
         return super().form_invalid(form)
 
 
+@login_required
+@require_GET
+def audit_list(request: HttpRequest) -> HttpResponse:
+    entries = selectors.audit_filter(user=request.user, params=request.GET)
+    found = entries.qs if entries.is_valid() else entries.queryset.none()
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filter": entries, "page": page, "query": query.urlencode()}
+    return render(request, "readiness/audit_list.html", context)
+
+
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """404: JSON under /api/ (a client reads it as it reads the API's other
     errors), the portal's page elsewhere."""

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from readiness.audit import audited
 from readiness.exceptions import Conflict
 from readiness.models import School, User
 from readiness.uploads import sniff_evidence
@@ -79,6 +80,7 @@ def _require_editable(verification: Verification) -> None:
 # --- assignment ---------------------------------------------------------------------
 
 
+@audited("verification.assign")
 @transaction.atomic
 def verification_assign(
     *,
@@ -135,6 +137,7 @@ def verification_assign(
         ) from None
 
 
+@audited("verification.reverify")
 @transaction.atomic
 def verification_reverify(
     *, actor: User, previous: Verification, planned_on: dt.date
@@ -157,6 +160,7 @@ def verification_reverify(
 # --- answering -----------------------------------------------------------------------
 
 
+@audited("verification.answer")
 @transaction.atomic
 def response_save(
     *,
@@ -213,6 +217,7 @@ def response_save(
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 
+@audited("verification.evidence")
 @transaction.atomic
 def evidence_add(
     *, actor: User, verification: Verification, item_id: int, name: str, data: bytes
@@ -245,6 +250,7 @@ def evidence_add(
 # --- sign-off ------------------------------------------------------------------------
 
 
+@audited("verification.confirm")
 @transaction.atomic
 def department_confirm(*, actor: User, verification: Verification) -> DepartmentSignoff:
     """Confirms the actor's department's part: every item answered, evidence attached."""
@@ -273,6 +279,7 @@ def department_confirm(*, actor: User, verification: Verification) -> Department
     return signoff
 
 
+@audited("verification.submit")
 @transaction.atomic
 def verification_submit(*, actor: User, verification: Verification) -> Verification:
     verification = _locked(verification)
@@ -311,6 +318,7 @@ def compute_result(sheet: selectors.Checklist) -> str:
     return Verification.Result.PASSED
 
 
+@audited("verification.approve")
 @transaction.atomic
 def verification_approve(
     *, actor: User, verification: Verification, reverify_due: dt.date | None = None
@@ -342,6 +350,7 @@ def verification_approve(
     return verification
 
 
+@audited("verification.return")
 @transaction.atomic
 def verification_return(*, actor: User, verification: Verification, reason: str) -> Verification:
     """Sends the verification back to the team; departments confirm again."""
