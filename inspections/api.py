@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from readiness.api import SchoolFieldsMixin
 
 from . import selectors, services
+from .access import require_member
 from .models import Finding, RectificationNotice, RectificationReport, Visit
 
 
@@ -168,9 +169,11 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=ReasonInputSerializer, responses=ReportOutputSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str | None = None) -> Response:
+        report = self.get_object()  # out of sight: 404 whatever was sent
+        require_member(request.user, report.finding.visit.squad)
         data = ReasonInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         report = services.report_reject(
-            actor=request.user, report=self.get_object(), reason=data.validated_data["reason"]
+            actor=request.user, report=report, reason=data.validated_data["reason"]
         )
         return Response(ReportOutputSerializer(report).data)

@@ -9,6 +9,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from readiness import selectors as core_selectors
+from readiness.access import may_edit_school
 
 from . import selectors, services
 from .models import Drill, PlanPart, PlanStage, ReopeningPlan
@@ -110,11 +111,14 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=DecisionInputSerializer, responses=PlanOutputSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
+        plan = self.get_object()
+        if not may_edit_school(request.user, plan.school):
+            raise PermissionDenied
         params = DecisionInputSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         plan = services.plan_decide(
             actor=request.user,
-            plan=self.get_object(),
+            plan=plan,
             approve=params.validated_data["decision"] == "approve",
             reason=params.validated_data["reason"],
         )

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 
 import pytest
 from django.db import connection
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from readiness.models import School, User
@@ -127,6 +128,14 @@ def login(client):
         return client
 
     return as_user
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English (set_language, a browser's header) leaves the thread in
+    English; the next test starts in the portal's own language again."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

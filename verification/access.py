@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from readiness.access import has_right, scope_of
@@ -84,3 +85,22 @@ def may_reverify(user: User, verification: Verification) -> bool:
         and may_assign(user, verification.team)
         and not verification.reverifications.exists()
     )
+
+
+# Checked by the pages and the API before they read the input, so that a caller
+# without the part answers 403 whatever they sent; the services check again.
+
+
+def require_member(user: User, verification: Verification) -> None:
+    if membership(user, verification.team_id) is None:
+        raise PermissionDenied
+
+
+def require_leader(user: User, verification: Verification) -> None:
+    if verification.team.leader_id != user.pk or membership(user, verification.team_id) is None:
+        raise PermissionDenied
+
+
+def require_assigner(user: User, verification: Verification) -> None:
+    if not may_assign(user, verification.team):
+        raise PermissionDenied

@@ -17,6 +17,7 @@ from rest_framework.response import Response as ApiResponse
 from readiness.api import SchoolFieldsMixin
 
 from . import selectors, services
+from .access import require_leader, require_member
 from .models import ChecklistItem, ChecklistSection, ChecklistTemplate, Response, Verification
 
 # --- the rules -------------------------------------------------------------------------
@@ -206,6 +207,7 @@ class VerificationViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def answers(self, request: Request, pk: str | None = None) -> ApiResponse:
         verification = self.get_object()
+        require_member(request.user, verification)
         params = AnswerInputSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         response = services.response_save(
@@ -236,6 +238,7 @@ class VerificationViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> ApiResponse:
         verification = self.get_object()
+        require_leader(request.user, verification)
         params = ApproveInputSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         verification = services.verification_approve(
@@ -249,6 +252,7 @@ class VerificationViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], url_path="return")
     def send_back(self, request: Request, pk: str | None = None) -> ApiResponse:
         verification = self.get_object()
+        require_leader(request.user, verification)
         params = ReturnInputSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         verification = services.verification_return(

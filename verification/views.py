@@ -29,7 +29,14 @@ from readiness.documents import pdf_response
 from readiness.spreadsheets import spreadsheet_response
 
 from . import selectors, services
-from .access import Right, may_reverify, membership
+from .access import (
+    Right,
+    may_reverify,
+    membership,
+    require_assigner,
+    require_leader,
+    require_member,
+)
 from .exports import results_dataset
 from .forms import (
     AnswerForm,
@@ -150,6 +157,7 @@ def _progress(verification: Verification, response: Response) -> dict:
 @require_POST
 def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
     verification = selectors.verification_get_for_user(user=request.user, pk=pk)
+    require_member(request.user, verification)
     form = AnswerForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -181,6 +189,7 @@ def evidence_url(evidence: Evidence) -> str:
 @require_POST
 def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     verification = selectors.verification_get_for_user(user=request.user, pk=pk)
+    require_member(request.user, verification)
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
@@ -250,6 +259,7 @@ def verification_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def verification_approve(request: HttpRequest, pk: int) -> HttpResponse:
     verification = selectors.verification_get_for_user(user=request.user, pk=pk)
+    require_leader(request.user, verification)
     form = ApproveForm(request.POST)
     if form.is_valid():
         try:
@@ -270,6 +280,7 @@ def verification_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def verification_return(request: HttpRequest, pk: int) -> HttpResponse:
     verification = selectors.verification_get_for_user(user=request.user, pk=pk)
+    require_leader(request.user, verification)
     form = ReturnForm(request.POST)
     if form.is_valid():
         try:
@@ -288,6 +299,7 @@ def verification_return(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def verification_reverify(request: HttpRequest, pk: int) -> HttpResponse:
     verification = selectors.verification_get_for_user(user=request.user, pk=pk)
+    require_assigner(request.user, verification)
     form = ReverifyForm(request.POST)
     if form.is_valid():
         try:

@@ -1,0 +1,382 @@
+"""The access matrix: every URL pattern of the portal, tried by every role, on
+rows of the user's own county and of the other one.
+
+Each route has one row below saying who sees its object (404 for the rest) and
+who may use it (403 for those who see but may not). A route without a row fails
+the test, so a new page or API route cannot ship without its answers. Expected
+answers come from the roles table of the README, not from the code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.readiness.factories import pdf_bytes
+
+from .world import ROLES, build
+
+EVERYONE = frozenset(ROLES) - {"anonymous"}
+CITY_SCOPE = frozenset({"task_force", "city_staff", "supplies", "inspector"})
+SEES_A = CITY_SCOPE | {"county_a", "verifier", "leader", "school_a"}
+SEES_B = CITY_SCOPE | {"county_b"}
+COUNTY_A = SEES_A | {"school_other"}  # the county row itself: every user located in A
+# A verification under way: the city readers, its county (a county school) and its team.
+WORK_A = frozenset({"task_force", "city_staff", "county_a", "verifier", "leader"})
+WORK_B = frozenset({"task_force", "city_staff", "county_b"})
+# An approved verification of another school of the county: results are public in scope.
+DONE_A = CITY_SCOPE | {"county_a", "verifier", "leader"}
+DONE_B = CITY_SCOPE | {"county_b"}
+TEAM_A = frozenset({"verifier", "leader"})
+OK_WRITE = {200, 201, 204, 302, 400, 409}  # allowed: the write ran or its input was refused
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str = "GET"
+    url: Callable[[dict, str], str] | None = None  # (world, side) -> path; None: no object
+    sees: tuple[frozenset, frozenset] | frozenset = EVERYONE  # (side A, side B) or both
+    may: tuple[frozenset, frozenset] | frozenset = EVERYONE
+    ok: int | set = 200
+    anonymous: int | None = None  # default: 302 to the login page, 401 under /api/
+    data: dict = field(default_factory=dict)
+
+
+def pair(value, side: str):
+    return value[0 if side == "a" else 1] if isinstance(value, tuple) else value
+
+
+def obj(attr: str, name: str, *extra: str) -> Callable[[dict, str], str]:
+    """A path to ``name`` for the side's ``attr`` row."""
+
+    def url(world: dict, side: str) -> str:
+        row = getattr(world[side], attr)
+        return reverse(name, args=[*extra, row.pk]) if extra else reverse(name, args=[row.pk])
+
+    return url
+
+
+def api(prefix: str, attr: str, action: str = "") -> Callable[[dict, str], str]:
+    def url(world: dict, side: str) -> str:
+        return f"/api/v1/{prefix}/{getattr(world[side], attr).pk}/{action + '/' if action else ''}"
+
+    return url
+
+
+def fixed(path: Callable[[dict], str]) -> Callable[[dict, str], str]:
+    """A row that belongs to one user of side A only: side B reuses it."""
+    return lambda world, side: path(world)
+
+
+EDITORS = (frozenset({"city_staff", "county_a"}), frozenset({"city_staff", "county_b"}))
+IMPORTERS = frozenset({"city_staff", "county_a", "county_b"})
+PERSON_IMPORTERS = IMPORTERS | {"school_a", "school_other"}
+SUPERVISORS = frozenset({"task_force", "city_staff", "county_a", "county_b"})
+DISPATCH = frozenset({"task_force", "city_staff"})
+SQUAD_A = frozenset({"inspector"})
+
+ROUTES: dict[str, Row] = {
+    # --- core ------------------------------------------------------------------------
+    "login": Row(anonymous=200, ok=302),
+    "logout": Row(method="POST", ok=302, anonymous=302),
+    "set_language": Row(method="POST", ok=302, anonymous=302, data={"language": "en"}),
+    "healthz": Row(anonymous=200),
+    "home": Row(),
+    "school_list": Row(),
+    "school_detail": Row(url=obj("school", "school_detail"), sees=(SEES_A, SEES_B)),
+    "school_edit": Row(url=obj("school", "school_edit"), sees=(SEES_A, SEES_B), may=EDITORS),
+    "school_export": Row(may=SUPERVISORS),
+    "school_import": Row(may=IMPORTERS),
+    "school_import_template": Row(may=IMPORTERS),
+    "school_import_confirm": Row(
+        method="POST",
+        url=fixed(lambda w: reverse("school_import_confirm", args=[w["upload"].pk])),
+        sees=frozenset({"county_a"}) | (EVERYONE - IMPORTERS),
+        may=IMPORTERS,
+        ok=OK_WRITE,
+    ),
+    "audit_list": Row(may=DISPATCH),
+    "dispatch_list": Row(may=DISPATCH),
+    "dispatch_build": Row(method="POST", may=frozenset({"city_staff"}), ok=302),
+    "dispatch_detail": Row(
+        url=fixed(lambda w: reverse("dispatch_detail", args=[w["report"].on_date.isoformat()])),
+        may=DISPATCH,
+    ),
+    "dispatch_pdf": Row(
+        url=fixed(lambda w: reverse("dispatch_pdf", args=[w["report"].on_date.isoformat()])),
+        may=DISPATCH,
+    ),
+    # --- people ------------------------------------------------------------------------
+    "people": Row(),
+    "people_coverage": Row(),
+    "people_abroad": Row(),
+    "people_import": Row(may=PERSON_IMPORTERS),
+    "people_import_template": Row(may=PERSON_IMPORTERS),
+    "people_import_status": Row(
+        url=fixed(lambda w: reverse("people_import_status", args=[w["job"].pk])),
+        sees=frozenset({"county_a"}),
+    ),
+    "people_import_report": Row(
+        url=fixed(lambda w: reverse("people_import_report", args=[w["job"].pk])),
+        sees=frozenset({"county_a"}),
+    ),
+    # --- plans -------------------------------------------------------------------------
+    "plan_list": Row(ok=200),  # schools are sent on to their own plan (see below)
+    "plan_mine": Row(may=frozenset({"school_a", "school_other"})),
+    "plan_detail": Row(url=obj("plan", "plan_detail"), sees=(SEES_A, SEES_B)),
+    "plan_decide": Row(
+        method="POST",
+        url=obj("plan", "plan_decide"),
+        sees=(SEES_A, SEES_B),
+        may=EDITORS,
+        ok=OK_WRITE,
+        data={"decision": "return"},
+    ),
+    "plan_file": Row(url=obj("plan", "plan_file"), sees=(SEES_A, SEES_B)),
+    "drills": Row(),
+    # --- verification --------------------------------------------------------------------
+    "verification_list": Row(),
+    "verification_assign": Row(may=IMPORTERS),
+    "verification_supervision": Row(may=SUPERVISORS),
+    "verification_export": Row(may=SUPERVISORS),
+    "verification_detail": Row(
+        url=obj("verification", "verification_detail"), sees=(WORK_A, WORK_B)
+    ),
+    "verification_evidence": Row(
+        url=obj("evidence", "verification_evidence"), sees=(WORK_A, WORK_B)
+    ),
+    "verification_pdf": Row(url=obj("approved", "verification_pdf"), sees=(DONE_A, DONE_B)),
+    **{
+        name: Row(
+            method="POST",
+            url=obj("verification", name),
+            sees=(WORK_A, WORK_B),
+            may=may,
+            ok=OK_WRITE,
+        )
+        for name, may in {
+            "verification_answer": TEAM_A,
+            "verification_evidence_upload": TEAM_A,
+            "verification_confirm": TEAM_A,
+            "verification_submit": TEAM_A,
+            "verification_approve": frozenset({"leader"}),
+            "verification_return": frozenset({"leader"}),
+        }.items()
+    },
+    "verification_reverify": Row(
+        method="POST",
+        url=obj("approved", "verification_reverify"),
+        sees=(DONE_A, DONE_B),
+        may=EDITORS,
+        ok=OK_WRITE,
+    ),
+    # --- inspections ---------------------------------------------------------------------
+    "visit_list": Row(),
+    "visit_plan": Row(method="POST", ok=200),  # squads offered are the user's own only
+    "visit_draw": Row(method="POST", ok=200),
+    "visit_detail": Row(url=obj("visit", "visit_detail"), sees=(SEES_A, SEES_B)),
+    **{
+        name: Row(
+            method="POST",
+            url=obj("visit", name),
+            sees=(SEES_A, SEES_B),
+            may=(SQUAD_A, frozenset()),
+            ok=OK_WRITE,
+        )
+        for name in ("visit_record", "finding_add", "notice_issue")
+    },
+    "notice_list": Row(),
+    "notice_detail": Row(url=obj("notice", "notice_detail"), sees=(SEES_A, SEES_B)),
+    "notice_pdf": Row(url=obj("notice", "notice_pdf"), sees=(SEES_A, SEES_B)),
+    "notice_verify": Row(
+        url=lambda w, side: reverse("notice_verify", args=[w[side].notice.code]),
+        sees=(SEES_A, SEES_B),
+        ok=302,
+    ),
+    "archive_create": Row(method="POST", ok=200),  # nothing chosen: the form says so
+    "archive_detail": Row(
+        url=fixed(lambda w: reverse("archive_detail", args=[w["archive"].pk])),
+        sees=SQUAD_A,
+    ),
+    "archive_download": Row(
+        url=fixed(lambda w: reverse("archive_download", args=[w["archive"].pk])),
+        sees=SQUAD_A,
+    ),
+    "finding_list": Row(),
+    "finding_detail": Row(url=obj("finding", "finding_detail"), sees=(SEES_A, SEES_B)),
+    "report_submit": Row(
+        method="POST",
+        url=obj("finding", "report_submit"),
+        sees=(SEES_A, SEES_B),
+        may=(frozenset({"school_a"}), frozenset()),
+        ok=OK_WRITE,
+    ),
+    "report_decide": Row(
+        method="POST",
+        url=obj("report", "report_decide"),
+        sees=(SEES_A, SEES_B),
+        may=(SQUAD_A, frozenset()),
+        ok=OK_WRITE,
+    ),
+    "inspection_file": Row(
+        url=lambda w, side: reverse("inspection_file", args=["finding", w[side].photo.pk]),
+        sees=(SEES_A, SEES_B),
+    ),
+    # --- API -------------------------------------------------------------------------
+    "api-root": Row(),
+    "api_token": Row(method="POST", ok=400, anonymous=400),
+    "api_logout": Row(method="POST", ok=401, anonymous=401),  # a token is needed, not a session
+    "api_logout_all": Row(method="POST", ok=401, anonymous=401),
+    "schema": Row(),
+    "api_docs": Row(),
+    "county-list": Row(),
+    "county-detail": Row(
+        url=lambda w, side: f"/api/v1/counties/{w[side].school.county_id}/",
+        sees=(COUNTY_A, SEES_B),
+    ),
+    "school-list": Row(),
+    "school-detail": Row(url=api("schools", "school"), sees=(SEES_A, SEES_B)),
+    "person-list": Row(),
+    "person-detail": Row(url=api("people", "person"), sees=(SEES_A, SEES_B)),
+    "plan-list": Row(),
+    "plan-detail": Row(url=api("plans", "plan"), sees=(SEES_A, SEES_B)),
+    "plan-decide": Row(
+        method="POST",
+        url=api("plans", "plan", "decide"),
+        sees=(SEES_A, SEES_B),
+        may=EDITORS,
+        ok=OK_WRITE,
+    ),
+    "plan-submit": Row(
+        method="POST",
+        url=api("plans", "plan", "submit"),
+        sees=(SEES_A, SEES_B),
+        may=(frozenset({"school_a"}), frozenset()),
+        ok=OK_WRITE,
+    ),
+    "drill-list": Row(),
+    "drill-detail": Row(url=api("drills", "drill"), sees=(SEES_A, SEES_B)),
+    "verification-template-list": Row(),
+    "verification-template-detail": Row(
+        url=fixed(lambda w: f"/api/v1/verification-templates/{w['template'].pk}/")
+    ),
+    "verification-list": Row(),
+    "verification-detail": Row(url=api("verifications", "verification"), sees=(WORK_A, WORK_B)),
+    **{
+        f"verification-{name}": Row(
+            method="POST",
+            url=api("verifications", "verification", path),
+            sees=(WORK_A, WORK_B),
+            may=may,
+            ok=OK_WRITE,
+        )
+        for name, path, may in [
+            ("answers", "answers", TEAM_A),
+            ("confirm", "confirm", TEAM_A),
+            ("submit", "submit", TEAM_A),
+            ("approve", "approve", frozenset({"leader"})),
+            ("send-back", "return", frozenset({"leader"})),
+        ]
+    },
+    "visit-list": Row(),
+    "visit-detail": Row(url=api("visits", "visit"), sees=(SEES_A, SEES_B)),
+    "finding-list": Row(),
+    "finding-detail": Row(url=api("findings", "finding"), sees=(SEES_A, SEES_B)),
+    "notice-list": Row(),
+    "notice-detail": Row(url=api("notices", "notice"), sees=(SEES_A, SEES_B)),
+    "notice-pdf": Row(url=api("notices", "notice", "pdf"), sees=(SEES_A, SEES_B)),
+    "rectification-report-list": Row(),
+    "rectification-report-detail": Row(
+        url=api("rectification-reports", "report"), sees=(SEES_A, SEES_B)
+    ),
+    "rectification-report-accept": Row(
+        method="POST",
+        url=api("rectification-reports", "report", "accept"),
+        sees=(SEES_A, SEES_B),
+        may=(SQUAD_A, frozenset()),
+        ok=OK_WRITE,
+    ),
+    "rectification-report-reject": Row(
+        method="POST",
+        url=api("rectification-reports", "report", "reject"),
+        sees=(SEES_A, SEES_B),
+        may=(SQUAD_A, frozenset()),
+        ok=OK_WRITE,
+    ),
+}
+# Routes of no user's data: the admin (superusers only, tested in test_admin), and
+# the API's format suffixes, which answer as the route they suffix.
+LEFT_OUT = ("admin:",)
+
+
+def route_names() -> set[str]:
+    def walk(patterns, namespace=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, f"{p.namespace}:" if p.namespace else namespace)
+            elif isinstance(p, URLPattern) and p.name:
+                yield f"{namespace}{p.name}"
+
+    return {n for n in walk(get_resolver().url_patterns) if not n.startswith(LEFT_OUT)}
+
+
+def test_every_route_has_its_row():
+    missing = sorted(route_names() - set(ROUTES))
+    assert not missing, f"routes without a row in the access matrix: {missing}"
+    stale = sorted(set(ROUTES) - route_names())
+    assert not stale, f"rows for routes that no longer exist: {stale}"
+
+
+def expected(row: Row, role: str, side: str, path: str) -> int | set:
+    if role == "anonymous":
+        if row.anonymous is not None:
+            return row.anonymous
+        return 401 if path.startswith("/api/") else 302
+    if row.url is not None and role not in pair(row.sees, side):
+        return 404
+    if role not in pair(row.may, side):
+        return 403
+    if row is ROUTES["plan_list"] and role in ("school_a", "school_other"):
+        return 302
+    return row.ok
+
+
+@pytest.mark.django_db
+def test_the_access_matrix(settings, capsys):
+    settings.PERSON_SEARCH_RATE = "100000/min"
+    world = build()
+    plan = world["a"].plan
+    plan.emergency_plan.save("p.pdf", ContentFile(pdf_bytes()), save=True)
+    world["b"].plan.emergency_plan.save("p.pdf", ContentFile(pdf_bytes()), save=True)
+    clients = {}
+    for role in ROLES:
+        client = Client()
+        if world["users"][role] is not None:
+            client.force_login(world["users"][role])
+        clients[role] = client
+
+    failures, cases = [], 0
+    # Logging out ends the session the other cases run in: it goes last.
+    for name, row in sorted(ROUTES.items(), key=lambda item: (item[0] == "logout", item[0])):
+        sides = ("a", "b") if row.url is not None else ("a",)
+        for side in sides:
+            path = row.url(world, side) if row.url else reverse(name)
+            for role in ROLES:
+                want = expected(row, role, side, path)
+                send = clients[role].post if row.method == "POST" else clients[role].get
+                with transaction.atomic():  # every case starts from the same world
+                    got = send(path, row.data).status_code
+                    transaction.set_rollback(True)
+                cases += 1
+                if got not in (want if isinstance(want, set) else {want}):
+                    failures.append(
+                        f"{row.method} {path} ({name}, side {side}) as {role}: {got}, expected {want}"
+                    )
+    with capsys.disabled():
+        print(f"\naccess matrix: {cases} cases over {len(ROUTES)} routes and {len(ROLES)} roles")
+    assert not failures, "\n".join(failures)

@@ -1,0 +1,144 @@
+"""The world the access matrix is tried in: two counties, each with a school and
+the rows of every line of work, and a user of every role."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from people.models import PersonImport
+from readiness.models import DispatchReport, Upload
+from tests.inspections.factories import (
+    FindingFactory,
+    FindingPhotoFactory,
+    InspectionSquadFactory,
+    NoticeArchiveFactory,
+    RectificationNoticeFactory,
+    RectificationReportFactory,
+    ReportEvidenceFactory,
+    VisitFactory,
+)
+from tests.people.factories import PersonFactory
+from tests.plans.factories import DrillFactory, ReopeningPlanFactory
+from tests.readiness.factories import CountyFactory, SchoolFactory, UserFactory, pdf_bytes
+from tests.verification.factories import (
+    ChecklistTemplateFactory,
+    DepartmentFactory,
+    TeamMemberFactory,
+    VerificationFactory,
+    VerificationTeamFactory,
+)
+from verification.models import Evidence, Response
+
+ROLES = [
+    "anonymous", "task_force", "city_staff", "supplies", "county_a", "county_b",
+    "verifier", "leader", "inspector", "school_a", "school_other",
+]  # fmt: skip
+
+
+@dataclass
+class Side:
+    """The rows of one county."""
+
+    school: object
+    verification: object
+    approved: object
+    evidence: object
+    visit: object
+    finding: object
+    notice: object
+    report: object
+    photo: object
+    report_evidence: object
+    plan: object
+    drill: object
+    person: object
+
+
+def _side(county, prefix: str, template, department) -> tuple[Side, dict]:
+    school = SchoolFactory(county=county, name=f"{prefix}学校")
+    team = VerificationTeamFactory(county=county, name=f"{prefix}核验组")
+    member = TeamMemberFactory(team=team, department=department).user
+    team.leader = member
+    team.save()
+    verification = VerificationFactory(school=school, team=team, template=template)
+    approved = VerificationFactory(
+        school=SchoolFactory(county=county), team=team, template=template,
+        status="approved", result="passed", approved_at=timezone.now(),
+    )  # fmt: skip
+    response = Response.objects.create(
+        verification=verification, item=template.items.first(), answer="pass", answered_by=member
+    )
+    evidence = Evidence(
+        response=response, original_name="photo.pdf", content_type="application/pdf", size=1
+    )
+    evidence.file.save("e.pdf", ContentFile(pdf_bytes()), save=False)
+    evidence.uploaded_by = member
+    evidence.save()
+    squad = InspectionSquadFactory(name=f"{prefix}督查组", counties=[county])
+    visit = VisitFactory(squad=squad, school=school, recorded=True)
+    finding = FindingFactory(visit=visit)
+    notice = RectificationNoticeFactory(visit=visit, findings=[finding])
+    report = RectificationReportFactory(finding=FindingFactory(visit=visit))
+    side = Side(
+        school=school,
+        verification=verification,
+        approved=approved,
+        evidence=evidence,
+        visit=visit,
+        finding=finding,
+        notice=notice,
+        report=report,
+        photo=FindingPhotoFactory(finding=finding),
+        report_evidence=ReportEvidenceFactory(report=report),
+        plan=ReopeningPlanFactory(school=school, status="submitted"),
+        drill=DrillFactory(host=school, attendees=[school]),
+        person=PersonFactory(school=school),
+    )
+    return side, {"member": member, "squad": squad, "contact": report.submitted_by}
+
+
+def build() -> dict:
+    """Both counties, every role, and the rows that belong to one user only."""
+    from tests.verification.factories import ChecklistItemFactory, ChecklistSectionFactory
+
+    county_a = CountyFactory(code="371302", name="兰山区", order=1)
+    county_b = CountyFactory(code="371323", name="沂水县", order=6)
+    department = DepartmentFactory(code="education", name="教育")
+    template = ChecklistTemplateFactory(status="published", published_at=timezone.now())
+    ChecklistItemFactory(section=ChecklistSectionFactory(template=template), department=department)
+    a, a_people = _side(county_a, "兰山", template, department)
+    b, _ = _side(county_b, "沂水", template, department)
+    inspector = a_people["squad"].leader
+    users = {
+        "anonymous": None,
+        "task_force": UserFactory(role="task_force"),
+        "city_staff": UserFactory(role="city_staff"),
+        "supplies": UserFactory(role="supplies"),
+        "county_a": UserFactory(role="county_official", county=county_a),
+        "county_b": UserFactory(role="county_official", county=county_b),
+        "verifier": TeamMemberFactory(
+            team=a.verification.team, department=DepartmentFactory(code="health", name="卫健")
+        ).user,
+        "leader": a_people["member"],
+        "inspector": inspector,
+        "school_a": a_people["contact"],
+        "school_other": UserFactory(role="school", school=SchoolFactory(county=county_a)),
+    }
+    upload = Upload(kind="schools", owner=users["county_a"], original_name="s.csv")
+    upload.file.save("s.csv", ContentFile(b"code\n"), save=True)
+    job = PersonImport(owner=users["county_a"], original_name="p.csv", status="refused")
+    job.error_report.save("e.csv", ContentFile(b"row\n"), save=False)
+    job.save()
+    archive = NoticeArchiveFactory(owner=inspector, notices=[a.notice], status="done")
+    archive.file.save("n.zip", ContentFile(b"PK"), save=True)
+    report = DispatchReport.objects.create(
+        on_date=timezone.localdate() - dt.timedelta(days=1), data={"sections": {}}
+    )
+    return {
+        "a": a, "b": b, "users": users, "upload": upload, "job": job,
+        "archive": archive, "report": report, "template": template,
+    }  # fmt: skip
