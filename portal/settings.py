@@ -318,7 +318,14 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY = False
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600, "socket_connect_timeout": 2}
+# A message whose worker died unacknowledged is delivered again after this long
+# (Redis keeps it aside meanwhile): longer than the longest task.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 3600),
+    "socket_connect_timeout": 2,
+}
+# A running job whose heartbeat is older than this is taken over (readiness.jobs).
+JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=10 * 60)
 CELERY_BEAT_SCHEDULE = {
     "dispatch-report-daily": {
         "task": "readiness.tasks.dispatch_report_build",

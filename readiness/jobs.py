@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -24,15 +25,18 @@ from django.utils.translation import gettext as _
 
 from .models import Job
 
-# Longer than the longest gap between two heartbeats of a live job.
-LEASE = dt.timedelta(minutes=10)
+def lease() -> dt.timedelta:
+    """Longer than the longest gap between two heartbeats of a live job."""
+    return dt.timedelta(seconds=settings.JOB_LEASE_SECONDS)
 
 
 def job_claim(*, model: type[Job], pk: int) -> bool:
     """Takes a waiting job, or one whose worker stopped beating; True if this caller won."""
     now = timezone.now()
+    silent_since = now - lease()
     stale = Q(status=Job.Status.RUNNING) & (
-        Q(heartbeat_at__lt=now - LEASE) | Q(heartbeat_at__isnull=True, created_at__lt=now - LEASE)
+        Q(heartbeat_at__lt=silent_since)
+        | Q(heartbeat_at__isnull=True, created_at__lt=silent_since)
     )
     claimable = Q(status=Job.Status.PENDING) | stale
     return bool(
@@ -78,7 +82,11 @@ def job_progress(*, model: type[Job], pk: int) -> Iterator[Callable[[int], None]
 
 
 def job_fail(*, model: type[Job], pk: int, message: str) -> None:
-    """Ends a job that could not run (not queued, or its task raised)."""
+    """Ends a job that could not run (not queued, or its task raised).
+
+    A task that raised because its database connection broke gets a new one here,
+    so that the job still reaches a final state."""
+    connection.close_if_unusable_or_obsolete()
     model.objects.filter(pk=pk).exclude(status__in=Job.FINAL).update(
         status=Job.Status.FAILED, message=message[:300], finished_at=timezone.now()
     )

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from people.models import PersonImport
-from readiness.jobs import LEASE, job_claim, job_fail, job_progress
+from readiness.jobs import job_claim, job_fail, job_progress, lease
 from tests.people.factories import PersonImportFactory
 
 
@@ -22,7 +22,7 @@ def test_a_waiting_job_is_claimed_once(city_staff):
 
 
 def test_a_running_job_whose_worker_stopped_beating_is_taken_over(city_staff):
-    silent = timezone.now() - LEASE - dt.timedelta(seconds=1)
+    silent = timezone.now() - lease() - dt.timedelta(seconds=1)
     job = PersonImportFactory(owner=city_staff, status="running", heartbeat_at=silent, done=40)
     assert job_claim(model=PersonImport, pk=job.pk)
     job.refresh_from_db()
