@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from .models import Job
 
+
 def lease() -> dt.timedelta:
     """Longer than the longest gap between two heartbeats of a live job."""
     return dt.timedelta(seconds=settings.JOB_LEASE_SECONDS)
