@@ -1,0 +1,174 @@
+"""200 simulated users at once against gunicorn and PostgreSQL at full scale.
+
+Seeds the city (5,600 schools, 2.7 million person files), starts gunicorn on a
+loopback port, drives it with locust (bench/locustfile.py) for LOAD_SECONDS, and
+reports p50/p95 of the users' requests, their ratio to a minimal view timed
+under the same load, the errors, and whether every accepted answer is in the
+database (the sum of the answers' revisions grows by exactly the saves)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+USERS = int(os.environ.get("LOAD_USERS", "200"))
+SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
+SCHOOLS = int(os.environ.get("LOAD_SCHOOLS", "5600"))
+PEOPLE = int(os.environ.get("LOAD_PEOPLE", "2700000"))
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _seed() -> dict:
+    from django.core.management import call_command
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    from readiness import services
+    from readiness.demo import DEMO_PASSWORD
+    from readiness.models import User
+    from verification.models import Response, TeamMember, Verification
+
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("seed_demo", schools=SCHOOLS, people=PEOPLE, verbosity=0)
+    report = services.dispatch_report_build(on_date=timezone.localdate())
+    open_work = Verification.objects.filter(status__in=["assigned", "in_progress"])
+    verifiers = [
+        {"username": m.user.username, "verification": v.pk}
+        for v in open_work
+        for m in TeamMember.objects.filter(team=v.team).select_related("user")
+        if m.user.has_usable_password()
+    ]
+    readers = [
+        {"username": username, "dispatch": role != "county_official"}
+        for username, role in User.objects.filter(
+            role__in=["county_official", "city_staff", "task_force"]
+        )
+        .exclude(password__startswith="!")
+        .values_list("username", "role")
+    ]
+    revisions = Response.objects.aggregate(n=Sum("revision"))["n"] or 0
+    return {
+        "password": DEMO_PASSWORD,
+        "verifiers": verifiers,
+        "readers": readers,
+        "dispatch": f"/dispatch/{report.on_date.isoformat()}/",
+        "revisions": revisions,
+    }
+
+
+def _percentiles(rows: list[dict], names: set[str] | None) -> tuple[float, float, int, int]:
+    """p50 and p95 over the chosen rows, weighted by their request counts."""
+    chosen = [
+        r for r in rows if r["Name"] != "Aggregated" and (names is None or r["Name"] in names)
+    ]
+    total = sum(int(r["Request Count"]) for r in chosen)
+    failures = sum(int(r["Failure Count"]) for r in chosen)
+
+    def weighted(column: str) -> float:
+        return sum(float(r[column]) * int(r["Request Count"]) for r in chosen) / max(total, 1)
+
+    return round(weighted("50%"), 1), round(weighted("95%"), 1), total, failures
+
+
+def run() -> dict:
+    from django.db import connection
+    from django.db.models import Sum
+
+    from verification.models import Response
+
+    started = time.perf_counter()
+    accounts = _seed()
+    seeded = round(time.perf_counter() - started, 1)
+    workdir = Path(tempfile.mkdtemp(prefix="load-"))
+    (workdir / "accounts.json").write_text(json.dumps(accounts))
+    port = _port()
+    settings = connection.settings_dict
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(40),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "BEHIND_TLS_PROXY": "0",
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "DATABASE_URL": f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}",
+        "STATIC_ROOT": str(workdir / "static"),
+        "MEDIA_ROOT": str(workdir / "media"),
+        "LOAD_ACCOUNTS": str(workdir / "accounts.json"),
+        "LOAD_RESULT": str(workdir / "counts.json"),
+        "PERSON_SEARCH_RATE": "100000/min",
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "portal.wsgi", "--workers", "4", "--threads", "4",
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        stats = workdir / "load"
+        subprocess.run(
+            [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"),
+             "--headless", "-u", str(USERS), "-r", str(max(1, USERS // 10)), "-t", f"{SECONDS}s",
+             "--host", f"http://127.0.0.1:{port}", "--csv", str(stats), "--only-summary",
+             "--loglevel", "WARNING"],
+            cwd=ROOT, env=env, check=False,
+        )  # fmt: skip
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    with open(f"{stats}_stats.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    counts = json.loads((workdir / "counts.json").read_text())
+    base = {"minimal /healthz"}
+    work = {r["Name"] for r in rows} - base - {"Aggregated"} - {"/login/", "/api/v1/auth/token/"}
+    p50, p95, requests, failures = _percentiles(rows, work)
+    base_p50, base_p95, base_requests, _ = _percentiles(rows, base)
+    connection.close()
+    revisions = Response.objects.aggregate(n=Sum("revision"))["n"] or 0
+    kept = revisions - accounts["revisions"]
+    ratio = round(p95 / base_p95, 2) if base_p95 else None
+    detail = (
+        f"{USERS} users for {SECONDS} s against gunicorn (4x4) and PostgreSQL at {SCHOOLS} schools "
+        f"and {PEOPLE} person files (seeded in {seeded} s): {requests} requests, {failures} errors; "
+        f"minimal view p50 {base_p50} ms, p95 {base_p95} ms over {base_requests} requests"
+    )
+    return {
+        "load_p95_ms": {"value": p95, "unit": "ms", "goal": "< 300", "holds": p95 < 300 and failures == 0, "detail": detail},
+        "load_p50_ms": {"value": p50, "unit": "ms", "goal": "< 100", "holds": p50 < 100, "detail": detail},
+        "load_p95_vs_minimal_view": {"value": ratio, "unit": "ratio", "goal": "<= 10", "holds": ratio is not None and ratio <= 10, "detail": detail},
+        "load_answers_kept": {
+            "value": kept,
+            "unit": "answers",
+            "goal": f"= {counts['saves']} accepted saves",
+            "holds": kept == counts["saves"],
+            "detail": f"{counts['saves']} answers accepted (200) and {counts['stale']} stale ones refused (409, retried with the newer revision); the answers' revisions in the database grew by {kept}",
+        },
+    }  # fmt: skip
