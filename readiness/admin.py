@@ -14,7 +14,7 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .models import AuditEntry, County, DispatchReport, School, Upload, User
+from .models import AuditEntry, County, DispatchReport, School, SchoolImport, User
 from .resources import SchoolAdminResource
 from .services import SCHOOL_EDITABLE_FIELDS
 from .spreadsheets import CSV, XLSX
@@ -90,13 +90,6 @@ class DispatchReportAdmin(admin.ModelAdmin):
         return False  # a report is frozen once built
 
 
-@admin.register(Upload)
-class UploadAdmin(admin.ModelAdmin):
-    list_display = ["original_name", "kind", "owner", "created_at"]
-    list_select_related = ["owner"]
-    readonly_fields = ["kind", "owner", "file", "original_name", "options", "created_at"]
-
-
 class ReadOnlyAdmin(admin.ModelAdmin):
     """For rows written only by their services: the admin shows them, never edits them."""
 
@@ -116,3 +109,10 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_filter = ["action", "county"]
     search_fields = ["actor_name", "action", "target"]
     date_hierarchy = "at"
+
+
+@admin.register(SchoolImport)
+class SchoolImportAdmin(ReadOnlyAdmin):
+    list_display = ["original_name", "owner", "stage", "status", "done", "created_at"]
+    list_filter = ["stage", "status"]
+    list_select_related = ["owner"]

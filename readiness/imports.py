@@ -34,7 +34,6 @@ class ImportOutcome:
     keep: int = 500
     preview: list[dict] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
-    upload: object | None = None  # the kept file awaiting confirmation, if any
     report: bytes = b""  # a csv of every problem, when the import writes one
 
     @property

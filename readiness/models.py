@@ -230,28 +230,6 @@ class DispatchReport(models.Model):
         return str(self.on_date)
 
 
-class Upload(models.Model):
-    """A spreadsheet uploaded for import, kept between preview and confirmation."""
-
-    class Kind(models.TextChoices):
-        SCHOOLS = "schools", _("Schools")
-        PEOPLE = "people", _("Person files")
-
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="uploads")
-    file = models.FileField(upload_to="uploads/%Y/%m/")
-    original_name = models.CharField(max_length=255)
-    options = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("upload")
-        verbose_name_plural = _("uploads")
-
-    def __str__(self) -> str:
-        return self.original_name
-
-
 class Job(models.Model):
     """A long piece of work done in the background for one user (an import, a ZIP).
 
@@ -316,3 +294,28 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
+
+
+class SchoolImport(Job):
+    """A spreadsheet of schools, read in the background twice: checked first
+    (stage "preview", nothing written), then, once its uploader confirms,
+    imported (stage "confirm"), the whole file or nothing. ``done`` counts rows."""
+
+    class Stage(models.TextChoices):
+        PREVIEW = "preview", _("Checking")
+        CONFIRM = "confirm", _("Importing")
+
+    file = models.FileField(upload_to="uploads/%Y/%m/", blank=True)
+    original_name = models.CharField(max_length=255)
+    update_existing = models.BooleanField(default=False)
+    language = models.CharField(max_length=10)  # the uploader's, for the messages
+    stage = models.CharField(max_length=8, choices=Stage.choices, default="preview")
+    outcome = models.JSONField(default=dict, blank=True)  # errors, preview rows, counts
+
+    class Meta:
+        verbose_name = _("school import")
+        verbose_name_plural = _("school imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

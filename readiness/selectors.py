@@ -10,7 +10,7 @@ from django.http import Http404
 
 from .access import Right, may_edit_school, require_right, scope_of
 from .filters import AuditFilter, SchoolFilter
-from .models import AuditEntry, County, DispatchReport, School, Upload, User
+from .models import AuditEntry, County, DispatchReport, School, SchoolImport, User
 
 
 def county_list(*, user: User) -> QuerySet[County]:
@@ -83,11 +83,11 @@ def rate(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def upload_get_for_user(*, user: User, pk: int | str) -> Upload:
-    """A spreadsheet awaiting confirmation: only its uploader sees it."""
+def school_import_get_for_user(*, user: User, pk: int | str) -> SchoolImport:
+    """A school spreadsheet being checked or imported: only its uploader sees it."""
     try:
-        return Upload.objects.get(pk=pk, owner_id=user.pk)
-    except (Upload.DoesNotExist, ValueError, TypeError):
+        return SchoolImport.objects.get(pk=pk, owner_id=user.pk)
+    except (SchoolImport.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 

@@ -5,19 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
+from dataclasses import asdict
 from pathlib import PurePath
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import dispatch
 from .access import Right, may_edit_school, require_right
 from .audit import audited
 from .imports import ImportOutcome
-from .models import DispatchReport, School, Upload, User
+from .jobs import job_claim, job_fail
+from .models import DispatchReport, School, SchoolImport, User
 from .resources import SchoolResource, header_label, missing_columns_message, normalise_headers
 from .spreadsheets import SpreadsheetError, read_sheet
 
@@ -120,61 +122,112 @@ def _run_school_import(
 def school_import_preview(
     *, actor: User, name: str, data: bytes, update_existing: bool = False
 ) -> ImportOutcome:
-    """Checks every row without writing; keeps the file for confirmation if it is clean."""
+    """Checks every row of a school spreadsheet without writing anything."""
     require_right(actor, Right.SCHOOL_IMPORT)
-    outcome = _run_school_import(
+    return _run_school_import(
         actor=actor, name=name, data=data, update_existing=update_existing, dry_run=True
     )
-    if outcome.ok:
-        upload = Upload(
-            kind=Upload.Kind.SCHOOLS,
-            owner=actor,
-            original_name=PurePath(name).name[:255],
-            options={"update_existing": update_existing},
-        )
-        # A generated name: the uploader's file name never reaches the file system.
-        upload.file.save(f"{uuid.uuid4().hex}{PurePath(name).suffix[:10]}", ContentFile(data))
-        outcome.upload = upload
-    return outcome
 
 
-@audited("school.import", target="upload")
-def school_import_confirm(*, actor: User, upload: Upload) -> ImportOutcome:
-    """Imports a previewed file, the whole file or nothing.
+def school_import_write(
+    *, actor: User, name: str, data: bytes, update_existing: bool = False
+) -> ImportOutcome:
+    """Imports a school spreadsheet, the whole file or nothing.
 
-    The rows are checked again: the database may have changed since the preview.
-    """
+    The rows are checked again: the database may have changed since the preview."""
     require_right(actor, Right.SCHOOL_IMPORT)
-    if upload.owner_id != actor.pk or upload.kind != Upload.Kind.SCHOOLS:
-        raise PermissionDenied
-    with upload.file.open("rb") as handle:
-        data = handle.read()
     with transaction.atomic():
         outcome = _run_school_import(
-            actor=actor,
-            name=upload.original_name,
-            data=data,
-            update_existing=bool(upload.options.get("update_existing")),
-            dry_run=False,
+            actor=actor, name=name, data=data, update_existing=update_existing, dry_run=False
         )
         if not outcome.ok:
             transaction.set_rollback(True)
-    if outcome.ok:
-        upload_discard(upload=upload)
     return outcome
 
 
-def upload_discard(*, upload: Upload) -> None:
-    upload.file.delete(save=False)
-    upload.delete()
+def school_import_start(*, actor: User, upload, update_existing: bool = False) -> SchoolImport:
+    """Keeps the uploaded file as a job to check in the background; the caller
+    queues ``tasks.school_import_run`` once this has committed."""
+    require_right(actor, Right.SCHOOL_IMPORT)
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            _("The file is larger than %(size)d MB.")
+            % {"size": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
+        )
+    name = PurePath(upload.name).name
+    job = SchoolImport(
+        owner=actor,
+        original_name=name[:255],
+        update_existing=update_existing,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    # A generated name: the uploader's file name never reaches the file system.
+    job.file.save(f"{uuid.uuid4().hex}{PurePath(name).suffix[:10]}", upload, save=False)
+    job.save()
+    return job
 
 
-def upload_purge_stale(*, older_than: dt.timedelta = dt.timedelta(hours=24)) -> int:
-    """Deletes uploads never confirmed; returns how many."""
-    stale = Upload.objects.filter(created_at__lt=timezone.now() - older_than)
+@audited("school.import")
+def school_import_confirm(*, actor: User, job: SchoolImport) -> SchoolImport:
+    """The uploader confirms a clean preview: the job is queued again, to write.
+    Only a job checked clean, and only once."""
+    require_right(actor, Right.SCHOOL_IMPORT)
+    if job.owner_id != actor.pk:
+        raise PermissionDenied
+    claimed = SchoolImport.objects.filter(
+        pk=job.pk, stage=SchoolImport.Stage.PREVIEW, status=SchoolImport.Status.DONE
+    ).update(stage=SchoolImport.Stage.CONFIRM, status=SchoolImport.Status.PENDING, done=0)
+    if not claimed:
+        raise ValidationError(_("This file has been imported already, or has errors."))
+    job.refresh_from_db()
+    return job
+
+
+def school_import_run(*, job_id: int) -> None:
+    """Checks or imports a queued school spreadsheet (the task's body).
+
+    Idempotent: only a waiting job (or one whose worker died) is claimed."""
+    if not job_claim(model=SchoolImport, pk=job_id):
+        return
+    job = SchoolImport.objects.select_related("owner").get(pk=job_id)
+    work = (
+        school_import_preview if job.stage == SchoolImport.Stage.PREVIEW else school_import_write
+    )
+    try:
+        with job.file.open("rb") as handle, translation.override(job.language):
+            outcome = work(
+                actor=job.owner,
+                name=job.original_name,
+                data=handle.read(),
+                update_existing=job.update_existing,
+            )
+    except Exception as error:
+        job_fail(model=SchoolImport, pk=job_id, message=type(error).__name__)
+        raise
+    job.outcome = {
+        "errors": [asdict(e) for e in outcome.errors],
+        "error_count": outcome.error_count,
+        "preview": outcome.preview,
+        "unknown_columns": outcome.unknown_columns,
+        "new": outcome.new,
+        "updated": outcome.updated,
+    }
+    job.done = job.total = outcome.total
+    job.status = SchoolImport.Status.DONE if outcome.ok else SchoolImport.Status.REFUSED
+    job.finished_at = timezone.now()
+    job.save()
+    if job.stage == SchoolImport.Stage.CONFIRM or not outcome.ok:
+        job.file.delete(save=True)  # written or refused: the file is not kept
+
+
+def school_import_purge(*, older_than: dt.timedelta = dt.timedelta(hours=24)) -> int:
+    """Deletes the files of school imports never confirmed; returns how many."""
     count = 0
-    for upload in stale.iterator():
-        upload_discard(upload=upload)
+    stale = SchoolImport.objects.filter(created_at__lt=timezone.now() - older_than).exclude(
+        file=""
+    )
+    for job in stale.iterator():
+        job.file.delete(save=True)
         count += 1
     return count
 

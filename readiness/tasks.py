@@ -41,7 +41,13 @@ def dispatch_report_build(self, on_date: str | None = None) -> str:
 @shared_task(soft_time_limit=5 * 60, time_limit=6 * 60)
 def purge_stale_uploads() -> int:
     """Deletes spreadsheets uploaded for import and never confirmed within 24 hours."""
-    return services.upload_purge_stale()
+    return services.school_import_purge()
+
+
+@shared_task(soft_time_limit=10 * 60, time_limit=12 * 60)
+def school_import_run(job_id: int) -> None:
+    """Checks, or imports once confirmed, a school spreadsheet; the job row holds the outcome."""
+    services.school_import_run(job_id=job_id)
 
 
 def enqueue(task, *args) -> bool:

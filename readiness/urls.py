@@ -8,8 +8,9 @@ urlpatterns = [
     path("schools/export/", views.school_export, name="school_export"),
     path("schools/import/", views.school_import, name="school_import"),
     path("schools/import/template/", views.school_import_template, name="school_import_template"),
+    path("schools/import/<int:pk>/", views.school_import_status, name="school_import_status"),
     path(
-        "schools/import/<int:upload_id>/confirm/",
+        "schools/import/<int:pk>/confirm/",
         views.school_import_confirm,
         name="school_import_confirm",
     ),

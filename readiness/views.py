@@ -22,8 +22,9 @@ from django.views.defaults import page_not_found
 from . import dispatch, documents, selectors, services, tasks
 from .access import Right, may_edit_school, require_right, scope_of
 from .forms import ImportForm, SchoolForm, posted
+from .jobs import job_not_queued, job_status
 from .logins import address_failed, address_is_slowed
-from .models import School
+from .models import School, SchoolImport
 from .resources import SchoolResource
 from .spreadsheets import CONTENT_TYPES, spreadsheet_response
 
@@ -94,16 +95,28 @@ def school_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def school_import(request: HttpRequest) -> HttpResponse:
     require_right(request.user, Right.SCHOOL_IMPORT)
     form = ImportForm(*posted(request))
-    outcome = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        outcome = services.school_import_preview(
-            actor=request.user,
-            name=upload.name,
-            data=upload.read(),
-            update_existing=form.cleaned_data["update_existing"],
-        )
-    return render(request, "readiness/school_import.html", {"form": form, "outcome": outcome})
+    if form.is_valid():
+        try:
+            job = services.school_import_start(
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                update_existing=form.cleaned_data["update_existing"],
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            if not tasks.enqueue(tasks.school_import_run, job.pk):
+                job_not_queued(model=SchoolImport, pk=job.pk)
+            return redirect("school_import_status", pk=job.pk)
+    return render(request, "readiness/school_import.html", {"form": form})
+
+
+@login_required
+@require_GET
+def school_import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.school_import_get_for_user(user=request.user, pk=pk)
+    template = "readiness/school_import_status.html"
+    return job_status(request, job, template=template, extra={"stage": job.stage})
 
 
 @login_required
@@ -117,22 +130,16 @@ def school_import_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def school_import_confirm(request: HttpRequest, upload_id: int) -> HttpResponse:
-    require_right(request.user, Right.SCHOOL_IMPORT)
-    upload = selectors.upload_get_for_user(user=request.user, pk=upload_id)
-    outcome = services.school_import_confirm(actor=request.user, upload=upload)
-    if outcome.ok:
-        messages.success(
-            request,
-            _("Imported: %(new)d new schools, %(updated)d updated.")
-            % {"new": outcome.new, "updated": outcome.updated},
-        )
-        return redirect("school_list")
-    return render(
-        request,
-        "readiness/school_import.html",
-        {"form": ImportForm(), "outcome": outcome},
-    )
+def school_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.school_import_get_for_user(user=request.user, pk=pk)
+    try:
+        services.school_import_confirm(actor=request.user, job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if not tasks.enqueue(tasks.school_import_run, job.pk):
+            job_not_queued(model=SchoolImport, pk=job.pk)
+    return redirect("school_import_status", pk=job.pk)
 
 
 @login_required

@@ -93,12 +93,16 @@ ROUTES: dict[str, Row] = {
     "school_export": Row(may=SUPERVISORS),
     "school_import": Row(may=IMPORTERS),
     "school_import_template": Row(may=IMPORTERS),
+    # A school import is its uploader's alone.
+    "school_import_status": Row(
+        url=fixed(lambda w: reverse("school_import_status", args=[w["upload"].pk])),
+        sees=frozenset({"county_a"}),
+    ),
     "school_import_confirm": Row(
         method="POST",
         url=fixed(lambda w: reverse("school_import_confirm", args=[w["upload"].pk])),
-        sees=frozenset({"county_a"}) | (EVERYONE - IMPORTERS),
-        may=IMPORTERS,
-        ok=OK_WRITE,
+        sees=frozenset({"county_a"}),
+        ok=302,
     ),
     "audit_list": Row(may=DISPATCH),
     "dispatch_list": Row(may=DISPATCH),

@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from people.models import PersonImport
-from readiness.models import DispatchReport, Upload
+from readiness.models import DispatchReport, SchoolImport
 from tests.inspections.factories import (
     FindingFactory,
     FindingPhotoFactory,
@@ -128,7 +128,9 @@ def build() -> dict:
         "school_a": a_people["contact"],
         "school_other": UserFactory(role="school", school=SchoolFactory(county=county_a)),
     }
-    upload = Upload(kind="schools", owner=users["county_a"], original_name="s.csv")
+    upload = SchoolImport(
+        owner=users["county_a"], original_name="s.csv", language="zh-hans", status="done"
+    )
     upload.file.save("s.csv", ContentFile(b"code\n"), save=True)
     job = PersonImport(owner=users["county_a"], original_name="p.csv", status="refused")
     job.error_report.save("e.csv", ContentFile(b"row\n"), save=False)

@@ -11,7 +11,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from readiness import services
-from readiness.models import School, Upload
+from readiness.models import School, SchoolImport
 from tests.readiness.factories import SchoolFactory
 
 HEADER = ["学校代码", "学校名称", "县区代码", "学段", "寄宿", "学生数", "教职工数", "风险等级"]
@@ -49,8 +49,19 @@ def good_rows(county_code="371302", n=3, start=1):
     ]
 
 
+_INPUTS: dict[int, tuple] = {}
+
+
 def preview(user, name, data, **kwargs):
-    return services.school_import_preview(actor=user, name=name, data=data, **kwargs)
+    outcome = services.school_import_preview(actor=user, name=name, data=data, **kwargs)
+    _INPUTS[id(outcome)] = (user, name, data, kwargs)  # what a confirmation writes
+    return outcome
+
+
+def write(outcome, actor=None):
+    """Confirms a preview: the same file written, as the job's second run does."""
+    user, name, data, kwargs = _INPUTS[id(outcome)]
+    return services.school_import_write(actor=actor or user, name=name, data=data, **kwargs)
 
 
 def messages(outcome):
@@ -65,17 +76,17 @@ def test_preview_writes_nothing_and_confirm_imports_all(official_a, county_a):
     assert outcome.ok, outcome.errors
     assert (outcome.total, outcome.new) == (3, 3)
     assert not School.objects.exists()
-    result = services.school_import_confirm(actor=official_a, upload=outcome.upload)
+    result = write(outcome, official_a)
     assert result.ok
     assert School.objects.filter(county=county_a).count() == 3
-    assert not Upload.objects.exists()
+    assert not SchoolImport.objects.exists()
 
 
 def test_xlsx_with_numeric_codes_is_read(official_a, county_a):
     rows = [(2137029901, "兰山区实验幼儿园", 371302, "幼儿园", "是", 120.0, 12, "中风险")]
     outcome = preview(official_a, "schools.xlsx", xlsx_bytes(rows))
     assert outcome.ok, messages(outcome)
-    services.school_import_confirm(actor=official_a, upload=outcome.upload)
+    write(outcome, official_a)
     school = School.objects.get(code="2137029901")
     assert (school.level, school.boarding, school.students, school.risk_level) == (
         "kindergarten",
@@ -93,7 +104,7 @@ def test_utf8_with_bom_is_read(official_a, county_a):
 def test_gbk_csv_is_read(official_a, county_a):
     outcome = preview(official_a, "s.csv", csv_bytes(good_rows(n=2), encoding="gbk"))
     assert outcome.ok, messages(outcome)
-    services.school_import_confirm(actor=official_a, upload=outcome.upload)
+    write(outcome, official_a)
     assert School.objects.get(code="2137029901").name == "兰山区第1实验小学"
 
 
@@ -117,7 +128,7 @@ def test_update_mode_updates_schools_in_scope(official_a, school_a):
     )
     assert outcome.ok, messages(outcome)
     assert outcome.updated == 1
-    services.school_import_confirm(actor=official_a, upload=outcome.upload)
+    write(outcome, official_a)
     school_a.refresh_from_db()
     assert school_a.name == "兰山区城关镇中心小学（新址）"
     assert school_a.students == 600  # columns not in the file keep their values
@@ -134,11 +145,10 @@ def test_city_staff_imports_for_any_county(city_staff, county_a, county_b):
 
 def assert_refused(outcome, *fragments):
     assert not outcome.ok
-    assert outcome.upload is None
     text = " ".join(e.message for e in outcome.errors)
     for fragment in fragments:
         assert fragment in text, text
-    assert not Upload.objects.exists()
+    assert not SchoolImport.objects.exists()
 
 
 def test_unknown_county_code_is_refused(official_a, county_a):
@@ -247,7 +257,7 @@ def test_confirm_checks_again_and_writes_nothing_when_the_database_changed(offic
     outcome = preview(official_a, "s.csv", csv_bytes(good_rows(n=3)))
     assert outcome.ok
     SchoolFactory(code="2137029903", county=county_a)  # someone took a code meanwhile
-    result = services.school_import_confirm(actor=official_a, upload=outcome.upload)
+    result = write(outcome, official_a)
     assert not result.ok
     assert School.objects.count() == 1
 
@@ -272,39 +282,61 @@ def upload(name, data):
     return SimpleUploadedFile(name, data, content_type="text/csv")
 
 
-def test_import_page_previews_then_confirms(login, official_a, county_a):
-    client = login(official_a)
-    response = client.post(
-        reverse("school_import"), {"file": upload("s.csv", csv_bytes(good_rows(n=2)))}
+@pytest.fixture
+def send(login, django_capture_on_commit_callbacks):
+    """Posts as ``user`` with the queued job run as the broker would run it, and
+    follows the redirect to the job's page."""
+
+    def post(user, url, data=None):
+        client = login(user)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, data or {})
+        return client.get(response["Location"]) if response.status_code == 302 else response
+
+    return post
+
+
+def test_import_page_checks_in_the_background_then_imports(send, official_a, county_a):
+    page = send(
+        official_a, reverse("school_import"), {"file": upload("s.csv", csv_bytes(good_rows(n=2)))}
     )
-    assert response.status_code == 200
-    body = response.content.decode()
+    body = page.content.decode()
     assert "导入前核对" in body and "兰山区第1实验小学" in body
     assert not School.objects.exists()
-    upload_row = Upload.objects.get()
-    response = client.post(reverse("school_import_confirm", args=[upload_row.pk]))
-    assert response.status_code == 302
+    job = SchoolImport.objects.get()
+    assert (job.stage, job.status, job.total) == ("preview", "done", 2)
+    page = send(official_a, reverse("school_import_confirm", args=[job.pk]))
+    assert "已导入：新增 2 所学校" in page.content.decode()
+    assert School.objects.count() == 2
+    job.refresh_from_db()
+    assert (job.stage, job.status, bool(job.file)) == ("confirm", "done", False)
+
+
+def test_a_job_is_confirmed_once(send, official_a, county_a):
+    send(
+        official_a, reverse("school_import"), {"file": upload("s.csv", csv_bytes(good_rows(n=2)))}
+    )
+    job = SchoolImport.objects.get()
+    send(official_a, reverse("school_import_confirm", args=[job.pk]))
+    page = send(official_a, reverse("school_import_confirm", args=[job.pk]))
+    assert "此文件已导入或有错误" in page.content.decode()
     assert School.objects.count() == 2
 
 
-def test_import_page_lists_errors_in_chinese(login, official_a, county_a):
+def test_import_page_lists_errors_in_chinese(send, official_a, county_a):
     rows = [("2137029901", "某学校", "371302", "大专", "否", 1, 1, "低风险")]
-    response = login(official_a).post(
-        reverse("school_import"), {"file": upload("s.csv", csv_bytes(rows))}
-    )
-    body = response.content.decode()
+    page = send(official_a, reverse("school_import"), {"file": upload("s.csv", csv_bytes(rows))})
+    body = page.content.decode()
     assert "文件未导入" in body and "无法识别的值“大专”" in body
     assert not School.objects.exists()
+    assert not SchoolImport.objects.get().file  # a refused file is not kept
 
 
-def test_import_page_in_english_gives_english_errors(login, official_a, county_a):
-    client = login(official_a)
-    client.post(reverse("set_language"), {"language": "en"})
+def test_import_page_in_english_gives_english_errors(login, send, official_a, county_a):
+    login(official_a).post(reverse("set_language"), {"language": "en"})
     rows = [("2137029901", "某学校", "371302", "college", "否", 1, 1, "低风险")]
-    body = client.post(
-        reverse("school_import"), {"file": upload("s.csv", csv_bytes(rows))}
-    ).content.decode()
-    assert "Unknown value “college”" in body
+    page = send(official_a, reverse("school_import"), {"file": upload("s.csv", csv_bytes(rows))})
+    assert "Unknown value “college”" in page.content.decode()
 
 
 @override_settings(UPLOAD_MAX_BYTES=100)
@@ -313,12 +345,18 @@ def test_import_page_refuses_an_oversized_upload(login, official_a, county_a):
         reverse("school_import"), {"file": upload("s.csv", csv_bytes(good_rows(n=5)))}
     )
     assert "文件超过" in response.content.decode()
-    assert not Upload.objects.exists()
+    assert not SchoolImport.objects.exists()
 
 
-def test_another_users_upload_cannot_be_confirmed(login, official_a, official_b, county_a):
-    outcome = preview(official_a, "s.csv", csv_bytes(good_rows(n=1)))
-    response = login(official_b).post(reverse("school_import_confirm", args=[outcome.upload.pk]))
+def test_another_users_import_cannot_be_seen_or_confirmed(
+    send, login, official_a, official_b, county_a
+):
+    send(
+        official_a, reverse("school_import"), {"file": upload("s.csv", csv_bytes(good_rows(n=1)))}
+    )
+    job = SchoolImport.objects.get()
+    assert login(official_b).get(reverse("school_import_status", args=[job.pk])).status_code == 404
+    response = login(official_b).post(reverse("school_import_confirm", args=[job.pk]))
     assert response.status_code == 404
     assert not School.objects.exists()
 
@@ -333,19 +371,20 @@ def test_school_contact_gets_403_on_import(login, school_contact_a):
     assert login(school_contact_a).get(reverse("school_import")).status_code == 403
 
 
-def test_stale_uploads_are_purged(official_a, county_a):
+def test_stale_uploads_are_purged(send, official_a, county_a):
     import datetime as dt
+    import os
 
     from django.utils import timezone
 
-    outcome = preview(official_a, "s.csv", csv_bytes(good_rows(n=1)))
-    path = outcome.upload.file.path
-    Upload.objects.update(created_at=timezone.now() - dt.timedelta(hours=25))
-    assert services.upload_purge_stale() == 1
-    assert not Upload.objects.exists()
-    import os
-
+    send(
+        official_a, reverse("school_import"), {"file": upload("s.csv", csv_bytes(good_rows(n=1)))}
+    )
+    path = SchoolImport.objects.get().file.path
+    SchoolImport.objects.update(created_at=timezone.now() - dt.timedelta(hours=25))
+    assert services.school_import_purge() == 1
     assert not os.path.exists(path)
+    assert not SchoolImport.objects.get().file
 
 
 def test_the_template_has_every_column_and_imports_once_filled(login, official_a, county_a):
@@ -371,7 +410,7 @@ def test_empty_optional_cells_keep_the_schools_values(official_a, school_a):
     rows = [(school_a.code, school_a.name, "371302", "小学", "", "", "", "")]
     outcome = preview(official_a, "s.csv", csv_bytes(rows), update_existing=True)
     assert outcome.ok, messages(outcome)
-    services.school_import_confirm(actor=official_a, upload=outcome.upload)
+    write(outcome, official_a)
     school_a.refresh_from_db()
     assert (school_a.risk_level, school_a.boarding, school_a.students) == ("high", True, 600)
 
@@ -406,5 +445,5 @@ def test_a_row_longer_than_the_header_is_refused(official_a, county_a):
 def test_control_characters_are_dropped_from_imported_text(official_a, county_a):
     rows = [("2137029901", "兰山区\x0b甲小学", "371302", "小学")]
     outcome = preview(official_a, "s.csv", csv_bytes(rows, header=HEADER[:4]))
-    services.school_import_confirm(actor=official_a, upload=outcome.upload)
+    write(outcome, official_a)
     assert School.objects.get().name == "兰山区甲小学"
