@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +47,10 @@ class SchoolFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(code__startswith=value))
 
 
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
 class AuditFilter(django_filters.FilterSet):
     """The audit trail's filters: who, what, where and when."""
 
@@ -58,8 +63,12 @@ class AuditFilter(django_filters.FilterSet):
     county = django_filters.ModelChoiceFilter(
         queryset=County.objects.all(), to_field_name="code", label=_("County")
     )
-    since = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label=_("From"))
-    until = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label=_("To"))
+    since = django_filters.DateFilter(
+        field_name="at", lookup_expr="date__gte", label=_("From"), widget=DateInput
+    )
+    until = django_filters.DateFilter(
+        field_name="at", lookup_expr="date__lte", label=_("To"), widget=DateInput
+    )
 
     class Meta:
         model = AuditEntry
