@@ -87,7 +87,12 @@ def job_fail(*, model: type[Job], pk: int, message: str) -> None:
 
     A task that raised because its database connection broke gets a new one here,
     so that the job still reaches a final state."""
-    connection.close_if_unusable_or_obsolete()
+    if (
+        connection.connection is not None
+        and not connection.in_atomic_block
+        and not connection.is_usable()
+    ):
+        connection.close()  # the next query opens a new one
     model.objects.filter(pk=pk).exclude(status__in=Job.FINAL).update(
         status=Job.Status.FAILED, message=message[:300], finished_at=timezone.now()
     )
