@@ -18,8 +18,9 @@ from readiness.audit import audit_record, audited
 from readiness.jobs import job_claim, job_fail, job_progress
 from readiness.models import User
 
-from . import screening
+from . import idcard, screening
 from .access import Right
+from .filters import WHOLE
 from .importer import PersonImporter
 from .models import PersonImport
 
@@ -79,9 +80,10 @@ def person_import_run(*, job_id: int) -> None:
 def person_import_purge(*, older_than: dt.timedelta = dt.timedelta(hours=24)) -> int:
     """Deletes the files of imports that never went through, after 24 hours."""
     count = 0
-    for job in PersonImport.objects.filter(created_at__lt=timezone.now() - older_than).exclude(
-        file=""
-    ):
+    stale = PersonImport.objects.filter(
+        created_at__lt=timezone.now() - older_than, status__in=PersonImport.FINAL
+    ).exclude(file="")
+    for job in stale:
         job.file.delete(save=False)
         job.error_report.delete(save=False)
         job.save(update_fields=["file", "error_report"])
@@ -98,13 +100,22 @@ def screening_refresh(*, school_ids: list[int] | None = None) -> None:
     screening.refresh(school_ids)
 
 
+def _filters(params) -> dict:
+    """The filters of a search, for the audit trail: a whole identity number
+    searched for is kept masked (the trail is never changed, so never erased)."""
+    kept = dict(params.items())
+    if WHOLE.match((kept.get("q") or "").strip().upper()):
+        kept["q"] = idcard.mask(kept["q"].strip().upper())
+    return kept
+
+
 def person_read_audit(*, actor: User, ids: list[int], params) -> None:
     """Records that ``actor`` was shown these files with their whole numbers."""
     audit_record(
         actor=actor,
         action="person.read_whole",
         target=f"{len(ids)} files",
-        detail={"files": ids, "filters": dict(params.items())},
+        detail={"files": ids, "filters": _filters(params)},
     )
 
 
@@ -114,5 +125,5 @@ def person_export_audit(*, actor: User, whole_numbers: bool, params) -> None:
         actor=actor,
         action="person.export_whole" if whole_numbers else "person.export",
         target="people.Person",
-        detail={"filters": dict(params.items())},
+        detail={"filters": _filters(params)},
     )

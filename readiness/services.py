@@ -174,9 +174,13 @@ def school_import_confirm(*, actor: User, job: SchoolImport) -> SchoolImport:
     require_right(actor, Right.SCHOOL_IMPORT)
     if job.owner_id != actor.pk:
         raise PermissionDenied
-    claimed = SchoolImport.objects.filter(
-        pk=job.pk, stage=SchoolImport.Stage.PREVIEW, status=SchoolImport.Status.DONE
-    ).update(stage=SchoolImport.Stage.CONFIRM, status=SchoolImport.Status.PENDING, done=0)
+    claimed = (
+        SchoolImport.objects.filter(
+            pk=job.pk, stage=SchoolImport.Stage.PREVIEW, status=SchoolImport.Status.DONE
+        )
+        .exclude(file="")  # purged after 24 hours: to be uploaded again
+        .update(stage=SchoolImport.Stage.CONFIRM, status=SchoolImport.Status.PENDING, done=0)
+    )
     if not claimed:
         raise ValidationError(_("This file has been imported already, or has errors."))
     job.refresh_from_db()
@@ -204,32 +208,41 @@ def school_import_run(*, job_id: int) -> None:
     except Exception as error:
         job_fail(model=SchoolImport, pk=job_id, message=type(error).__name__)
         raise
-    job.outcome = {
-        "errors": [asdict(e) for e in outcome.errors],
-        "error_count": outcome.error_count,
-        "preview": outcome.preview,
-        "unknown_columns": outcome.unknown_columns,
-        "new": outcome.new,
-        "updated": outcome.updated,
-    }
-    job.done = job.total = outcome.total
-    job.status = SchoolImport.Status.DONE if outcome.ok else SchoolImport.Status.REFUSED
-    job.finished_at = timezone.now()
-    job.save()
+    # Only the worker holding the job records its end (a row, not a stale copy).
+    SchoolImport.objects.filter(pk=job_id, status=SchoolImport.Status.RUNNING).update(
+        outcome={
+            "errors": [asdict(e) for e in outcome.errors],
+            "error_count": outcome.error_count,
+            "preview": outcome.preview,
+            "unknown_columns": outcome.unknown_columns,
+            "new": outcome.new,
+            "updated": outcome.updated,
+        },
+        done=outcome.total,
+        total=outcome.total,
+        status=SchoolImport.Status.DONE if outcome.ok else SchoolImport.Status.REFUSED,
+        finished_at=timezone.now(),
+    )
     if job.stage == SchoolImport.Stage.CONFIRM or not outcome.ok:
-        job.file.delete(save=True)  # written or refused: the file is not kept
+        _discard_file(job)  # written or refused: the file is not kept
 
 
 def school_import_purge(*, older_than: dt.timedelta = dt.timedelta(hours=24)) -> int:
     """Deletes the files of school imports never confirmed; returns how many."""
     count = 0
-    stale = SchoolImport.objects.filter(created_at__lt=timezone.now() - older_than).exclude(
-        file=""
-    )
+    stale = SchoolImport.objects.filter(
+        created_at__lt=timezone.now() - older_than, status__in=SchoolImport.FINAL
+    ).exclude(file="")
     for job in stale.iterator():
-        job.file.delete(save=True)
+        _discard_file(job)
         count += 1
     return count
+
+
+def _discard_file(job: SchoolImport) -> None:
+    """Removes the kept spreadsheet; the row keeps its outcome."""
+    job.file.storage.delete(job.file.name)
+    SchoolImport.objects.filter(pk=job.pk).update(file="")
 
 
 # --- Daily dispatch report -----------------------------------------------------------

@@ -44,7 +44,8 @@ def purge_stale_uploads() -> int:
     return services.school_import_purge()
 
 
-@shared_task(soft_time_limit=10 * 60, time_limit=12 * 60)
+# Well within the job lease (JOB_LEASE_SECONDS): the job beats no heart while it runs.
+@shared_task(soft_time_limit=4 * 60, time_limit=5 * 60)
 def school_import_run(job_id: int) -> None:
     """Checks, or imports once confirmed, a school spreadsheet; the job row holds the outcome."""
     services.school_import_run(job_id=job_id)

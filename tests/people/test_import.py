@@ -253,3 +253,20 @@ def test_no_full_number_reaches_the_logs(official_a, school_a, caplog):
     with caplog.at_level(logging.DEBUG):
         run(official_a, csv_file(row(seq=30), row(seq=30)))
     assert number(30) not in caplog.text
+
+
+def test_the_purge_leaves_an_import_under_way_alone(official_a):
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from people import services
+    from people.models import PersonImport
+
+    job = PersonImport(owner=official_a, original_name="p.csv", status="running")
+    job.file.save("p.csv", ContentFile(b"x"), save=True)
+    PersonImport.objects.update(created_at=timezone.now() - dt.timedelta(hours=25))
+    assert services.person_import_purge() == 0
+    PersonImport.objects.update(status="refused")
+    assert services.person_import_purge() == 1

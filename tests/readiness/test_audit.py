@@ -129,3 +129,13 @@ def test_the_database_refuses_to_change_an_entry(postgres, official_a):
             cursor.execute(statement)
     entry.refresh_from_db()
     assert entry.action == "test.action"
+
+
+def test_a_whole_number_searched_for_is_kept_masked(login, city_staff, school_a):
+    person = PersonFactory(school=school_a)
+    login(city_staff).get(reverse("people"), {"q": person.id_number})
+    entry = AuditEntry.objects.get(action="person.read_whole")
+    assert person.id_number not in str(entry.detail)
+    assert (
+        entry.detail["filters"]["q"] == f"{person.id_number[:4]}{'*' * 10}{person.id_number[-4:]}"
+    )

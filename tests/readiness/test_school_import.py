@@ -447,3 +447,30 @@ def test_control_characters_are_dropped_from_imported_text(official_a, county_a)
     outcome = preview(official_a, "s.csv", csv_bytes(rows, header=HEADER[:4]))
     write(outcome, official_a)
     assert School.objects.get().name == "兰山区甲小学"
+
+
+def test_the_purge_leaves_a_job_being_written_alone(send, official_a, county_a):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    send(
+        official_a, reverse("school_import"), {"file": upload("s.csv", csv_bytes(good_rows(n=1)))}
+    )
+    SchoolImport.objects.update(
+        stage="confirm", status="running", created_at=timezone.now() - dt.timedelta(hours=25)
+    )
+    assert services.school_import_purge() == 0
+    assert SchoolImport.objects.get().file
+
+
+def test_a_purged_preview_cannot_be_confirmed(send, official_a, county_a):
+    send(
+        official_a, reverse("school_import"), {"file": upload("s.csv", csv_bytes(good_rows(n=1)))}
+    )
+    job = SchoolImport.objects.get()
+    SchoolImport.objects.update(created_at=job.created_at.replace(year=job.created_at.year - 1))
+    services.school_import_purge()
+    page = send(official_a, reverse("school_import_confirm", args=[job.pk]))
+    assert "此文件已导入或有错误" in page.content.decode()
+    assert not School.objects.exists()
