@@ -210,6 +210,10 @@ class User(AbstractUser):
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
 
+    def set_unusable_password(self) -> None:
+        super().set_unusable_password()
+        self.password_changed_at = timezone.now()
+
 
 class DispatchReport(models.Model):
     """The frozen daily dispatch report (每日调度) for the city task force.

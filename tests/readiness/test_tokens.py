@@ -99,3 +99,10 @@ def test_a_wrong_password_gets_no_token(api_client, official_a):
     response = login(api_client, official_a, "wrong")
     assert response.status_code == 400
     assert not AuthToken.objects.exists()
+
+
+def test_an_unusable_password_stops_the_tokens_too(api_client, official_a):
+    token = login(api_client, official_a).json()["token"]
+    official_a.set_unusable_password()
+    official_a.save()
+    assert schools(api_client, token).status_code == 401
