@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 from django.urls import reverse
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from inspections import services
 from inspections.models import Visit
+from tests.inspections.factories import FindingFactory, VisitFactory
 from tests.readiness.factories import SchoolFactory
 
 
@@ -73,3 +75,71 @@ def test_nothing_left_to_draw_is_said_above_the_form(login, inspector_a, squad_a
     )
     assert response.context["draw_form"].non_field_errors()
     assert not Visit.objects.exists()
+
+
+def test_each_candidate_weighs_its_risk_times_one_plus_its_past_findings(
+    inspector_a, squad_a, county_a, areas
+):
+    """Weights worked by hand: low 1, medium 2, high 4, each × (1 + findings)."""
+    long_ago = timezone.now() - dt.timedelta(days=90)
+    plain = SchoolFactory(county=county_a, risk_level="medium", name="无问题")
+    twice = SchoolFactory(county=county_a, risk_level="medium", name="两个问题")
+    high_once = SchoolFactory(county=county_a, risk_level="high", name="高风险一个问题")
+    low_thrice = SchoolFactory(county=county_a, risk_level="low", name="低风险三个问题")
+    for school, findings in [(twice, 2), (high_once, 1), (low_thrice, 3)]:
+        visit = VisitFactory(
+            squad=squad_a,
+            school=school,
+            planned_by=inspector_a,
+            status="recorded",
+            visited_at=long_ago,
+        )
+        FindingFactory.create_batch(findings, visit=visit, key_area=areas["gate"])
+    weights = {
+        s.name: w
+        for s, w in services.draw_candidates(
+            squad=squad_a, skip_days=30, today=timezone.localdate()
+        )
+    }
+    assert weights == {
+        "无问题": 2.0,
+        "两个问题": 6.0,
+        "高风险一个问题": 8.0,
+        "低风险三个问题": 4.0,
+    }
+
+
+def test_only_visits_within_the_skip_days_and_planned_visits_leave_a_school_out(
+    inspector_a, squad_a, county_a
+):
+    now = timezone.now()
+    schools = {
+        name: SchoolFactory(county=county_a, name=name)
+        for name in ["从未", "40天前", "29天前", "已计划", "他组40天前"]
+    }
+    for name, days in [("40天前", 40), ("29天前", 29)]:
+        VisitFactory(
+            squad=squad_a,
+            school=schools[name],
+            planned_by=inspector_a,
+            status="recorded",
+            visited_at=now - dt.timedelta(days=days),
+        )
+    VisitFactory(squad=squad_a, school=schools["已计划"], planned_by=inspector_a)
+    VisitFactory(
+        school=schools["他组40天前"], status="recorded", visited_at=now - dt.timedelta(days=40)
+    )
+    names = {
+        s.name
+        for s, _w in services.draw_candidates(
+            squad=squad_a, skip_days=30, today=timezone.localdate()
+        )
+    }
+    assert names == {"从未", "40天前", "他组40天前"}
+    names = {
+        s.name
+        for s, _w in services.draw_candidates(
+            squad=squad_a, skip_days=50, today=timezone.localdate()
+        )
+    }
+    assert names == {"从未"}

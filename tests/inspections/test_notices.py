@@ -198,12 +198,14 @@ def test_the_verification_code_leads_to_the_notice(login, finding, official_a, r
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_issuing_gives_gap_free_numbers(postgres_live, county_a, areas):
-    """Two inspectors issue at the same moment, on PostgreSQL with real row locks."""
+    """Six squads issue at the same moment, on PostgreSQL with real row locks. Each
+    squad issues one notice, so that nothing but the year's counter row orders them:
+    one squad's notices would already queue on its visits' squad row."""
     from django.db import connection
 
-    squad = make_squad("并发组", county_a, "conc")
     visits = []
-    for _i in range(6):
+    for i in range(6):
+        squad = make_squad(f"并发组{i}", county_a, f"conc{i}")
         school = SchoolFactory(county=county_a)
         [visit] = services.visit_plan(
             actor=squad.leader, squad=squad, schools=[school], planned_on=timezone.localdate()
@@ -227,7 +229,7 @@ def test_concurrent_issuing_gives_gap_free_numbers(postgres_live, county_a, area
         try:
             barrier.wait()
             services.notice_issue(
-                actor=squad.leader,
+                actor=visit.squad.leader,
                 visit=visit,
                 finding_ids=list(visit.findings.values_list("pk", flat=True)),
             )
@@ -242,11 +244,5 @@ def test_concurrent_issuing_gives_gap_free_numbers(postgres_live, county_a, area
     for t in threads:
         t.join()
     assert not errors
-    assert sorted(RectificationNotice.objects.values_list("number", flat=True)) == [
-        1,
-        2,
-        3,
-        4,
-        5,
-        6,
-    ]
+    numbers = sorted(RectificationNotice.objects.values_list("number", flat=True))
+    assert numbers == [1, 2, 3, 4, 5, 6]

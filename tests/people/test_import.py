@@ -38,23 +38,6 @@ def messages(outcome):
     return [(e.row, e.column, e.message) for e in outcome.errors]
 
 
-# --- identity numbers -----------------------------------------------------------------------
-
-
-def test_a_valid_number_gives_birth_date_and_sex():
-    assert idcard.parse(number(1), today=dt.date(2026, 1, 1)) == (BIRTH, "M")
-    assert idcard.parse(number(2), today=dt.date(2026, 1, 1))[1] == "F"
-
-
-def test_full_width_digits_and_a_lowercase_x_are_normalised():
-    value = "３７１３０２２００８０５１７００１X".lower()
-    assert idcard.normalise(value).endswith("X") and idcard.normalise(value).isascii()
-
-
-def test_masking_shows_only_the_ends():
-    assert idcard.mask("37130220080517001X") == "3713**********001X"
-
-
 @pytest.mark.parametrize(
     "value",
     ["2020-03-26", "2020/3/26", "20200326", "2020年3月26日", 43916, "43916", dt.date(2020, 3, 26)],

@@ -98,6 +98,28 @@ def test_a_failing_veto_item_among_passes_fails_the_school(verification, county_
     assert school_a.readiness == "failed"
 
 
+@pytest.mark.parametrize(
+    ("failing", "result", "readiness"),
+    [
+        ((), "passed", "passed"),
+        (("01",), "failed", "failed"),  # the veto item alone
+        (("01", "05"), "failed", "failed"),  # the veto item and an ordinary one
+        (("05",), "conditional", "conditional"),  # one ordinary item
+        (("05", "06", "07"), "conditional", "conditional"),  # only ordinary items
+    ],
+)
+def test_the_result_follows_the_veto_rule(
+    verification, county_members, school_a, failing, result, readiness
+):
+    """Item 01 is the only veto item of the template: failed if it fails, whatever else
+    fails; conditional if only ordinary items fail; passed if nothing fails."""
+    complete(verification, county_members, fail=failing)
+    v = services.verification_approve(actor=county_members["education"], verification=verification)
+    assert v.result == result
+    school_a.refresh_from_db()
+    assert school_a.readiness == readiness
+
+
 def test_failing_ordinary_items_make_it_conditional_with_a_due_date(verification, county_members):
     complete(verification, county_members, fail=("05", "06"))
     v = services.verification_approve(actor=county_members["education"], verification=verification)
