@@ -126,6 +126,16 @@ def big_csv(rows: int) -> io.BytesIO:
     return data
 
 
+def files_of(upload: io.BytesIO) -> set[tuple]:
+    """(school code, name, identity number) of each data row of ``upload``."""
+    rows = upload.getvalue().decode().splitlines()[1:]
+    return {tuple(row.split(",")[i] for i in (0, 2, 3)) for row in rows}
+
+
+def stored_files() -> set[tuple]:
+    return set(Person.objects.values_list("school__code", "name", "id_number"))
+
+
 def test_with_the_broker_down_pages_answer_and_the_import_fails_visibly_then_runs(
     live, client, official_a, school_a, settings
 ):
@@ -149,6 +159,8 @@ def test_with_the_broker_down_pages_answer_and_the_import_fails_visibly_then_run
             again = PersonImport.objects.latest("pk")
             assert wait_for(lambda: PersonImport.objects.get(pk=again.pk).status == "done")
     assert Person.objects.count() == 3
+    assert stored_files() == files_of(big_csv(3))
+    assert PersonImport.objects.get(pk=job.pk).rows_written == 0  # the failed one wrote nothing
 
 
 def test_a_worker_killed_mid_import_is_taken_over_and_writes_once(
@@ -172,6 +184,7 @@ def test_a_worker_killed_mid_import_is_taken_over_and_writes_once(
     job.refresh_from_db()
     assert job.rows_written == 150_000
     assert Person.objects.count() == 150_000
+    assert stored_files() == files_of(big_csv(150_000))
 
 
 def test_a_dropped_database_connection_leaves_nothing_half_written(

@@ -82,7 +82,7 @@ def test_each_candidate_weighs_its_risk_times_one_plus_its_past_findings(
 ):
     """Weights worked by hand: low 1, medium 2, high 4, each × (1 + findings)."""
     long_ago = timezone.now() - dt.timedelta(days=90)
-    plain = SchoolFactory(county=county_a, risk_level="medium", name="无问题")
+    SchoolFactory(county=county_a, risk_level="medium", name="无问题")
     twice = SchoolFactory(county=county_a, risk_level="medium", name="两个问题")
     high_once = SchoolFactory(county=county_a, risk_level="high", name="高风险一个问题")
     low_thrice = SchoolFactory(county=county_a, risk_level="low", name="低风险三个问题")

@@ -86,6 +86,12 @@ def test_the_page_adds_a_finding_with_its_photo(login, recorded_visit, inspector
     )
     assert finding.deadline == timezone.localdate() + dt.timedelta(days=2)
     assert finding.photos.count() == 2
+    assert (finding.visit, finding.description, finding.requirement, finding.status) == (
+        recorded_visit,
+        "线上指导记录缺失",
+        "补齐记录",
+        "open",
+    )
 
 
 def test_a_bad_photo_saves_no_finding(login, recorded_visit, inspector_a, areas):

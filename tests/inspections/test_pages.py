@@ -40,22 +40,35 @@ def test_findings_list_query_count_does_not_grow(
     client = login(official_a)
     # session, user, count, page, reviews, and the filter's counties, areas and aspects
     with django_assert_num_queries(8):
-        client.get(reverse("finding_list"))
+        response = client.get(reverse("finding_list"))
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == count
+    assert recorded_visit.school.name in response.content.decode()
 
 
 @pytest.mark.parametrize("count", [1, 5])
 def test_visit_and_notice_lists_query_counts_do_not_grow(
     login, inspector_a, squad_a, county_a, django_assert_num_queries, count
 ):
-    for school in SchoolFactory.create_batch(count, county=county_a):
+    schools = SchoolFactory.create_batch(count, county=county_a)
+    notices = []
+    for school in schools:
         visit = VisitFactory(squad=squad_a, school=school, recorded=True, present=[inspector_a])
-        RectificationNoticeFactory(visit=visit, findings=[FindingFactory(visit=visit)])
+        notices.append(
+            RectificationNoticeFactory(visit=visit, findings=[FindingFactory(visit=visit)])
+        )
     client = login(inspector_a)
     # session, user, count, page, the user's squads and their counties
     with django_assert_num_queries(6):
-        client.get(reverse("visit_list"))
+        response = client.get(reverse("visit_list"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert all(school.name in body for school in schools)
     with django_assert_num_queries(4):  # session, user, count, page
-        client.get(reverse("notice_list"))
+        response = client.get(reverse("notice_list"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert all(notice.title in body for notice in notices)
 
 
 def test_photos_are_served_only_to_those_who_see_the_finding(

@@ -43,6 +43,9 @@ def test_the_page_plans_the_schools_typed(login, inspector_a, squad_a, school_a,
     )
     assert response.status_code == 302 and response["Location"] == reverse("visit_list")
     assert set(Visit.objects.values_list("school", flat=True)) == {school_a.pk, other.pk}
+    assert set(Visit.objects.values_list("squad", "planned_on", "status")) == {
+        (squad_a.pk, timezone.localdate(), "planned")
+    }
 
 
 @pytest.mark.parametrize(

@@ -122,3 +122,10 @@ def test_make_builds_the_standards_example():
 )
 def test_age_bands(birth, band):
     assert idcard.age_band(birth, today=TODAY) == band
+
+
+def test_a_check_of_anything_but_seventeen_digits_is_a_programming_error():
+    with pytest.raises(ValueError):
+        idcard.check_character("1101051949123100")  # 16 digits
+    with pytest.raises(ValueError):
+        idcard.check_character("110105194912310020")  # 18

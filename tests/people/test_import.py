@@ -38,6 +38,29 @@ def messages(outcome):
     return [(e.row, e.column, e.message) for e in outcome.errors]
 
 
+def stored(person: Person) -> dict:
+    return {
+        "school": person.school.code, "kind": person.kind, "name": person.name,
+        "id_number": person.id_number, "gender": person.gender, "birth_date": person.birth_date,
+        "grade": person.grade, "class_name": person.class_name, "study_mode": person.study_mode,
+        "origin": person.origin, "whereabouts": person.whereabouts, "returned": person.returned,
+        "returned_on": person.returned_on, "health": person.health,
+        "screened_on": person.screened_on, "note": person.note,
+    }  # fmt: skip
+
+
+def as_written_by_row(id_number, *, gender, school="2137020001", kind="student", name="张伟"):
+    """The stored values of what ``row()`` writes: 高一, 1班, 走读, 本县区, 本地, 是,
+    2020-03-20, 正常, 2020-03-18; gender is the parity of the 17th digit of the number."""
+    return {
+        "school": school, "kind": kind, "name": name, "id_number": id_number, "gender": gender,
+        "birth_date": BIRTH, "grade": "高一", "class_name": "1班", "study_mode": "day",
+        "origin": "county", "whereabouts": "local", "returned": True,
+        "returned_on": dt.date(2020, 3, 20), "health": "normal",
+        "screened_on": dt.date(2020, 3, 18), "note": "",
+    }  # fmt: skip
+
+
 @pytest.mark.parametrize(
     "value",
     ["2020-03-26", "2020/3/26", "20200326", "2020年3月26日", 43916, "43916", dt.date(2020, 3, 26)],
@@ -60,17 +83,26 @@ def test_a_utf8_file_imports(official_a, school_a):
         BIRTH,
         dt.date(2020, 3, 20),
     )
+    assert Person.objects.count() == 2
+    assert stored(person) == as_written_by_row(number(1), gender="M")
+    assert stored(Person.objects.get(name="李娜")) == as_written_by_row(
+        number(2), gender="F", kind="staff", name="李娜"
+    )
 
 
 def test_a_gbk_file_imports(official_a, school_a):
     outcome = run(official_a, csv_file(row(name="沂蒙"), encoding="gbk"))
     assert outcome.ok, messages(outcome)
     assert Person.objects.get().name == "沂蒙"
+    assert stored(Person.objects.get()) == as_written_by_row(number(1), gender="M", name="沂蒙")
 
 
 def test_utf8_with_bom_imports(official_a, school_a):
     handle = io.BytesIO(b"\xef\xbb\xbf" + csv_file(row()).getvalue())
-    assert run(official_a, handle).ok
+    outcome = run(official_a, handle)
+    assert outcome.ok, messages(outcome)
+    # The BOM must not hide the first column, 学校代码.
+    assert stored(Person.objects.get()) == as_written_by_row(number(1), gender="M")
 
 
 def test_full_width_digits_and_lowercase_x_are_stored_normalised(official_a, school_a):
@@ -83,6 +115,7 @@ def test_full_width_digits_and_lowercase_x_are_stored_normalised(official_a, sch
     outcome = run(official_a, csv_file(row(id_number=wide)))
     assert outcome.ok, messages(outcome)
     assert Person.objects.get().id_number == raw
+    assert stored(Person.objects.get()) == as_written_by_row(raw, gender="M" if seq % 2 else "F")
 
 
 def test_excel_date_serials_in_xlsx(official_a, school_a):
@@ -116,11 +149,19 @@ def test_excel_date_serials_in_xlsx(official_a, school_a):
         "abroad",
         "boarding",
     )
+    assert stored(person) == {
+        "school": "2137020001", "kind": "student", "name": "王芳", "id_number": number(4),
+        "gender": "F", "birth_date": BIRTH, "grade": "高一", "class_name": "1班",
+        "study_mode": "boarding", "origin": "abroad", "whereabouts": "abroad",
+        "returned": False, "returned_on": None, "health": "normal",
+        "screened_on": dt.date(2020, 3, 26), "note": "",
+    }  # fmt: skip
 
 
 def test_unknown_extra_columns_are_ignored(official_a, school_a):
     outcome = run(official_a, csv_file(row(extra=",多余"), header=HEADER + ",家长电话"))
     assert outcome.ok, messages(outcome)
+    assert stored(Person.objects.get()) == as_written_by_row(number(1), gender="M")
 
 
 def test_upsert_updates_files_by_identity_number(official_a, school_a):
@@ -128,6 +169,9 @@ def test_upsert_updates_files_by_identity_number(official_a, school_a):
     outcome = run(official_a, csv_file(row(name="张伟（更正）")), upsert=True)
     assert outcome.ok, messages(outcome)
     assert Person.objects.get().name == "张伟（更正）"
+    assert stored(Person.objects.get()) == as_written_by_row(
+        number(1), gender="M", name="张伟（更正）"
+    )
 
 
 # --- bad files: a clear message, nothing written ---------------------------------------------------
@@ -163,6 +207,7 @@ def test_a_duplicate_against_the_ledger_is_refused(official_a, school_a):
     outcome = run(official_a, csv_file(row(seq=11), row(seq=10)))
     assert not outcome.ok and Person.objects.count() == 1
     assert "已在档" in messages(outcome)[0][2]
+    assert stored(Person.objects.get()) == as_written_by_row(number(10), gender="F")
 
 
 def test_a_school_outside_the_uploaders_scope_is_refused(official_a, school_a, school_b):
@@ -205,6 +250,7 @@ def test_the_error_report_masks_identity_numbers(official_a, school_a):
     outcome = run(official_a, csv_file(row(seq=14), row(seq=14)))
     report = outcome.report.decode("utf-8-sig")
     assert number(14) not in report and idcard.mask(number(14)) in report
+    assert not outcome.ok and not Person.objects.exists()
 
 
 # --- the command -------------------------------------------------------------------------------------
@@ -215,11 +261,13 @@ def test_the_command_imports_and_refuses_like_the_page(tmp_path, school_a):
     good.write_bytes(csv_file(row(seq=20)).getvalue())
     call_command("import_people", str(good), "--county", "371302")
     assert Person.objects.count() == 1
+    assert stored(Person.objects.get()) == as_written_by_row(number(20), gender="F")
     bad = tmp_path / "bad.csv"
     bad.write_bytes(csv_file(row(seq=21), row(seq=21)).getvalue())
     with pytest.raises(CommandError):
         call_command("import_people", str(bad), "--county", "371302")
     assert Person.objects.count() == 1
+    assert Person.objects.get().id_number == number(20)
 
 
 def test_the_command_limited_to_another_county_refuses_the_rows(tmp_path, school_a, county_b):
@@ -234,8 +282,9 @@ def test_no_full_number_reaches_the_logs(official_a, school_a, caplog):
     import logging
 
     with caplog.at_level(logging.DEBUG):
-        run(official_a, csv_file(row(seq=30), row(seq=30)))
+        outcome = run(official_a, csv_file(row(seq=30), row(seq=30)))
     assert number(30) not in caplog.text
+    assert not outcome.ok and not Person.objects.exists()
 
 
 def test_the_purge_leaves_an_import_under_way_alone(official_a):

@@ -78,9 +78,14 @@ def test_ledger_and_coverage_query_counts_do_not_grow(
         )
     client = login(official_a)
     with django_assert_num_queries(4):  # session, user, count, page
-        client.get(reverse("people"))
+        response = client.get(reverse("people"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert all(f"学生{i}" in body for i in range(count))
     with django_assert_num_queries(4):  # session, user, files, schools
-        client.get(reverse("people_coverage"))
+        response = client.get(reverse("people_coverage"))
+    assert response.status_code == 200
+    assert school_a.name in response.content.decode()
 
 
 def test_abroad_list(login, official_a, people):
@@ -103,6 +108,18 @@ def test_the_import_page_imports_in_the_background(
     status = client.get(response["Location"], HTTP_ACCEPT="application/json").json()
     assert (status["status"], status["written"]) == ("done", 1)
     assert Person.objects.count() == 1
+    person = Person.objects.get()
+    # What row(seq=40) wrote: 2137020001, 学生, 张伟, 高一, 1班, 走读, 本县区, 本地, 是,
+    # 2020-03-20, 正常, 2020-03-18; the number's 17th digit (0) is even: female.
+    assert (
+        person.school.code, person.kind, person.name, person.id_number, person.gender,
+        person.birth_date, person.grade, person.class_name, person.study_mode, person.origin,
+        person.whereabouts, person.returned, person.returned_on, person.health,
+        person.screened_on,
+    ) == (
+        "2137020001", "student", "张伟", number(40), "F", dt.date(2008, 5, 17), "高一", "1班",
+        "day", "county", "local", True, dt.date(2020, 3, 20), "normal", dt.date(2020, 3, 18),
+    )  # fmt: skip
 
 
 def test_a_refused_import_offers_the_error_report(

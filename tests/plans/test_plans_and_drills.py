@@ -33,6 +33,21 @@ def save(contact, school, **extra):
 def test_a_school_writes_and_submits_its_plan(school_contact_a, school_a):
     plan = save(school_contact_a, school_a)
     assert plan.factors == ["risk", "grade"]
+    plan = ReopeningPlan.objects.get()
+    assert (plan.school, plan.factors, plan.considerations, plan.status) == (
+        school_a,
+        ["risk", "grade"],
+        "高三先返校，寄宿生分批",
+        "draft",
+    )
+    assert list(plan.stages.values_list("grades", "return_on")) == [
+        ("高三", timezone.localdate() + dt.timedelta(days=3))
+    ]
+    assert list(plan.parts.values_list("part", "person", "phone")) == [
+        ("校门管理", "王校长", "13800000000")
+    ]
+    with plan.emergency_plan.open("rb") as handle:
+        assert handle.read() == PDF
     plan = services.plan_submit(actor=school_contact_a, plan=plan)
     assert plan.status == "submitted"
     with pytest.raises(ValidationError):
@@ -95,6 +110,14 @@ def test_the_school_saves_its_plan_on_the_page(login, school_contact_a, school_a
     )
     assert response.status_code == 302
     assert ReopeningPlan.objects.get().status == "submitted"
+    plan = ReopeningPlan.objects.get()
+    assert (plan.school, plan.factors, plan.considerations) == (school_a, ["risk"], "分批返校")
+    assert list(plan.stages.values_list("grades", "return_on")) == [
+        ("初三", dt.date(2030, 3, 1))
+    ]  # the empty second lines are no stage and no part
+    assert list(plan.parts.values_list("part", "person", "phone")) == [("食堂", "李主任", "")]
+    with plan.emergency_plan.open("rb") as handle:
+        assert handle.read() == PDF
 
 
 def test_drills_count_high_school_principals(city_staff, county_a, city_school_a):

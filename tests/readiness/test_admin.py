@@ -39,6 +39,9 @@ def test_admin_import_reads_a_gbk_csv(login, superuser, county_a):
     )
     assert confirm.status_code == 302
     assert School.objects.get(code="2137029901").name == "兰山区后台导入小学"
+    assert list(School.objects.values_list("code", "name", "county__code", "level")) == [
+        ("2137029901", "兰山区后台导入小学", "371302", "primary")
+    ]
 
 
 def test_admin_import_refuses_an_unknown_county(login, superuser, county_a):
@@ -79,6 +82,7 @@ def test_admin_confirm_writes_nothing_when_a_row_turned_invalid(
     )
     assert confirm.status_code == 302
     assert not School.objects.filter(code="2137029901").exists()
+    assert not School.objects.exists()
 
 
 def test_an_admin_edit_of_a_school_goes_through_its_service(login, superuser, school_a):

@@ -56,10 +56,15 @@ def test_school_list_is_paginated(api_client, city_staff, county_a):
 def test_school_list_query_count_does_not_grow_with_rows(
     api_client, city_staff, county_a, django_assert_num_queries, count
 ):
-    SchoolFactory.create_batch(count, county=county_a)
+    schools = SchoolFactory.create_batch(count, county=county_a)
     client = api(api_client, city_staff)
     with django_assert_num_queries(2):  # count, page of schools with counties
-        client.get("/api/v1/schools/", {"page_size": 100})
+        response = client.get("/api/v1/schools/", {"page_size": 100})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["count"] == count
+    assert {row["code"] for row in data["results"]} == {school.code for school in schools}
+    assert {row["county"] for row in data["results"]} == {"371302"}
 
 
 def test_detail_of_another_countys_school_is_404(api_client, official_a, school_b):

@@ -63,6 +63,11 @@ def test_a_school_file_past_the_row_limit_is_refused(official_a, county_a, setti
     )
     assert not outcome.ok
     assert "超过 5 行" in outcome.errors[0].message
+    written = services.school_import_write(
+        actor=official_a, name=f"schools.{make.__name__[:3]}", data=make(good_rows(n=6))
+    )
+    assert not written.ok and "超过 5 行" in written.errors[0].message
+    assert not School.objects.exists()
     within = services.school_import_preview(
         actor=official_a, name=f"schools.{make.__name__[:3]}", data=make(good_rows(n=5))
     )
@@ -83,6 +88,7 @@ def test_the_error_report_keeps_the_first_problems_and_counts_the_rest(
     bad = [row(seq=n, school="9999999999") for n in range(1, 6)]  # five unknown schools
     outcome = run(official_a, csv_file(*bad))
     assert outcome.error_count == 5
+    assert not Person.objects.exists()
     lines = outcome.report.decode("utf-8-sig").strip().splitlines()
     assert len(lines) == 1 + 2 + 1  # header, two problems, the count of the rest
     assert "另有 3 个问题未列出" in lines[-1]

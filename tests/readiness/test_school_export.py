@@ -65,11 +65,16 @@ def test_an_export_can_be_imported_back_unchanged(login, official_a, school_a):
 def test_export_query_count_does_not_grow_with_rows(
     login, city_staff, county_a, django_assert_num_queries, count
 ):
-    SchoolFactory.create_batch(count, county=county_a)
+    schools = SchoolFactory.create_batch(count, county=county_a)
     client = login(city_staff)
     # session, user, the schools with their counties
     with django_assert_num_queries(3):
-        client.get(reverse("school_export"), {"format": "csv"})
+        response = client.get(reverse("school_export"), {"format": "csv"})
+    assert response.status_code == 200
+    rows = read_csv(response)
+    assert [row[:3] for row in rows[1:]] == [
+        [school.code, school.name, "371302"] for school in schools
+    ]
 
 
 @pytest.mark.parametrize("role", ["verifier", "inspector", "supplies"])

@@ -50,11 +50,18 @@ def good_rows(county_code="371302", n=3, start=1):
 
 
 _INPUTS: dict[int, tuple] = {}
+_BEFORE: dict[int, list] = {}
+
+
+def schools_now() -> list[tuple]:
+    return sorted(School.objects.values_list("code", "name", "county__code", "level"))
 
 
 def preview(user, name, data, **kwargs):
+    before = schools_now()
     outcome = services.school_import_preview(actor=user, name=name, data=data, **kwargs)
     _INPUTS[id(outcome)] = (user, name, data, kwargs)  # what a confirmation writes
+    _BEFORE[id(outcome)] = before  # the schools before the file was read
     return outcome
 
 
@@ -66,6 +73,36 @@ def write(outcome, actor=None):
 
 def messages(outcome):
     return [(e.row, e.column, e.message) for e in outcome.errors]
+
+
+# The stored values of the words the files of these tests use.
+LEVELS = {"小学": "primary", "幼儿园": "kindergarten"}
+YES_NO = {"是": True, "否": False}
+RISKS = {"低风险": "low", "中风险": "medium"}
+
+
+def stored(code) -> tuple:
+    school = School.objects.get(code=code)
+    return (
+        school.code, school.name, school.county.code, school.level, school.boarding,
+        school.students, school.staff, school.risk_level,
+    )  # fmt: skip
+
+
+def as_in_file(row) -> tuple:
+    """A full row of HEADER, as the school it should become."""
+    code, name, county, level, boarding, students, staff, risk = row
+    return (
+        str(code), name, str(county), LEVELS[level], YES_NO[boarding], int(students),
+        int(staff), RISKS[risk],
+    )  # fmt: skip
+
+
+def assert_written(rows) -> None:
+    """Exactly the schools of these full rows, with the values of the file."""
+    assert School.objects.count() == len(rows)
+    for row in rows:
+        assert stored(row[0]) == as_in_file(row)
 
 
 # --- the happy paths ---------------------------------------------------------------
@@ -80,6 +117,7 @@ def test_preview_writes_nothing_and_confirm_imports_all(official_a, county_a):
     assert result.ok
     assert School.objects.filter(county=county_a).count() == 3
     assert not SchoolImport.objects.exists()
+    assert_written(good_rows())
 
 
 def test_xlsx_with_numeric_codes_is_read(official_a, county_a):
@@ -94,11 +132,16 @@ def test_xlsx_with_numeric_codes_is_read(official_a, county_a):
         120,
         "medium",
     )
+    assert_written(
+        [("2137029901", "兰山区实验幼儿园", "371302", "幼儿园", "是", 120, 12, "中风险")]
+    )
 
 
 def test_utf8_with_bom_is_read(official_a, county_a):
     outcome = preview(official_a, "s.csv", b"\xef\xbb\xbf" + csv_bytes(good_rows(n=1)))
     assert outcome.ok, messages(outcome)
+    assert write(outcome).ok
+    assert_written(good_rows(n=1))  # the BOM hides neither the first column nor its values
 
 
 def test_gbk_csv_is_read(official_a, county_a):
@@ -106,6 +149,7 @@ def test_gbk_csv_is_read(official_a, county_a):
     assert outcome.ok, messages(outcome)
     write(outcome, official_a)
     assert School.objects.get(code="2137029901").name == "兰山区第1实验小学"
+    assert_written(good_rows(n=2))
 
 
 def test_english_headers_in_any_order_and_english_values(official_a, county_a):
@@ -113,12 +157,16 @@ def test_english_headers_in_any_order_and_english_values(official_a, county_a):
     rows = [("Primary school", "兰山区英文表头小学", "2137029901", "371302")]
     outcome = preview(official_a, "s.csv", csv_bytes(rows, header=header))
     assert outcome.ok, messages(outcome)
+    assert write(outcome).ok
+    assert schools_now() == [("2137029901", "兰山区英文表头小学", "371302", "primary")]
 
 
 def test_county_may_be_given_by_name(official_a, county_a):
     rows = [("2137029901", "兰山区县名小学", "兰山区", "小学")]
     outcome = preview(official_a, "s.csv", csv_bytes(rows, header=HEADER[:4]))
     assert outcome.ok, messages(outcome)
+    assert write(outcome).ok
+    assert schools_now() == [("2137029901", "兰山区县名小学", "371302", "primary")]
 
 
 def test_update_mode_updates_schools_in_scope(official_a, school_a):
@@ -132,12 +180,15 @@ def test_update_mode_updates_schools_in_scope(official_a, school_a):
     school_a.refresh_from_db()
     assert school_a.name == "兰山区城关镇中心小学（新址）"
     assert school_a.students == 600  # columns not in the file keep their values
+    assert schools_now() == [(school_a.code, "兰山区城关镇中心小学（新址）", "371302", "primary")]
 
 
 def test_city_staff_imports_for_any_county(city_staff, county_a, county_b):
     rows = good_rows("371302", n=1) + good_rows("371323", n=1, start=2)
     outcome = preview(city_staff, "s.csv", csv_bytes(rows))
     assert outcome.ok, messages(outcome)
+    assert write(outcome).ok
+    assert_written(rows)
 
 
 # --- bad input: a clear message, nothing written --------------------------------------
@@ -149,6 +200,11 @@ def assert_refused(outcome, *fragments):
     for fragment in fragments:
         assert fragment in text, text
     assert not SchoolImport.objects.exists()
+    before = _BEFORE[id(outcome)]
+    assert schools_now() == before
+    # Confirmed all the same, the file writes nothing, not even its good rows.
+    assert not write(outcome).ok
+    assert schools_now() == before
 
 
 def test_unknown_county_code_is_refused(official_a, county_a):
@@ -260,6 +316,7 @@ def test_confirm_checks_again_and_writes_nothing_when_the_database_changed(offic
     result = write(outcome, official_a)
     assert not result.ok
     assert School.objects.count() == 1
+    assert not School.objects.filter(code__in=["2137029901", "2137029902"]).exists()
 
 
 def test_every_error_of_a_file_is_listed_with_row_and_column(official_a, county_a):
@@ -273,6 +330,7 @@ def test_every_error_of_a_file_is_listed_with_row_and_column(official_a, county_
         (3, "学校名称"),
         (3, "寄宿"),
     }
+    assert_refused(outcome)
 
 
 # --- the pages ------------------------------------------------------------------------
@@ -308,6 +366,7 @@ def test_import_page_checks_in_the_background_then_imports(send, official_a, cou
     page = send(official_a, reverse("school_import_confirm", args=[job.pk]))
     assert "已导入：新增 2 所学校" in page.content.decode()
     assert School.objects.count() == 2
+    assert_written(good_rows(n=2))
     job.refresh_from_db()
     assert (job.stage, job.status, bool(job.file)) == ("confirm", "done", False)
 
@@ -321,6 +380,7 @@ def test_a_job_is_confirmed_once(send, official_a, county_a):
     page = send(official_a, reverse("school_import_confirm", args=[job.pk]))
     assert "此文件已导入或有错误" in page.content.decode()
     assert School.objects.count() == 2
+    assert_written(good_rows(n=2))
 
 
 def test_import_page_lists_errors_in_chinese(send, official_a, county_a):
@@ -397,6 +457,12 @@ def test_the_template_has_every_column_and_imports_once_filled(login, official_a
     sheet.parent.save(out)
     outcome = preview(official_a, "t.xlsx", out.getvalue())
     assert outcome.ok, messages(outcome)
+    assert write(outcome).ok
+    school = School.objects.get()
+    assert (
+        school.code, school.name, school.county.code, school.level, school.jurisdiction,
+        school.boarding, school.students, school.staff,
+    ) == ("2137029901", "兰山区模板小学", "371302", "primary", "county", False, 500, 40)  # fmt: skip
 
 
 def test_template_is_refused_without_the_right(login, school_contact_a):
@@ -425,6 +491,7 @@ def test_blank_lines_do_not_shift_the_row_numbers(official_a, county_a):
     ).encode()
     outcome = preview(official_a, "s.csv", data)
     assert [(e.row, e.column) for e in outcome.errors] == [(5, "学段")]
+    assert_refused(outcome)
 
 
 def test_blank_rows_in_xlsx_are_skipped_and_counted(official_a, county_a):
@@ -435,6 +502,7 @@ def test_blank_rows_in_xlsx_are_skipped_and_counted(official_a, county_a):
     ]
     outcome = preview(official_a, "s.xlsx", xlsx_bytes(rows))
     assert [(e.row, e.column) for e in outcome.errors] == [(4, "学段")]
+    assert_refused(outcome)
 
 
 def test_a_row_longer_than_the_header_is_refused(official_a, county_a):
@@ -445,8 +513,10 @@ def test_a_row_longer_than_the_header_is_refused(official_a, county_a):
 def test_control_characters_are_dropped_from_imported_text(official_a, county_a):
     rows = [("2137029901", "兰山区\x0b甲小学", "371302", "小学")]
     outcome = preview(official_a, "s.csv", csv_bytes(rows, header=HEADER[:4]))
-    write(outcome, official_a)
+    assert outcome.ok, messages(outcome)
+    assert write(outcome, official_a).ok
     assert School.objects.get().name == "兰山区甲小学"
+    assert schools_now() == [("2137029901", "兰山区甲小学", "371302", "primary")]
 
 
 def test_the_purge_leaves_a_job_being_written_alone(send, official_a, county_a):

@@ -103,4 +103,6 @@ def test_the_checklist_page_query_count_does_not_grow_with_the_template(
     # session, user, verification, membership, 4 for the checklist, reverifications,
     # 2 for the history (status and answers)
     with django_assert_num_queries(10):
-        assert client.get(detail(v)).status_code == 200
+        response = client.get(detail(v))
+    assert response.status_code == 200
+    assert school.name in response.content.decode()

@@ -65,11 +65,14 @@ def test_the_export_lists_results_within_scope(
 def test_the_export_query_count_does_not_grow(
     login, city_staff, departments, django_assert_num_queries, count
 ):
-    for verification in VerificationFactory.create_batch(count):
+    verifications = VerificationFactory.create_batch(count)
+    for verification in verifications:
         DepartmentSignoffFactory(verification=verification, department=departments["health"])
     client = login(city_staff)
     # session, user, verifications, their sign-offs
     with django_assert_num_queries(4):
         response = client.get(reverse("verification_export"))
+    assert response.status_code == 200
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
     assert len(rows) == 1 + count and {row[8] for row in rows[1:]} == {1}
+    assert {row[1] for row in rows[1:]} == {v.school.name for v in verifications}

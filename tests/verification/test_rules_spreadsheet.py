@@ -68,21 +68,27 @@ def test_the_rules_export_with_chinese_headers(admin_client, template):
 
 
 def test_a_published_version_cannot_be_changed_by_import(admin_client, template):
+    before = sorted(ChecklistItem.objects.values_list("pk", "template", "code", "text"))
     sheet = export(admin_client)
     sheet.cell(row=2, column=6).value = "被篡改的要求"
     body = upload(admin_client, sheet).content.decode()
     assert "已发布的版本不能修改" in body
     assert not ChecklistItem.objects.filter(text="被篡改的要求").exists()
+    assert sorted(ChecklistItem.objects.values_list("pk", "template", "code", "text")) == before
 
 
 def test_a_draft_is_changed_by_import(admin_client, template):
     draft = services.template_new_draft(template=template)
+    published = sorted(template.items.values_list("code", "text"))
     sheet = export(admin_client)
+    typed = {}  # item code -> the requirement as the file has it
     for row in range(sheet.max_row, 1, -1):  # keep the draft's rows only
         if str(sheet.cell(row=row, column=2).value) != str(draft.version):
             sheet.delete_rows(row)
         else:
             sheet.cell(row=row, column=6).value = f"{sheet.cell(row=row, column=6).value}（修订）"
+            typed[str(sheet.cell(row=row, column=5).value)] = sheet.cell(row=row, column=6).value
+    assert typed
     response = upload(admin_client, sheet)
     form = response.context["confirm_form"]
     confirm = admin_client.post(
@@ -92,6 +98,8 @@ def test_a_draft_is_changed_by_import(admin_client, template):
     assert confirm.status_code == 302
     assert draft.items.filter(text__endswith="（修订）").count() == draft.items.count()
     assert not template.items.filter(text__endswith="（修订）").exists()
+    assert dict(draft.items.values_list("code", "text")) == typed
+    assert sorted(template.items.values_list("code", "text")) == published
 
 
 def test_trailing_blank_rows_of_a_sheet_are_not_data(admin_client, template):
@@ -103,3 +111,10 @@ def test_trailing_blank_rows_of_a_sheet_are_not_data(admin_client, template):
     sheet.cell(row=sheet.max_row + 5, column=1).value = ""  # an empty but formatted row
     response = upload(admin_client, sheet)
     assert "confirm_form" in response.context
+    items = sorted(draft.items.values_list("code", "text"))
+    confirm = admin_client.post(
+        reverse("admin:verification_checklistitem_process_import"),
+        {**response.context["confirm_form"].initial, "resource": "0"},
+    )
+    assert confirm.status_code == 302
+    assert sorted(draft.items.values_list("code", "text")) == items  # no item from a blank row

@@ -54,7 +54,14 @@ def test_supervision_query_count_does_not_grow(
     SchoolFactory.create_batch(count, county=county_b)
     client = login(city_staff)
     with django_assert_num_queries(5):  # session, user, counts, overdue, counties
-        client.get(reverse("verification_supervision"))
+        response = client.get(reverse("verification_supervision"))
+    assert response.status_code == 200
+    table = response.context["table"]
+    assert {row["county"].code: row["total"] for row in table} == {
+        "371302": count,
+        "371323": count,
+    }
+    assert "兰山区" in response.content.decode()
 
 
 def test_a_passed_conditional_due_date_counts_as_overdue(verification, county_members, city_staff):
