@@ -287,6 +287,39 @@ def _next_number(year: int) -> int:
     return counter.last
 
 
+def _notice_findings(visit: Visit, finding_ids: Iterable[int]) -> list[Finding]:
+    """The open findings of ``visit`` a notice is for: all of them, or a refusal."""
+    ids = set(finding_ids)
+    findings = list(visit.findings.filter(pk__in=ids).order_by("pk"))
+    if not findings or len(findings) != len(ids):
+        raise ValidationError(_("A notice needs at least one finding of this visit."))
+    if any(f.status == Finding.Status.CLOSED for f in findings):
+        raise ValidationError(_("A closed finding needs no rectification notice."))
+    return findings
+
+
+def _notice_numbering(
+    visit: Visit, findings: list[Finding], corrects: RectificationNotice | None
+) -> tuple[int, int | None, int, RectificationNotice | None]:
+    """Year, number (None: the next of the year), version, and the notice corrected,
+    locked. A finding is on one notice in force; only that notice is corrected."""
+    current = RectificationNotice.objects.filter(
+        findings__in=findings, superseded_by__isnull=True
+    ).distinct()
+    if corrects is None:
+        if current.exists():
+            raise ValidationError(
+                _("A notice was already issued for these findings: issue a correction instead.")
+            )
+        return timezone.localdate().year, None, 1, None
+    corrects = RectificationNotice.objects.select_for_update().get(pk=corrects.pk)
+    if corrects.visit_id != visit.pk or hasattr(corrects, "superseded_by"):
+        raise ValidationError(_("Only the notice in force for this visit can be corrected."))
+    if current.exclude(pk=corrects.pk).exists():
+        raise ValidationError(_("Some findings are on another notice in force."))
+    return corrects.year, corrects.number, corrects.version + 1, corrects
+
+
 @audited("notice.issue")
 @transaction.atomic
 def notice_issue(
@@ -301,28 +334,8 @@ def notice_issue(
     supersedes the notice it corrects."""
     visit = _locked_visit(visit)
     require_member(actor, visit.squad)
-    ids = set(finding_ids)
-    findings = list(visit.findings.filter(pk__in=ids).order_by("pk"))
-    if not findings or len(findings) != len(ids):
-        raise ValidationError(_("A notice needs at least one finding of this visit."))
-    if any(f.status == Finding.Status.CLOSED for f in findings):
-        raise ValidationError(_("A closed finding needs no rectification notice."))
-    current = RectificationNotice.objects.filter(
-        findings__in=findings, superseded_by__isnull=True
-    ).distinct()
-    if corrects is None:
-        if current.exists():
-            raise ValidationError(
-                _("A notice was already issued for these findings: issue a correction instead.")
-            )
-        year, number, version = timezone.localdate().year, None, 1
-    else:
-        corrects = RectificationNotice.objects.select_for_update().get(pk=corrects.pk)
-        if corrects.visit_id != visit.pk or hasattr(corrects, "superseded_by"):
-            raise ValidationError(_("Only the notice in force for this visit can be corrected."))
-        if current.exclude(pk=corrects.pk).exists():
-            raise ValidationError(_("Some findings are on another notice in force."))
-        year, number, version = corrects.year, corrects.number, corrects.version + 1
+    findings = _notice_findings(visit, finding_ids)
+    year, number, version, corrects = _notice_numbering(visit, findings, corrects)
     notice = RectificationNotice(
         visit=visit,
         year=year,

@@ -258,19 +258,7 @@ def department_confirm(*, actor: User, verification: Verification) -> Department
     member = _require_member(actor, verification)
     _require_editable(verification)
     sheet = selectors.checklist(verification=verification)
-    part = sheet.department(member.department_id)
-    if part is None:
-        raise ValidationError(_("No item of this verification belongs to your department."))
-    if part.unanswered:
-        raise ValidationError(
-            _("Answer every item of %(department)s first: %(codes)s.")
-            % {"department": member.department.name, "codes": "、".join(part.unanswered)}
-        )
-    if part.missing_evidence:
-        raise ValidationError(
-            _("These items need evidence: %(codes)s.")
-            % {"codes": "、".join(part.missing_evidence)}
-        )
+    require_part_complete(sheet.department(member.department_id), member.department)
     signoff, _created = DepartmentSignoff.objects.get_or_create(
         verification=verification,
         department=member.department,
@@ -285,19 +273,54 @@ def verification_submit(*, actor: User, verification: Verification) -> Verificat
     verification = _locked(verification)
     _require_member(actor, verification)
     _require_editable(verification)
-    sheet = selectors.checklist(verification=verification)
-    waiting = [part.department.name for part in sheet.departments if not part.signoff]
-    if waiting:
-        raise ValidationError(
-            _("Waiting for these departments to confirm: %(departments)s.")
-            % {"departments": "、".join(waiting)}
-        )
+    require_every_part_confirmed(selectors.checklist(verification=verification))
     verification.status = Verification.Status.SUBMITTED
     verification.submitted_at = timezone.now()
     verification.return_reason = ""
     verification._history_user = actor
     verification.save(update_fields=["status", "submitted_at", "return_reason"])
     return verification
+
+
+# The sign-off rules, apart from the services that apply them (and that carry their
+# transaction and audit), so that each can be tried alone.
+
+
+def require_part_complete(part: selectors.DepartmentPart | None, department) -> None:
+    """A department confirms its part when every item is answered and has its evidence."""
+    if part is None:
+        raise ValidationError(_("No item of this verification belongs to your department."))
+    if part.unanswered:
+        raise ValidationError(
+            _("Answer every item of %(department)s first: %(codes)s.")
+            % {"department": department.name, "codes": "、".join(part.unanswered)}
+        )
+    if part.missing_evidence:
+        raise ValidationError(
+            _("These items need evidence: %(codes)s.")
+            % {"codes": "、".join(part.missing_evidence)}
+        )
+
+
+def require_every_part_confirmed(sheet: selectors.Checklist) -> None:
+    """The team submits once every department with items has confirmed."""
+    waiting = [part.department.name for part in sheet.departments if not part.signoff]
+    if waiting:
+        raise ValidationError(
+            _("Waiting for these departments to confirm: %(departments)s.")
+            % {"departments": "、".join(waiting)}
+        )
+
+
+def reverify_due_for(result: str, requested: dt.date | None, *, today: dt.date) -> dt.date | None:
+    """A conditional result is verified again by ``requested``, by default
+    CONDITIONAL_DAYS from today, and never today or earlier; other results by no date."""
+    if result != Verification.Result.CONDITIONAL:
+        return None
+    due = requested or today + dt.timedelta(days=CONDITIONAL_DAYS)
+    if due <= today:
+        raise ValidationError(_("The re-verification date must be in the future."))
+    return due
 
 
 def _require_leader(actor: User, verification: Verification) -> None:
@@ -309,7 +332,10 @@ def _require_leader(actor: User, verification: Verification) -> None:
 
 
 def compute_result(sheet: selectors.Checklist) -> str:
-    """Failed when a veto item fails; conditional when only other items fail."""
+    """Failed when a veto item fails; conditional when only other items fail. Every
+    applicable item must be answered first."""
+    if sheet.answered < sheet.total:
+        raise ValidationError(_("Every applicable item must be answered."))
     failing = [row.item for row in sheet.rows if row.response and row.response.answer == "fail"]
     if any(item.veto for item in failing):
         return Verification.Result.FAILED
@@ -327,15 +353,8 @@ def verification_approve(
     verification = _locked(verification)
     _require_leader(actor, verification)
     sheet = selectors.checklist(verification=verification)
-    if sheet.answered < sheet.total:
-        raise ValidationError(_("Every applicable item must be answered."))
     result = compute_result(sheet)
-    if result == Verification.Result.CONDITIONAL:
-        reverify_due = reverify_due or timezone.localdate() + dt.timedelta(days=CONDITIONAL_DAYS)
-        if reverify_due <= timezone.localdate():
-            raise ValidationError(_("The re-verification date must be in the future."))
-    else:
-        reverify_due = None
+    reverify_due = reverify_due_for(result, reverify_due, today=timezone.localdate())
     verification.status = Verification.Status.APPROVED
     verification.result = result
     verification.reverify_due = reverify_due
