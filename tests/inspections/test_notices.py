@@ -89,9 +89,83 @@ def test_the_notice_names_its_font_and_embeds_a_subset(finding, inspector_a, rec
     assert any("Noto-Sans-CJK-SC" in name and "+" in name for name in fonts), fonts
 
 
+def refused(message, **kwargs):
+    """notice_issue with ``kwargs`` is refused with exactly ``message``, and issues nothing."""
+    before = RectificationNotice.objects.count()
+    with pytest.raises(ValidationError) as caught:
+        services.notice_issue(**kwargs)
+    assert caught.value.messages == [message]
+    assert RectificationNotice.objects.count() == before
+
+
 def test_a_notice_without_findings_is_refused(recorded_visit, inspector_a):
-    with pytest.raises(ValidationError):
-        services.notice_issue(actor=inspector_a, visit=recorded_visit, finding_ids=[])
+    refused(
+        "通知书至少要包含本次督查的一个问题。",
+        actor=inspector_a,
+        visit=recorded_visit,
+        finding_ids=[],
+    )
+
+
+def test_a_finding_of_another_visit_is_refused(finding, inspector_a, squad_a, county_a):
+    visit = VisitFactory(squad=squad_a, school=SchoolFactory(county=county_a), recorded=True)
+    other = FindingFactory(visit=visit)
+    refused(
+        "通知书至少要包含本次督查的一个问题。",
+        actor=inspector_a,
+        visit=finding.visit,
+        finding_ids=[finding.pk, other.pk],
+    )
+
+
+def test_corrections_follow_each_other_and_only_the_notice_in_force_is_corrected(
+    finding, inspector_a, recorded_visit, squad_a, county_a
+):
+    first = services.notice_issue(
+        actor=inspector_a, visit=recorded_visit, finding_ids=[finding.pk]
+    )
+    second = services.notice_issue(
+        actor=inspector_a, visit=recorded_visit, finding_ids=[finding.pk], corrects=first
+    )
+    third = services.notice_issue(
+        actor=inspector_a, visit=recorded_visit, finding_ids=[finding.pk], corrects=second
+    )
+    assert [(n.number, n.version) for n in (first, second, third)] == [(1, 1), (1, 2), (1, 3)]
+    refused(
+        "只能更正本次督查现行有效的通知书。",
+        actor=inspector_a,
+        visit=recorded_visit,
+        finding_ids=[finding.pk],
+        corrects=first,
+    )
+    elsewhere = VisitFactory(squad=squad_a, school=SchoolFactory(county=county_a), recorded=True)
+    theirs = services.notice_issue(
+        actor=inspector_a, visit=elsewhere, finding_ids=[FindingFactory(visit=elsewhere).pk]
+    )
+    refused(
+        "只能更正本次督查现行有效的通知书。",
+        actor=inspector_a,
+        visit=recorded_visit,
+        finding_ids=[finding.pk],
+        corrects=theirs,
+    )
+
+
+def test_a_correction_may_not_take_findings_of_another_notice_in_force(
+    finding, inspector_a, recorded_visit
+):
+    other = FindingFactory(visit=recorded_visit)
+    first = services.notice_issue(
+        actor=inspector_a, visit=recorded_visit, finding_ids=[finding.pk]
+    )
+    services.notice_issue(actor=inspector_a, visit=recorded_visit, finding_ids=[other.pk])
+    refused(
+        "部分问题已在另一份有效通知书中。",
+        actor=inspector_a,
+        visit=recorded_visit,
+        finding_ids=[finding.pk, other.pk],
+        corrects=first,
+    )
 
 
 def test_a_second_notice_for_the_same_findings_needs_a_correction(
@@ -100,8 +174,12 @@ def test_a_second_notice_for_the_same_findings_needs_a_correction(
     first = services.notice_issue(
         actor=inspector_a, visit=recorded_visit, finding_ids=[finding.pk]
     )
-    with pytest.raises(ValidationError, match=r"correction|更正"):
-        services.notice_issue(actor=inspector_a, visit=recorded_visit, finding_ids=[finding.pk])
+    refused(
+        "这些问题已出具过通知书，如需修改请出具更正版。",
+        actor=inspector_a,
+        visit=recorded_visit,
+        finding_ids=[finding.pk],
+    )
     second = services.notice_issue(
         actor=inspector_a, visit=recorded_visit, finding_ids=[finding.pk], corrects=first
     )
@@ -131,8 +209,12 @@ def test_only_the_squad_issues_notices(finding, recorded_visit, squad_b):
 def test_a_closed_finding_gets_no_notice(finding, inspector_a, recorded_visit):
     report = RectificationReportFactory(finding=finding)
     services.report_accept(actor=inspector_a, report=report)
-    with pytest.raises(ValidationError):
-        services.notice_issue(actor=inspector_a, visit=recorded_visit, finding_ids=[finding.pk])
+    refused(
+        "已销号的问题不需要出具整改通知书。",
+        actor=inspector_a,
+        visit=recorded_visit,
+        finding_ids=[finding.pk],
+    )
 
 
 def test_the_page_issues_the_notice_and_leads_to_it(login, finding, inspector_a, recorded_visit):

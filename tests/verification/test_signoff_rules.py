@@ -1,0 +1,169 @@
+"""The sign-off rules, each refusal with its exact message, and the checklist's order:
+known answers worked from the fixture template (items 01–10; 02 is for boarding
+schools and 03 for universities, so school A's items are 01 and 04–10)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from verification import selectors, services
+from verification.models import ChecklistItem, ChecklistSection, DepartmentSignoff
+
+from .factories import DepartmentFactory, TeamMemberFactory
+from .fixtures import answer_all, attach_required_evidence, complete
+
+
+def refused(message, call, **kwargs):
+    with pytest.raises(ValidationError) as caught:
+        call(**kwargs)
+    assert caught.value.messages == [message]
+
+
+def test_a_department_without_items_has_nothing_to_confirm(verification, county_team):
+    outsider = TeamMemberFactory(
+        team=county_team, department=DepartmentFactory(code="traffic", name="交通")
+    ).user
+    refused(
+        "本次核验没有属于您部门的条目。",
+        services.department_confirm,
+        actor=outsider,
+        verification=verification,
+    )
+    assert not DepartmentSignoff.objects.exists()
+
+
+def test_the_unanswered_items_are_named(verification, county_members):
+    refused(
+        "请先填写卫健的全部条目：01、06。",
+        services.department_confirm,
+        actor=county_members["health"],
+        verification=verification,
+    )
+    services.response_save(
+        actor=county_members["health"],
+        verification=verification,
+        item_id=ChecklistItem.objects.get(code="01").pk,
+        answer="pass",
+    )
+    refused(
+        "请先填写卫健的全部条目：06。",
+        services.department_confirm,
+        actor=county_members["health"],
+        verification=verification,
+    )
+
+
+def test_the_items_missing_evidence_are_named(verification, county_members):
+    ChecklistItem.objects.filter(code="09").update(evidence_required=True)
+    answer_all(verification, county_members)
+    refused(
+        "以下条目需要上传佐证：04、09。",
+        services.department_confirm,
+        actor=county_members["sport"],
+        verification=verification,
+    )
+    assert not DepartmentSignoff.objects.exists()
+
+
+def test_an_item_answered_not_applicable_needs_no_evidence(verification, county_members):
+    answer_all(verification, county_members)
+    services.response_save(
+        actor=county_members["sport"],
+        verification=verification,
+        item_id=ChecklistItem.objects.get(code="04").pk,
+        answer="na",
+    )
+    services.department_confirm(actor=county_members["sport"], verification=verification)
+    assert DepartmentSignoff.objects.get().department.code == "sport"
+
+
+def test_submission_names_the_departments_still_waiting(verification, county_members):
+    answer_all(verification, county_members)
+    attach_required_evidence(verification, county_members)
+    for code in ("education", "health", "market"):
+        services.department_confirm(actor=county_members[code], verification=verification)
+    refused(
+        "以下部门尚未确认：人社、体育。",
+        services.verification_submit,
+        actor=county_members["education"],
+        verification=verification,
+    )
+    verification.refresh_from_db()
+    assert verification.status != "submitted"
+
+
+def test_a_result_needs_every_applicable_item_answered(verification, county_members):
+    refused(
+        "所有适用条目都必须填写。",
+        services.compute_result,
+        sheet=selectors.checklist(verification=verification),
+    )
+
+
+@pytest.mark.parametrize("days", [0, -1])
+def test_a_reverification_date_today_or_earlier_is_refused(days, verification, county_members):
+    complete(verification, county_members, fail=("05",))
+    refused(
+        "复核期限必须晚于今天。",
+        services.verification_approve,
+        actor=county_members["education"],
+        verification=verification,
+        reverify_due=timezone.localdate() + dt.timedelta(days=days),
+    )
+
+
+def test_the_reverification_date_rule():
+    today = dt.date(2026, 11, 29)
+    assert services.reverify_due_for("conditional", None, today=today) == dt.date(2026, 12, 6)
+    assert services.reverify_due_for("conditional", dt.date(2026, 11, 30), today=today) == (
+        dt.date(2026, 11, 30)
+    )
+    assert services.reverify_due_for("passed", dt.date(2026, 12, 20), today=today) is None
+    assert services.reverify_due_for("failed", None, today=today) is None
+
+
+def test_the_checklist_runs_by_section_order_then_item_order_then_code(
+    verification, county_members
+):
+    ChecklistSection.objects.filter(code="gate").update(order=2)
+    ChecklistSection.objects.filter(code="room").update(order=1)
+    ChecklistItem.objects.update(order=1)
+    ChecklistItem.objects.filter(code="10").update(order=0)
+    services.response_save(
+        actor=county_members["health"],
+        verification=verification,
+        item_id=ChecklistItem.objects.get(code="06").pk,
+        answer="fail",
+    )
+    sheet = selectors.checklist(verification=verification)
+    assert sheet.verification == verification
+    assert [row.item.code for row in sheet.rows] == [
+        "10",
+        "06",
+        "07",
+        "08",
+        "09",
+        "01",
+        "04",
+        "05",
+    ]
+    assert [(part.section.title, [r.item.code for r in part.rows]) for part in sheet.sections] == [
+        ("教室", ["10", "06", "07", "08", "09"]),
+        ("校门口", ["01", "04", "05"]),
+    ]
+    assert [
+        (part.department.name, [r.item.code for r in part.rows]) for part in sheet.departments
+    ] == [
+        ("教育", ["10", "05"]),
+        ("卫健", ["06", "01"]),
+        ("市场监管", ["07"]),
+        ("人社", ["08"]),
+        ("体育", ["09", "04"]),
+    ]
+    answered = {row.item.code: row.response.answer for row in sheet.rows if row.response}
+    assert answered == {"06": "fail"}
+    assert (sheet.total, sheet.answered) == (8, 1)
