@@ -15,7 +15,7 @@ SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 gettext fonts-dejavu-core
 TEST_PACKAGES := chromium poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test fuzz bench lint format setup system-deps test-system-deps messages worker beat
+.PHONY: run test fuzz mutation bench lint format setup system-deps test-system-deps messages worker beat
 
 run: setup
 	$(MANAGE) migrate --noinput -v0
@@ -29,6 +29,11 @@ test: setup test-system-deps
 # The API fuzzed at length; `make test` runs the same test with 5 examples per route.
 fuzz: setup test-system-deps
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} $(BIN)/pytest tests/readiness/test_fuzz.py
+
+# Mutation testing of the rules (bench/mutation.py): a score per group, goal 90 %,
+# written to bench/results.json. MUTATION_GROUPS=identity,draw runs only those.
+mutation: setup
+	$(BIN)/python -m bench.mutation $(if $(MUTATION_GROUPS),--groups $(MUTATION_GROUPS))
 
 bench: setup
 	$(BIN)/python -m bench

@@ -133,6 +133,7 @@ def test_the_checklist_runs_by_section_order_then_item_order_then_code(
     ChecklistSection.objects.filter(code="room").update(order=1)
     ChecklistItem.objects.update(order=1)
     ChecklistItem.objects.filter(code="10").update(order=0)
+    ChecklistItem.objects.filter(code="09").update(code="055")  # code order ≠ creation order
     services.response_save(
         actor=county_members["health"],
         verification=verification,
@@ -141,18 +142,10 @@ def test_the_checklist_runs_by_section_order_then_item_order_then_code(
     )
     sheet = selectors.checklist(verification=verification)
     assert sheet.verification == verification
-    assert [row.item.code for row in sheet.rows] == [
-        "10",
-        "06",
-        "07",
-        "08",
-        "09",
-        "01",
-        "04",
-        "05",
-    ]
+    codes = ["10", "055", "06", "07", "08", "01", "04", "05"]
+    assert [row.item.code for row in sheet.rows] == codes
     assert [(part.section.title, [r.item.code for r in part.rows]) for part in sheet.sections] == [
-        ("教室", ["10", "06", "07", "08", "09"]),
+        ("教室", ["10", "055", "06", "07", "08"]),
         ("校门口", ["01", "04", "05"]),
     ]
     assert [
@@ -162,8 +155,27 @@ def test_the_checklist_runs_by_section_order_then_item_order_then_code(
         ("卫健", ["06", "01"]),
         ("市场监管", ["07"]),
         ("人社", ["08"]),
-        ("体育", ["09", "04"]),
+        ("体育", ["055", "04"]),
     ]
     answered = {row.item.code: row.response.answer for row in sheet.rows if row.response}
     assert answered == {"06": "fail"}
     assert (sheet.total, sheet.answered) == (8, 1)
+
+
+def test_the_checklist_costs_four_queries_with_evidence_and_sign_offs(
+    verification, county_members, django_assert_num_queries
+):
+    answer_all(verification, county_members)
+    attach_required_evidence(verification, county_members)
+    services.department_confirm(actor=county_members["sport"], verification=verification)
+    with django_assert_num_queries(4):
+        sheet = selectors.checklist(verification=verification)
+    with django_assert_num_queries(0):
+        evidence = [
+            (row.item.code, p.response.verification_id, p.response.answer)
+            for row in sheet.rows
+            for p in row.evidence
+        ]
+        confirmed = [p.signoff.confirmed_by.full_name for p in sheet.departments if p.signoff]
+    assert evidence == [("04", verification.pk, "pass")]
+    assert confirmed == ["兰山区核验组体育组员"]

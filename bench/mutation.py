@@ -1,0 +1,353 @@
+"""Mutation testing of the rules that matter, and their scores.
+
+``python -m bench.mutation`` (``make mutation``) runs mutmut over the functions
+that carry the portal's rules, group by group, and writes each group's score
+(caught ÷ non-equivalent mutants, goal 90 %) to ``bench/results.json``. Then it
+applies the named mutants (bugs a review once found that every test let through)
+to a copy of the tree and checks that the suite now fails for each.
+
+mutmut generates its mutants inside undecorated functions only (so the rules live
+in plain functions that the services, which carry the transaction and the audit
+decorators, call), and runs the tests on SQLite
+(``pytest_add_cli_args_test_selection`` in pyproject.toml chooses the tests);
+the named mutants cover what that leaves out: module constants such as the
+check-character table, and a lock that only PostgreSQL honours (they run on
+``DATABASE_URL`` when it is set).
+
+A surviving mutant is killed by a new test or listed in ``EQUIVALENT`` with the
+reason no test can tell it apart, and with the mutated line, so that a listing
+goes stale (and counts as a survivor again) when the code under it changes.
+
+``--groups a,b`` runs only those groups (CI runs a bounded subset);
+``--named-only`` only the named mutants.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MUTMUT = Path(sys.executable).parent / "mutmut"
+GOAL = 0.90
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    title: str
+    functions: tuple[str, ...]  # mutmut mutant-name globs
+
+
+GROUPS = (
+    Group("identity", "identity numbers and masking", ("people.idcard.*",)),
+    Group(
+        "access",
+        "access rights, scope and the scoped selectors",
+        (
+            "readiness.access.*",
+            "readiness.selectors.x_school_list*",
+            "readiness.selectors.x_school_get_for_user*",
+            "readiness.selectors.x_school_get_for_edit*",
+            "readiness.selectors.x_county_list*",
+            "people.selectors.x_person_list*",
+            "verification.access.*",
+        ),
+    ),
+    Group(
+        "verdict",
+        "verification result and sign-off",
+        (
+            "verification.services.x_compute_result*",
+            "verification.services.x_require_part_complete*",
+            "verification.services.x_require_every_part_confirmed*",
+            "verification.services.x_reverify_due_for*",
+            "verification.services.x__require_leader*",
+            "verification.selectors.x_checklist*",
+        ),
+    ),
+    Group(
+        "numbering",
+        "rectification notice numbering",
+        (
+            "inspections.services.x__next_number*",
+            "inspections.services.x__notice_findings*",
+            "inspections.services.x__notice_numbering*",
+        ),
+    ),
+    Group(
+        "draw",
+        "the weighted draw of schools",
+        (
+            "inspections.services.x_draw_candidates*",
+            "inspections.services.x_weighted_sample*",
+            "inspections.services.x_visit_draw*",
+        ),
+    ),
+    Group(
+        "import",
+        "the person import, whole file or nothing, within the importer's scope",
+        (
+            "people.importer.xǁPersonImporterǁrun*",
+            "people.importer.xǁPersonImporterǁ_run*",
+            "people.importer.xǁPersonImporterǁ_check_whole_file*",
+            "people.importer.x__scope_sql*",
+        ),
+    ),
+)
+
+_DISTINCT = (
+    "the exclusions are NOT IN subqueries, so no join repeats a school's findings and "
+    "counting them with or without DISTINCT gives the same number"
+)
+_SORT = (
+    "the pairs sort by their random key first; two equal keys, the only case where "
+    "the school would be compared, have probability zero"
+)
+
+# mutant name → (the mutated line as mutmut shows it, why no test can tell it apart)
+EQUIVALENT: dict[str, tuple[str, str]] = {
+    "people.idcard.x_age_band__mutmut_12": (
+        "low = max(1, age) // 5 * 5",
+        "ages 0 and 1 both fall in the band 0–4, and no age is negative",
+    ),
+    "inspections.services.x__next_number__mutmut_7": (
+        "counter.save(update_fields=None)",
+        "the counter has no other field to write than its year, which does not change",
+    ),
+    "inspections.services.x_draw_candidates__mutmut_17": (
+        'Count("findings", distinct=None)',
+        _DISTINCT,
+    ),
+    "inspections.services.x_draw_candidates__mutmut_19": ('Count("findings", )', _DISTINCT),
+    "inspections.services.x_draw_candidates__mutmut_22": (
+        'Count("findings", distinct=False)',
+        _DISTINCT,
+    ),
+    "inspections.services.x_weighted_sample__mutmut_4": (
+        "rng.random() ** (2.0 / weight)",
+        "u ** (2/w) is the square of u ** (1/w), which keeps the order of the keys on [0, 1]",
+    ),
+    "inspections.services.x_weighted_sample__mutmut_5": (
+        "keyed.sort(key=None, reverse=True)",
+        _SORT,
+    ),
+    "inspections.services.x_weighted_sample__mutmut_7": ("keyed.sort(reverse=True)", _SORT),
+}
+
+
+@dataclass(frozen=True)
+class Named:
+    title: str
+    path: str
+    old: str
+    new: str
+    tests: tuple[str, ...]
+
+
+NAMED = (
+    Named(
+        "two weights of the check character swapped",
+        "people/idcard.py",
+        "WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)",
+        "WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 3, 6, 7, 9, 10, 5, 8, 4, 2)",
+        ("tests/people/test_idcard.py",),
+    ),
+    Named(
+        "two characters of the check table swapped",
+        "people/idcard.py",
+        'CHECK = "10X98765432"',
+        'CHECK = "10X98765423"',
+        ("tests/people/test_idcard.py",),
+    ),
+    Named(
+        "notice numbers taken without locking the year's counter",
+        "inspections/services.py",
+        "NoticeCounter.objects.select_for_update().get(year=year)",
+        "NoticeCounter.objects.get(year=year)",
+        ("tests/inspections/test_notices.py",),
+    ),
+    Named(
+        "a veto item fails the school only when nothing else fails",
+        "verification/services.py",
+        "if any(item.veto for item in failing):",
+        "if failing and all(item.veto for item in failing):",
+        ("tests/verification/test_approval.py",),
+    ),
+    Named(
+        "the draw leaves out every school ever visited",
+        "inspections/services.py",
+        ".exclude(visits__visited_at__gte=since)",
+        ".exclude(visits__visited_at__isnull=False)",
+        ("tests/inspections/test_draw.py",),
+    ),
+    Named(
+        "the draw forgets past findings",
+        "inspections/services.py",
+        "RISK_WEIGHT[s.risk_level] * (1 + s.past_findings)",
+        "RISK_WEIGHT[s.risk_level]",
+        ("tests/inspections/test_draw.py",),
+    ),
+)
+
+CAUGHT = {"killed", "timeout", "caught by type check", "segfault"}
+
+
+def _mutmut_env() -> dict[str, str]:
+    """mutmut forks its workers from a process that ran the tests: SQLite in memory
+    (copied by each fork) and no Redis, so no worker shares a database."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env["DEBUG"] = "1"
+    return env
+
+
+def _statuses() -> dict[str, str]:
+    from mutmut.stats import status_by_exit_code
+
+    found = {}
+    for meta in (ROOT / "mutants").rglob("*.py.meta"):
+        for name, code in json.loads(meta.read_text())["exit_code_by_key"].items():
+            found[name] = status_by_exit_code[code]
+    return found
+
+
+def _diff(name: str) -> str:
+    return subprocess.run(
+        [str(MUTMUT), "show", name], cwd=ROOT, capture_output=True, text=True, env=_mutmut_env()
+    ).stdout
+
+
+def _matches(name: str, globs: tuple[str, ...]) -> bool:
+    from fnmatch import fnmatch
+
+    return any(fnmatch(name, g) for g in globs)
+
+
+def run_groups(groups: list[Group]) -> dict[str, dict]:
+    globs = [g for group in groups for g in group.functions]
+    started = time.monotonic()
+    subprocess.run([str(MUTMUT), "run", *globs], cwd=ROOT, env=_mutmut_env(), check=True)
+    seconds = time.monotonic() - started
+    statuses = _statuses()
+    figures = {}
+    for group in groups:
+        mine = {n: s for n, s in statuses.items() if _matches(n, group.functions)}
+        equivalent, survivors, stale = [], [], []
+        for name, status in sorted(mine.items()):
+            if status in CAUGHT:
+                continue
+            listed = EQUIVALENT.get(name)
+            if listed and listed[0] in _diff(name):
+                equivalent.append(name)
+            else:
+                survivors.append(name)
+                if listed:
+                    stale.append(name)
+        counted = len(mine) - len(equivalent)
+        caught = counted - len(survivors)
+        score = caught / counted if counted else 0.0
+        figures[f"mutation_{group.key}"] = {
+            "value": round(score * 100, 1),
+            "unit": "% of non-equivalent mutants caught",
+            "goal": f">= {GOAL * 100:.0f}",
+            "holds": score >= GOAL,
+            "detail": (
+                f"{group.title}: {caught} of {counted} caught, {len(equivalent)} equivalent"
+                + (f"; surviving: {', '.join(survivors)}" if survivors else "")
+                + (f"; stale equivalence listings: {', '.join(stale)}" if stale else "")
+                + f"; run of these groups took {seconds:.0f} s"
+            ),
+        }
+    return figures
+
+
+def _copy_tree(into: Path) -> None:
+    skip = shutil.ignore_patterns(
+        ".venv", ".git", "mutants", "var", "__pycache__", "test-artifacts", "*.pyc"
+    )
+    shutil.copytree(ROOT, into, ignore=skip, symlinks=True)
+
+
+def run_named() -> dict[str, dict]:
+    """Each named mutant applied alone to a copy of the tree; its tests must fail."""
+    survived = []
+    with tempfile.TemporaryDirectory(prefix="portal-mutant-") as scratch:
+        for mutant in NAMED:
+            tree = Path(scratch) / "tree"
+            if tree.exists():
+                shutil.rmtree(tree)
+            _copy_tree(tree)
+            target = tree / mutant.path
+            source = target.read_text()
+            if source.count(mutant.old) != 1:
+                raise SystemExit(f"named mutant out of date: {mutant.title} ({mutant.path})")
+            target.write_text(source.replace(mutant.old, mutant.new))
+            result = subprocess.run(
+                [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:randomly", *mutant.tests],
+                cwd=tree,
+                capture_output=True,
+                text=True,
+                env={**os.environ, "DEBUG": "1"},
+            )
+            status = "caught" if result.returncode == 1 else "SURVIVED"
+            if result.returncode not in (0, 1):
+                status = f"error {result.returncode}"
+            print(f"  {status:>9}  {mutant.title}")
+            if status != "caught":
+                survived.append(mutant.title)
+    return {
+        "mutation_named_mutants": {
+            "value": len(NAMED) - len(survived),
+            "unit": f"of {len(NAMED)} named mutants caught",
+            "goal": f"== {len(NAMED)}",
+            "holds": not survived,
+            "detail": (
+                "database: "
+                + ("PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite")
+                + (f"; surviving: {'; '.join(survived)}" if survived else "")
+            ),
+        }
+    }
+
+
+def _write(figures: dict[str, dict]) -> None:
+    path = ROOT / "bench" / "results.json"
+    results = json.loads(path.read_text()) if path.exists() else {}
+    results.update(figures)
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.mutation")
+    parser.add_argument("--groups", help="comma-separated: " + ",".join(g.key for g in GROUPS))
+    parser.add_argument("--named-only", action="store_true")
+    args = parser.parse_args(argv)
+    chosen = list(GROUPS)
+    if args.groups:
+        keys = args.groups.split(",")
+        unknown = set(keys) - {g.key for g in GROUPS}
+        if unknown:
+            parser.error(f"unknown groups: {', '.join(sorted(unknown))}")
+        chosen = [g for g in GROUPS if g.key in keys]
+    figures = {} if args.named_only else run_groups(chosen)
+    print("Named mutants:")
+    figures.update(run_named())
+    _write(figures)
+    for key, figure in figures.items():
+        mark = "ok " if figure["holds"] else "MISS"
+        print(f"{mark} {key}: {figure['value']} {figure['unit']} (goal {figure['goal']})")
+        if not figure["holds"]:
+            print(f"     {figure['detail']}")
+    return 0 if all(f["holds"] for f in figures.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
