@@ -356,6 +356,7 @@ DISPATCH_SECTIONS = [
     "plans.dispatch.SECTION",
     "verification.dispatch.SECTION",
     "inspections.dispatch.SECTION",
+    "supplies.dispatch.SECTION",
 ]
 # Rights: each app's mapping of right -> roles that carry it.
 ACCESS_RIGHTS = [
@@ -363,7 +364,12 @@ ACCESS_RIGHTS = [
     "people.access.RIGHTS",
     "plans.access.RIGHTS",
     "verification.access.RIGHTS",
+    "supplies.access.RIGHTS",
 ]
+# What one line of work may cite from another (readiness.references): kind -> resolver.
+REFERENCE_KINDS = {
+    "finding": "inspections.references.findings",
+}
 # Demo data, in order: each module has seed(schools=, seed=) and LOGINS.
 DEMO_SEEDERS = [
     "readiness.demo",
@@ -371,6 +377,7 @@ DEMO_SEEDERS = [
     "plans.demo",
     "verification.demo",
     "inspections.demo",
+    "supplies.demo",
 ]
 
 # --- Documents -----------------------------------------------------------------

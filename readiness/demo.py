@@ -132,6 +132,7 @@ def _sized(school: School, rng: random.Random) -> School:
     school.principal = person_name(rng)
     school.phone = phone(rng)
     school.risk_level = rng.choices(["low", "medium", "high"], weights=[85, 12, 3])[0]
+    school.beds = school.students * 7 // 10 if school.boarding else 0
     return school
 
 

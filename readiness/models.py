@@ -81,6 +81,7 @@ class School(models.Model):
         _("jurisdiction"), max_length=10, choices=Jurisdiction.choices, default="county"
     )
     boarding = models.BooleanField(_("boarding"), default=False)
+    beds = models.PositiveIntegerField(_("boarding beds"), default=0)
     students = models.PositiveIntegerField(_("students"), default=0)
     staff = models.PositiveIntegerField(_("staff"), default=0)
     principal = models.CharField(_("principal"), max_length=50, blank=True)

@@ -20,7 +20,11 @@ from tests.readiness.factories import CountyFactory, SchoolFactory, UserFactory
 PASSWORD = "pw-for-tests-2020"
 
 # Each line of work's fixtures, shared with the browser tests.
-pytest_plugins = ["tests.verification.fixtures", "tests.inspections.fixtures"]
+pytest_plugins = [
+    "tests.verification.fixtures",
+    "tests.inspections.fixtures",
+    "tests.supplies.fixtures",
+]
 
 
 def pytest_collection_modifyitems(config, items):

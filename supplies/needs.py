@@ -1,0 +1,175 @@
+"""Need estimation (科学测算) and gaps, for many schools at once in a fixed number of
+queries: norms × headcount and beds × days of cover, overridden per school where
+set; gap = need − (usable balance + in transit)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+
+from readiness.models import School
+
+from .models import Balance, Holder, Item, NeedNorm, NeedOverride, Shipment, SupplySettings
+
+ZERO = Decimal(0)
+
+
+def daily_needs(item: Item, schools: list[dict]) -> dict[int, Decimal]:
+    """School id → daily need of ``item``; ``schools`` are dicts with id, level,
+    students, staff and beds. Two queries whatever the number of schools."""
+    norms = {n.level: n for n in NeedNorm.objects.filter(item=item)}
+    overrides = dict(NeedOverride.objects.filter(item=item).values_list("school_id", "daily"))
+    result = {}
+    for school in schools:
+        if school["id"] in overrides:
+            result[school["id"]] = overrides[school["id"]]
+            continue
+        norm = norms.get(school["level"]) or norms.get("")
+        if norm is None:
+            result[school["id"]] = ZERO
+            continue
+        result[school["id"]] = (
+            (school["students"] + school["staff"]) * norm.per_person_day
+            + school["beds"] * norm.per_bed_day
+            + norm.per_school_day
+        )
+    return result
+
+
+def _usable_q(prefix: str = "") -> Q:
+    today = timezone.localdate()
+    return Q(**{f"{prefix}lot__expires_on__isnull": True}) | Q(
+        **{f"{prefix}lot__expires_on__gte": today}
+    )
+
+
+def usable_of(*, holder: Holder, item: Item) -> Decimal:
+    total = Balance.objects.filter(_usable_q(), holder=holder, item=item).aggregate(
+        total=Sum("quantity")
+    )["total"]
+    return total or ZERO
+
+
+def usable_by_item(holders) -> dict[int, Decimal]:
+    """Item id → usable stock of ``holders`` (a queryset); one query."""
+    return dict(
+        Balance.objects.filter(_usable_q(), holder__in=holders)
+        .values("item_id")
+        .annotate(total=Sum("quantity"))
+        .values_list("item_id", "total")
+    )
+
+
+def _by(rows, key: str) -> dict:
+    out = defaultdict(lambda: ZERO)
+    for row in rows:
+        out[row[key]] += row["total"] or ZERO
+    return out
+
+
+def _standing(item: Item, school_filter: Q, group: str) -> list[dict]:
+    """Per county (``group="county_id"``) or per school (``"id"``): need for the days
+    of cover, usable balance, in transit and gap. Five queries."""
+    cover = SupplySettings.current().cover_days
+    schools = list(
+        School.objects.filter(school_filter).values(
+            "id", "county_id", "level", "students", "staff", "beds"
+        )
+    )
+    daily = daily_needs(item, schools)
+    holder_group = "school_id" if group == "id" else "county_id"
+    scope = (
+        Q(school_id__in=[s["id"] for s in schools])
+        if group == "id"
+        else Q(county_id__in={s["county_id"] for s in schools})
+    )
+    holders = Holder.objects.filter(scope).exclude(kind=Holder.Kind.CITY)
+    balance = _by(
+        Balance.objects.filter(_usable_q(), item=item, holder__in=holders)
+        .values(key=F(f"holder__{holder_group}"))
+        .annotate(total=Sum("quantity")),
+        "key",
+    )
+    transit = _by(
+        Shipment.objects.filter(item=item, received_at__isnull=True, target__in=holders)
+        .values(key=F(f"target__{holder_group}"))
+        .annotate(total=Sum("quantity")),
+        "key",
+    )
+    per = defaultdict(lambda: {"daily": ZERO, "schools": 0})
+    for school in schools:
+        key = school[group]
+        per[key]["daily"] += daily[school["id"]]
+        per[key]["schools"] += 1
+    rows = []
+    for key, values in per.items():
+        need = values["daily"] * cover
+        have = balance.get(key, ZERO)
+        coming = transit.get(key, ZERO)
+        rows.append(
+            {
+                "key": key,
+                "schools": values["schools"],
+                "daily": values["daily"],
+                "need": need,
+                "balance": have,
+                "transit": coming,
+                "gap": need - have - coming,
+                "cover_days": (have / values["daily"]).quantize(Decimal("0.1"))
+                if values["daily"]
+                else None,
+            }
+        )
+    return rows
+
+
+def standing_by_county(item: Item, county_ids: list[int] | None = None) -> list[dict]:
+    school_filter = Q(county_id__in=county_ids) if county_ids is not None else Q()
+    return _standing(item, school_filter, "county_id")
+
+
+def standing_by_school(item: Item, county_id: int) -> list[dict]:
+    return _standing(item, Q(county_id=county_id), "id")
+
+
+def gaps_below(*, source: Holder, item: Item) -> dict[int, Decimal]:
+    """County id → gap (below the city reserve) or school id → gap (below a depot)."""
+    if source.kind == Holder.Kind.CITY:
+        rows = standing_by_county(item)
+    else:
+        rows = standing_by_school(item, source.county_id)
+    return {row["key"]: row["gap"] for row in sorted(rows, key=lambda r: r["key"])}
+
+
+def holders_below(*, source: Holder, keys: list[int]) -> dict[int, Holder]:
+    """The holders of ``keys`` (counties or schools), created where missing: three queries."""
+    if source.kind == Holder.Kind.CITY:
+        existing = {
+            h.county_id: h
+            for h in Holder.objects.filter(kind=Holder.Kind.COUNTY, county_id__in=keys)
+        }
+        missing = [Holder(kind=Holder.Kind.COUNTY, county_id=k) for k in keys if k not in existing]
+        field = "county_id"
+        kind = Holder.Kind.COUNTY
+    else:
+        existing = {h.school_id: h for h in Holder.objects.filter(school_id__in=keys)}
+        counties = dict(School.objects.filter(pk__in=keys).values_list("pk", "county_id"))
+        missing = [
+            Holder(kind=Holder.Kind.SCHOOL, school_id=k, county_id=counties[k])
+            for k in keys
+            if k not in existing
+        ]
+        field = "school_id"
+        kind = Holder.Kind.SCHOOL
+    if missing:
+        Holder.objects.bulk_create(missing)
+        existing.update(
+            {
+                getattr(h, field): h
+                for h in Holder.objects.filter(kind=kind, **{f"{field}__in": keys})
+            }
+        )
+    return existing

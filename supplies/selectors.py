@@ -1,0 +1,259 @@
+"""Reads of the supplies work, each narrowed to the user's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import F, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from readiness.access import scope_of
+from readiness.models import County, School, User
+
+from . import access, needs
+from .access import Right
+from .models import (
+    AllocationPlan,
+    Balance,
+    Holder,
+    Item,
+    Lot,
+    Movement,
+    Shipment,
+    SupplyRequest,
+    SupplySettings,
+)
+
+ZERO = Decimal(0)
+
+
+def item_list(*, user: User) -> QuerySet[Item]:
+    access.require(user, Right.SUPPLY_VIEW)
+    return Item.objects.all()
+
+
+def holder_list(*, user: User) -> QuerySet[Holder]:
+    access.require(user, Right.SUPPLY_VIEW)
+    return Holder.objects.filter(access.holder_q(user)).select_related("county", "school")
+
+
+def holder_get_for_user(*, user: User, pk: int | str) -> Holder:
+    return get_object_or_404(holder_list(user=user), pk=pk)
+
+
+def balance_list(*, user: User) -> QuerySet[Balance]:
+    access.require(user, Right.SUPPLY_VIEW)
+    return Balance.objects.filter(access.holder_q(user, "holder__")).select_related(
+        "holder__county", "holder__school", "item", "lot"
+    )
+
+
+def movement_list(*, user: User) -> QuerySet[Movement]:
+    access.require(user, Right.SUPPLY_VIEW)
+    return Movement.objects.filter(access.holder_q(user, "holder__")).select_related(
+        "holder__county", "holder__school", "item", "lot", "actor"
+    )
+
+
+def movement_get_for_user(*, user: User, pk: int | str) -> Movement:
+    return get_object_or_404(movement_list(user=user), pk=pk)
+
+
+def shipment_list(*, user: User) -> QuerySet[Shipment]:
+    """Shipments sent from or to a holder the user may see."""
+    access.require(user, Right.SUPPLY_VIEW)
+    return Shipment.objects.filter(
+        access.holder_q(user, "source__") | access.holder_q(user, "target__")
+    ).select_related(
+        "item", "lot", "source__county", "source__school", "target__county", "target__school"
+    )
+
+
+def shipment_get_for_user(*, user: User, pk: int | str) -> Shipment:
+    return get_object_or_404(shipment_list(user=user), pk=pk)
+
+
+def receipts_to_confirm(*, user: User) -> QuerySet[Shipment]:
+    """What is on its way to the holders the user confirms for."""
+    return (
+        shipment_list(user=user)
+        .filter(access.holder_q(user, "target__"), received_at__isnull=True)
+        .order_by("sent_at", "pk")
+    )
+
+
+def open_shortfalls(*, user: User) -> QuerySet[Shipment]:
+    return shipment_list(user=user).filter(
+        received_quantity__lt=F("quantity"), shortfall_resolved_at__isnull=True
+    )
+
+
+def plan_list(*, user: User) -> QuerySet[AllocationPlan]:
+    access.require(user, Right.SUPPLY_VIEW)
+    return AllocationPlan.objects.filter(access.holder_q(user, "source__")).select_related(
+        "item", "source__county", "created_by", "approved_by"
+    )
+
+
+def plan_get_for_user(*, user: User, pk: int | str) -> AllocationPlan:
+    return get_object_or_404(plan_list(user=user), pk=pk)
+
+
+def request_list(*, user: User) -> QuerySet[SupplyRequest]:
+    access.require(user, Right.SUPPLY_VIEW)
+    return SupplyRequest.objects.filter(access.holder_q(user, "holder__")).select_related(
+        "holder__county", "holder__school", "item", "created_by", "plan"
+    )
+
+
+def request_get_for_user(*, user: User, pk: int | str) -> SupplyRequest:
+    return get_object_or_404(request_list(user=user), pk=pk)
+
+
+def requests_citing(*, user: User, kind: str, pk: int) -> QuerySet[SupplyRequest]:
+    """The requests the user may see that cite one object (a finding's page lists them)."""
+    if not _sees(user):
+        return SupplyRequest.objects.none()
+    return request_list(user=user).filter(cause_kind=kind, cause_id=pk)
+
+
+def _sees(user: User) -> bool:
+    from readiness.access import has_right
+
+    return has_right(user, Right.SUPPLY_VIEW)
+
+
+# --- the overview -----------------------------------------------------------------------------
+
+
+@dataclass
+class StandingRow:
+    label: str
+    key: int
+    schools: int
+    need: Decimal
+    balance: Decimal
+    transit: Decimal
+    gap: Decimal
+    cover_days: Decimal | None
+    url: str = ""
+
+    @property
+    def short(self) -> bool:
+        return self.gap > 0
+
+
+def overview(*, user: User, item: Item) -> dict:
+    """Need, usable balance, in transit and gap of ``item``: per county for the city,
+    per school for a county, the school's own for a school. A fixed number of
+    queries whatever the number of schools."""
+    access.require(user, Right.SUPPLY_VIEW)
+    scope = scope_of(user)
+    settings = SupplySettings.current()
+    if scope.level == "city":
+        names = dict(County.objects.values_list("pk", "name"))
+        rows = needs.standing_by_county(item)
+    elif scope.level in ("county", "school"):
+        county_id = scope.county_id
+        if scope.level == "school":
+            county_id = School.objects.values_list("county_id", flat=True).get(pk=scope.school_id)
+        names = dict(School.objects.filter(county_id=county_id).values_list("pk", "name"))
+        rows = needs.standing_by_school(item, county_id)
+        if scope.level == "school":
+            rows = [r for r in rows if r["key"] == scope.school_id]
+    else:
+        rows, names = [], {}
+    standing = sorted(
+        (
+            StandingRow(
+                label=names.get(r["key"], ""),
+                key=r["key"],
+                schools=r["schools"],
+                need=r["need"],
+                balance=r["balance"],
+                transit=r["transit"],
+                gap=r["gap"],
+                cover_days=r["cover_days"],
+            )
+            for r in rows
+        ),
+        key=lambda row: (-(row.gap if row.gap > 0 else ZERO), row.label),
+    )
+    reserve = None
+    if scope.level == "city":
+        reserve = needs.usable_of(holder=Holder.objects.get_or_create(kind="city")[0], item=item)
+    return {
+        "item": item,
+        "rows": standing,
+        "reserve": reserve,
+        "settings": settings,
+        "level": scope.level,
+        "totals": {
+            "need": sum((r.need for r in standing), ZERO),
+            "balance": sum((r.balance for r in standing), ZERO),
+            "transit": sum((r.transit for r in standing), ZERO),
+            "gap": sum((r.gap for r in standing if r.gap > 0), ZERO),
+        },
+    }
+
+
+def stock_card(*, user: User, holder: Holder, item: Item) -> list[dict]:
+    """The holder's movements of ``item``, oldest first, with the running balance."""
+    rows = list(
+        movement_list(user=user)
+        .filter(holder=holder, item=item)
+        .order_by("at", "pk")
+        .select_related("lot", "actor", "shipment")
+    )
+    running = ZERO
+    card = []
+    for movement in rows:
+        running += movement.quantity
+        card.append({"movement": movement, "balance": running})
+    return card
+
+
+def lots_expiring(*, user: User, today: dt.date | None = None) -> QuerySet[Balance]:
+    """Balances in lots that expire within the city's warning days (or have expired)."""
+    today = today or timezone.localdate()
+    days = SupplySettings.current().expiry_warning_days
+    return (
+        balance_list(user=user)
+        .filter(quantity__gt=0, lot__expires_on__isnull=False)
+        .filter(lot__expires_on__lte=today + dt.timedelta(days=days))
+        .order_by("lot__expires_on", "holder_id")
+    )
+
+
+def holders_under_threshold(*, user: User, item: Item) -> list[dict]:
+    """Holders within scope whose days of cover of ``item`` are under the alert."""
+    data = overview(user=user, item=item)
+    alert = data["settings"].alert_days
+    return [row for row in data["rows"] if row.cover_days is not None and row.cover_days < alert]
+
+
+def usable_lots(*, holder: Holder, item: Item) -> list[tuple[Lot, Decimal]]:
+    today = timezone.localdate()
+    rows = (
+        Balance.objects.filter(holder=holder, item=item, quantity__gt=0)
+        .filter(Q(lot__expires_on__isnull=True) | Q(lot__expires_on__gte=today))
+        .select_related("lot")
+        .order_by("lot__expires_on", "lot__number")
+    )
+    return [(b.lot, b.quantity) for b in rows]
+
+
+def reserve_by_item() -> list[dict]:
+    """The city reserve's usable stock per item (for the daily report)."""
+    today = timezone.localdate()
+    totals = dict(
+        Balance.objects.filter(holder__kind=Holder.Kind.CITY)
+        .filter(Q(lot__expires_on__isnull=True) | Q(lot__expires_on__gte=today))
+        .values("item_id")
+        .annotate(total=Sum("quantity"))
+        .values_list("item_id", "total")
+    )
+    return [{"item": item, "quantity": totals.get(item.pk, ZERO)} for item in Item.objects.all()]

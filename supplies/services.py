@@ -1,0 +1,664 @@
+"""Writes of the supplies work: one function per use case.
+
+Every change of stock goes through ``_move``, which locks the balance row, refuses
+to take it below zero, changes it and writes its movement, all in the caller's
+transaction. Balances are locked in one order (holder, item, lot) so that two
+writers never wait on each other in a circle.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from readiness.audit import audited
+from readiness.models import County, School, User
+
+from . import access, allocation, needs
+from .access import Right
+from .models import (
+    AllocationLine,
+    AllocationPlan,
+    Balance,
+    Holder,
+    Item,
+    Lot,
+    Movement,
+    Shipment,
+    SupplyRequest,
+)
+
+# --- holders -----------------------------------------------------------------------------
+
+
+def city_reserve() -> Holder:
+    return Holder.objects.get_or_create(kind=Holder.Kind.CITY)[0]
+
+
+def county_depot(county: County | int) -> Holder:
+    county_id = county if isinstance(county, int) else county.pk
+    return Holder.objects.get_or_create(kind=Holder.Kind.COUNTY, county_id=county_id)[0]
+
+
+def school_holder(school: School) -> Holder:
+    return Holder.objects.get_or_create(
+        kind=Holder.Kind.SCHOOL, school=school, defaults={"county_id": school.county_id}
+    )[0]
+
+
+def parent_of(holder: Holder) -> Holder | None:
+    """Where a holder's stock comes from: a school's county depot, a depot's city reserve."""
+    if holder.kind == Holder.Kind.SCHOOL:
+        return county_depot(holder.county_id)
+    if holder.kind == Holder.Kind.COUNTY:
+        return city_reserve()
+    return None
+
+
+# --- the one way stock changes -----------------------------------------------------------------
+
+
+def _move(
+    *, holder: Holder, item: Item, lot: Lot, quantity: Decimal, kind: str, actor: User, **fields
+) -> Movement:
+    """Changes one balance by ``quantity`` (signed) and writes the movement."""
+    if lot.item_id != item.pk:
+        raise ValidationError(_("This lot is of another item."))
+    Balance.objects.get_or_create(holder=holder, item=item, lot=lot)
+    balance = Balance.objects.select_for_update().get(holder=holder, item=item, lot=lot)
+    if balance.quantity + quantity < 0:
+        raise ValidationError(
+            _("%(holder)s has only %(have)s %(unit)s of %(item)s in lot %(lot)s.")
+            % {
+                "holder": holder,
+                "have": _plain(balance.quantity),
+                "unit": item.stock_unit,
+                "item": item.name,
+                "lot": lot.number,
+            }
+        )
+    Balance.objects.filter(pk=balance.pk).update(quantity=F("quantity") + quantity)
+    return Movement.objects.create(
+        holder=holder,
+        item=item,
+        lot=lot,
+        quantity=quantity,
+        kind=kind,
+        actor=actor,
+        at=timezone.now(),
+        **fields,
+    )
+
+
+def _plain(number: Decimal) -> str:
+    return format(number.normalize(), "f")
+
+
+def _lock_balances(holder: Holder, item: Item) -> list[Balance]:
+    """The holder's balances of ``item``, locked in key order, first expiring first."""
+    return list(
+        Balance.objects.select_for_update(of=("self",))
+        .filter(holder=holder, item=item, quantity__gt=0)
+        .select_related("lot")
+        .order_by("lot_id")
+    )
+
+
+def fefo(
+    balances: list[Balance], quantity: Decimal, *, today: dt.date
+) -> list[tuple[Lot, Decimal]]:
+    """Takes ``quantity`` from the usable lots, first expired first out (lots without
+    an expiry date last, then by number); expired lots are never taken."""
+    usable = [b for b in balances if not b.lot.expired(today)]
+    usable.sort(
+        key=lambda b: (b.lot.expires_on is None, b.lot.expires_on or dt.date.max, b.lot.number)
+    )
+    taken, left = [], quantity
+    for balance in usable:
+        if left <= 0:
+            break
+        part = min(balance.quantity, left)
+        taken.append((balance.lot, part))
+        left -= part
+    if left > 0:
+        raise ValidationError(
+            _("Not enough usable stock: %(short)s %(unit)s short.")
+            % {"short": _plain(left), "unit": balances[0].item.stock_unit if balances else ""}
+        )
+    return taken
+
+
+# --- receipts, use, counts and corrections ---------------------------------------------------------
+
+
+@audited("supply.receipt")
+@transaction.atomic
+def receipt_record(
+    *,
+    actor: User,
+    holder: Holder,
+    item: Item,
+    quantity: Decimal,
+    origin: str,
+    supplier: str,
+    lot_number: str,
+    produced_on: dt.date | None = None,
+    expires_on: dt.date | None = None,
+    reference: str = "",
+    note: str = "",
+) -> Movement:
+    """Stock bought or donated arrives at ``holder`` in a lot (new or known)."""
+    access.require(actor, Right.SUPPLY_MANAGE, holder)
+    if quantity <= 0:
+        raise ValidationError(_("The quantity must be more than zero."))
+    if origin not in Movement.Origin.values:
+        raise ValidationError(_("Say whether it was bought or donated."))
+    if not supplier.strip():
+        raise ValidationError(_("Name the supplier or donor."))
+    lot_number = lot_number.strip()
+    if not lot_number:
+        raise ValidationError(_("Give the batch number."))
+    if item.expires and expires_on is None:
+        raise ValidationError(_("%(item)s expires: give the expiry date.") % {"item": item.name})
+    if produced_on and expires_on and expires_on <= produced_on:
+        raise ValidationError(_("The expiry date must be after the production date."))
+    lot, created = Lot.objects.get_or_create(
+        item=item,
+        number=lot_number,
+        defaults={"produced_on": produced_on, "expires_on": expires_on},
+    )
+    if not created and expires_on and lot.expires_on != expires_on:
+        raise ValidationError(
+            _("Lot %(lot)s is already recorded with the expiry date %(date)s.")
+            % {"lot": lot.number, "date": lot.expires_on}
+        )
+    return _move(
+        holder=holder,
+        item=item,
+        lot=lot,
+        quantity=quantity,
+        kind=Movement.Kind.RECEIPT,
+        actor=actor,
+        origin=origin,
+        supplier=supplier.strip()[:100],
+        reference=reference.strip()[:60],
+        note=note.strip()[:200],
+    )
+
+
+@audited("supply.consume")
+@transaction.atomic
+def consumption_record(
+    *, actor: User, holder: Holder, item: Item, quantity: Decimal, note: str = ""
+) -> list[Movement]:
+    """Stock used up, taken first expired first out."""
+    _require_keeper(actor, holder)
+    lots = fefo(_lock_balances(holder, item), quantity, today=timezone.localdate())
+    return [
+        _move(
+            holder=holder,
+            item=item,
+            lot=lot,
+            quantity=-part,
+            kind=Movement.Kind.CONSUMPTION,
+            actor=actor,
+            note=note.strip()[:200],
+        )
+        for lot, part in lots
+    ]
+
+
+@audited("supply.dispose")
+@transaction.atomic
+def disposal_record(
+    *, actor: User, holder: Holder, lot: Lot, quantity: Decimal, reason: str
+) -> Movement:
+    """Stock leaves the usable balance for good (expired, spoilt), with the reason."""
+    access.require(actor, Right.SUPPLY_MANAGE, holder)
+    if not reason.strip():
+        raise ValidationError(_("Say why the stock is disposed of."))
+    if quantity <= 0:
+        raise ValidationError(_("The quantity must be more than zero."))
+    return _move(
+        holder=holder,
+        item=lot.item,
+        lot=lot,
+        quantity=-quantity,
+        kind=Movement.Kind.DISPOSAL,
+        actor=actor,
+        reason=reason.strip()[:200],
+    )
+
+
+@audited("supply.count")
+@transaction.atomic
+def count_confirm(
+    *, actor: User, holder: Holder, counted: dict[Lot, Decimal], reason: str
+) -> list[Movement]:
+    """A physical count (盘点): each lot's difference from the book is written as an
+    adjustment, all in one transaction; a count equal to the book writes nothing."""
+    access.require(actor, Right.SUPPLY_MANAGE, holder)
+    if not reason.strip():
+        raise ValidationError(_("Say what the count was (date, who counted)."))
+    written = []
+    for lot in sorted(counted, key=lambda lot: (lot.item_id, lot.pk)):
+        quantity = counted[lot]
+        if quantity < 0:
+            raise ValidationError(_("A count cannot be negative."))
+        Balance.objects.get_or_create(holder=holder, item_id=lot.item_id, lot=lot)
+        book = Balance.objects.select_for_update().get(holder=holder, lot=lot).quantity
+        if quantity != book:
+            written.append(
+                _move(
+                    holder=holder,
+                    item=lot.item,
+                    lot=lot,
+                    quantity=quantity - book,
+                    kind=Movement.Kind.ADJUSTMENT,
+                    actor=actor,
+                    reason=reason.strip()[:200],
+                )
+            )
+    return written
+
+
+@audited("supply.reverse")
+@transaction.atomic
+def movement_reverse(*, actor: User, movement: Movement, reason: str) -> Movement:
+    """Corrects a mistaken receipt, consumption, adjustment or disposal by the
+    opposite movement pointing at it. Shipments are corrected at their receipt."""
+    movement = (
+        Movement.objects.select_for_update()
+        .select_related("holder", "item", "lot")
+        .get(pk=movement.pk)
+    )
+    access.require(actor, Right.SUPPLY_MANAGE, movement.holder)
+    if movement.kind in (Movement.Kind.DISPATCH, Movement.Kind.ARRIVAL, Movement.Kind.REVERSAL):
+        raise ValidationError(_("Only receipts, use, adjustments and disposals are reversed."))
+    if hasattr(movement, "reversed_by"):
+        raise ValidationError(_("This movement has already been reversed."))
+    if not reason.strip():
+        raise ValidationError(_("Say why the movement is reversed."))
+    return _move(
+        holder=movement.holder,
+        item=movement.item,
+        lot=movement.lot,
+        quantity=-movement.quantity,
+        kind=Movement.Kind.REVERSAL,
+        actor=actor,
+        reason=reason.strip()[:200],
+        reverses=movement,
+        reference=movement.reference,
+    )
+
+
+def _require_keeper(actor: User, holder: Holder) -> None:
+    """Whoever keeps the holder's stock: its manager, or the school itself."""
+    if access.within(actor, holder) and (
+        access.is_city_manager(actor)
+        or _has(actor, Right.SUPPLY_MANAGE)
+        or (holder.kind == Holder.Kind.SCHOOL and _has(actor, Right.SUPPLY_RECEIVE))
+    ):
+        return
+    raise PermissionDenied
+
+
+def _has(user: User, right: str) -> bool:
+    from readiness.access import has_right
+
+    return has_right(user, right)
+
+
+# --- shipments ------------------------------------------------------------------------------
+
+
+def _send(
+    *,
+    actor: User,
+    source: Holder,
+    target: Holder,
+    item: Item,
+    quantity: Decimal,
+    plan: AllocationPlan | None = None,
+    request: SupplyRequest | None = None,
+    reference: str = "",
+) -> list[Shipment]:
+    """Sends ``quantity`` first expired first out: one shipment per lot taken."""
+    if source.pk == target.pk:
+        raise ValidationError(_("A shipment goes to another holder."))
+    kind = {
+        Holder.Kind.COUNTY: Shipment.Kind.ALLOCATION,
+        Holder.Kind.SCHOOL: Shipment.Kind.DISTRIBUTION,
+    }.get(target.kind, Shipment.Kind.TRANSFER)
+    if source.kind == target.kind:
+        kind = Shipment.Kind.TRANSFER
+    now = timezone.now()
+    shipments = []
+    for lot, part in fefo(_lock_balances(source, item), quantity, today=timezone.localdate()):
+        shipment = Shipment.objects.create(
+            kind=kind,
+            item=item,
+            lot=lot,
+            source=source,
+            target=target,
+            quantity=part,
+            plan=plan,
+            request=request,
+            sent_at=now,
+            sent_by=actor,
+        )
+        _move(
+            holder=source,
+            item=item,
+            lot=lot,
+            quantity=-part,
+            kind=Movement.Kind.DISPATCH,
+            actor=actor,
+            shipment=shipment,
+            reference=reference[:60],
+        )
+        shipments.append(shipment)
+    return shipments
+
+
+@audited("supply.send")
+@transaction.atomic
+def shipment_send(
+    *,
+    actor: User,
+    source: Holder,
+    target: Holder,
+    item: Item,
+    quantity: Decimal,
+    reference: str = "",
+) -> list[Shipment]:
+    """Sends stock to a holder below (or beside) the source, within the actor's scope."""
+    access.require(actor, Right.SUPPLY_MANAGE, source)
+    access.require(actor, Right.SUPPLY_MANAGE, target)
+    return _send(
+        actor=actor,
+        source=source,
+        target=target,
+        item=item,
+        quantity=quantity,
+        reference=reference,
+    )
+
+
+@audited("supply.confirm")
+@transaction.atomic
+def shipment_confirm(
+    *, actor: User, shipment: Shipment, received: Decimal, note: str = ""
+) -> Shipment:
+    """The receiver confirms what arrived (签收); less than was sent is a shortfall
+    that stays open until it is resolved."""
+    shipment = (
+        Shipment.objects.select_for_update()
+        .select_related("target", "item", "lot")
+        .get(pk=shipment.pk)
+    )
+    access.require(actor, Right.SUPPLY_RECEIVE, shipment.target)
+    if shipment.received_at is not None:
+        raise ValidationError(_("This shipment has already been confirmed."))
+    if received < 0 or received > shipment.quantity:
+        raise ValidationError(
+            _("The quantity received must be between 0 and the %(sent)s %(unit)s sent.")
+            % {"sent": _plain(shipment.quantity), "unit": shipment.item.stock_unit}
+        )
+    if received < shipment.quantity and not note.strip():
+        raise ValidationError(_("Say what is missing or damaged."))
+    shipment.received_quantity = received
+    shipment.received_at = timezone.now()
+    shipment.received_by = actor
+    shipment.shortfall_note = note.strip()[:200]
+    shipment.save()
+    if received > 0:
+        _move(
+            holder=shipment.target,
+            item=shipment.item,
+            lot=shipment.lot,
+            quantity=received,
+            kind=Movement.Kind.ARRIVAL,
+            actor=actor,
+            shipment=shipment,
+            note=note.strip()[:200],
+        )
+    return shipment
+
+
+@audited("supply.shortfall_resolve")
+@transaction.atomic
+def shortfall_resolve(*, actor: User, shipment: Shipment, resolution: str) -> Shipment:
+    shipment = Shipment.objects.select_for_update().select_related("source").get(pk=shipment.pk)
+    access.require(actor, Right.SUPPLY_MANAGE, shipment.source)
+    if not shipment.shortfall_open:
+        raise ValidationError(_("This shipment has no open shortfall."))
+    if not resolution.strip():
+        raise ValidationError(_("Say how the shortfall was resolved."))
+    shipment.shortfall_resolved_at = timezone.now()
+    shipment.shortfall_resolution = resolution.strip()[:200]
+    shipment.save(update_fields=["shortfall_resolved_at", "shortfall_resolution"])
+    return shipment
+
+
+# --- allocation plans ------------------------------------------------------------------------
+
+
+@audited("supply.plan_propose")
+@transaction.atomic
+def plan_propose(
+    *, actor: User, source: Holder, item: Item, amount: Decimal, title: str
+) -> AllocationPlan:
+    """A draft plan splitting ``amount`` of the source's usable stock across the
+    holders below it in proportion to their gap, in whole display units."""
+    access.require(actor, Right.SUPPLY_MANAGE, source)
+    if source.kind == Holder.Kind.SCHOOL:
+        raise ValidationError(_("A school has no holders below it."))
+    if not title.strip():
+        raise ValidationError(_("Give the plan a title."))
+    usable = needs.usable_of(holder=source, item=item)
+    if amount <= 0:
+        raise ValidationError(_("The quantity must be more than zero."))
+    if amount > usable:
+        raise ValidationError(
+            _("Only %(usable)s %(unit)s of %(item)s is usable at %(holder)s.")
+            % {
+                "usable": _plain(item.to_display(usable)),
+                "unit": item.display_unit,
+                "item": item.name,
+                "holder": source,
+            }
+        )
+    gaps = needs.gaps_below(source=source, item=item)
+    split = allocation.split(
+        amount, {key: gap for key, gap in gaps.items()}, grain=item.per_display
+    )
+    plan = AllocationPlan.objects.create(
+        title=title.strip()[:100], item=item, source=source, amount=amount, created_by=actor
+    )
+    targets = needs.holders_below(source=source, keys=list(gaps))
+    AllocationLine.objects.bulk_create(
+        AllocationLine(
+            plan=plan, target=targets[key], gap=max(gaps[key], 0), proposed=part, quantity=part
+        )
+        for key, part in split.items()
+    )
+    return plan
+
+
+@audited("supply.plan_edit")
+@transaction.atomic
+def plan_lines_set(
+    *, actor: User, plan: AllocationPlan, quantities: dict[int, Decimal]
+) -> AllocationPlan:
+    """The officer's own split (line id → quantity); never more than the plan's amount."""
+    plan = (
+        AllocationPlan.objects.select_for_update().select_related("source", "item").get(pk=plan.pk)
+    )
+    access.require(actor, Right.SUPPLY_MANAGE, plan.source)
+    if plan.status != AllocationPlan.Status.DRAFT:
+        raise ValidationError(_("An approved plan no longer changes."))
+    lines = {line.pk: line for line in plan.lines.all()}
+    if set(quantities) - set(lines):
+        raise ValidationError(_("These lines are not of this plan."))
+    for pk, quantity in quantities.items():
+        if quantity < 0:
+            raise ValidationError(_("A quantity cannot be negative."))
+        lines[pk].quantity = quantity
+    total = sum((line.quantity for line in lines.values()), Decimal(0))
+    if total > plan.amount:
+        raise ValidationError(
+            _("The lines add up to %(total)s %(unit)s, more than the plan's %(amount)s.")
+            % {
+                "total": _plain(plan.item.to_display(total)),
+                "unit": plan.item.display_unit,
+                "amount": _plain(plan.item.to_display(plan.amount)),
+            }
+        )
+    AllocationLine.objects.bulk_update(lines.values(), ["quantity"])
+    return plan
+
+
+@audited("supply.plan_approve")
+@transaction.atomic
+def plan_approve(*, actor: User, plan: AllocationPlan) -> AllocationPlan:
+    """Approves the plan and sends every line, in one transaction: all or nothing."""
+    plan = (
+        AllocationPlan.objects.select_for_update().select_related("source", "item").get(pk=plan.pk)
+    )
+    access.require(actor, Right.SUPPLY_MANAGE, plan.source)
+    if plan.status != AllocationPlan.Status.DRAFT:
+        raise ValidationError(_("This plan has already been approved."))
+    lines = list(plan.lines.select_related("target").filter(quantity__gt=0).order_by("pk"))
+    if not lines:
+        raise ValidationError(_("The plan sends nothing."))
+    for line in lines:
+        _send(
+            actor=actor,
+            source=plan.source,
+            target=line.target,
+            item=plan.item,
+            quantity=line.quantity,
+            plan=plan,
+            reference=f"P{plan.pk}",
+        )
+    plan.status = AllocationPlan.Status.APPROVED
+    plan.approved_by = actor
+    plan.approved_at = timezone.now()
+    plan.save(update_fields=["status", "approved_by", "approved_at"])
+    SupplyRequest.objects.filter(plan=plan, status=SupplyRequest.Status.MERGED).update(
+        status=SupplyRequest.Status.MET, resolved_at=plan.approved_at, resolved_by=actor
+    )
+    return plan
+
+
+# --- requests -------------------------------------------------------------------------------
+
+
+@audited("supply.request")
+@transaction.atomic
+def request_create(
+    *,
+    actor: User,
+    holder: Holder,
+    item: Item,
+    quantity: Decimal,
+    reason: str,
+    cause_kind: str = "",
+    cause_id: int | None = None,
+) -> SupplyRequest:
+    """A school or county asks for stock, citing a cause it may see when it has one."""
+    access.require(actor, Right.SUPPLY_REQUEST, holder)
+    if holder.kind == Holder.Kind.CITY:
+        raise ValidationError(_("The city reserve does not ask."))
+    if quantity <= 0:
+        raise ValidationError(_("The quantity must be more than zero."))
+    if not reason.strip():
+        raise ValidationError(_("Say why the supplies are needed."))
+    if cause_kind:
+        from readiness.references import resolve
+
+        if cause_id is None or resolve(cause_kind, cause_id, user=actor) is None:
+            raise ValidationError(_("The cause cited is unknown or outside your scope."))
+    return SupplyRequest.objects.create(
+        holder=holder,
+        item=item,
+        quantity=quantity,
+        reason=reason.strip()[:200],
+        cause_kind=cause_kind,
+        cause_id=cause_id if cause_kind else None,
+        created_by=actor,
+    )
+
+
+def _open_request(actor: User, request: SupplyRequest) -> SupplyRequest:
+    request = (
+        SupplyRequest.objects.select_for_update()
+        .select_related("holder", "item")
+        .get(pk=request.pk)
+    )
+    supplier = parent_of(request.holder)
+    access.require(actor, Right.SUPPLY_MANAGE, supplier)
+    if request.status != SupplyRequest.Status.OPEN:
+        raise ValidationError(_("This request has already been dealt with."))
+    return request
+
+
+@audited("supply.request_meet")
+@transaction.atomic
+def request_meet(
+    *, actor: User, request: SupplyRequest, quantity: Decimal | None = None
+) -> list[Shipment]:
+    """Meets a request by sending from the holder above the requester."""
+    request = _open_request(actor, request)
+    shipments = _send(
+        actor=actor,
+        source=parent_of(request.holder),
+        target=request.holder,
+        item=request.item,
+        quantity=quantity or request.quantity,
+        request=request,
+        reference=f"R{request.pk}",
+    )
+    request.status = SupplyRequest.Status.MET
+    request.resolved_by = actor
+    request.resolved_at = timezone.now()
+    request.save(update_fields=["status", "resolved_by", "resolved_at"])
+    return shipments
+
+
+@audited("supply.request_refuse")
+@transaction.atomic
+def request_refuse(*, actor: User, request: SupplyRequest, reason: str) -> SupplyRequest:
+    request = _open_request(actor, request)
+    if not reason.strip():
+        raise ValidationError(_("Say why the request is refused."))
+    request.status = SupplyRequest.Status.REFUSED
+    request.resolution = reason.strip()[:200]
+    request.resolved_by = actor
+    request.resolved_at = timezone.now()
+    request.save(update_fields=["status", "resolution", "resolved_by", "resolved_at"])
+    return request
+
+
+@audited("supply.request_merge")
+@transaction.atomic
+def request_merge(*, actor: User, request: SupplyRequest, plan: AllocationPlan) -> SupplyRequest:
+    """Folds a request into a draft plan of the same item that reaches the requester;
+    it is met when the plan is approved."""
+    request = _open_request(actor, request)
+    plan = AllocationPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != AllocationPlan.Status.DRAFT or plan.item_id != request.item_id:
+        raise ValidationError(_("Choose a draft plan of the same item."))
+    if not plan.lines.filter(target=request.holder).exists():
+        raise ValidationError(_("This plan does not reach the requester."))
+    request.status = SupplyRequest.Status.MERGED
+    request.plan = plan
+    request.save(update_fields=["status", "plan"])
+    return request
