@@ -166,6 +166,8 @@ def receipt_record(
         raise ValidationError(_("Give the batch number."))
     if item.expires and expires_on is None:
         raise ValidationError(_("%(item)s expires: give the expiry date.") % {"item": item.name})
+    if expires_on and expires_on < timezone.localdate():
+        raise ValidationError(_("This lot has already expired: it cannot be received."))
     if produced_on and expires_on and expires_on <= produced_on:
         raise ValidationError(_("The expiry date must be after the production date."))
     lot, created = Lot.objects.get_or_create(
