@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from readiness.jobs import job_not_queued, job_status
+from readiness.references import citing
 from readiness.spreadsheets import spreadsheet_response
 from readiness.tasks import enqueue
 
@@ -393,6 +394,7 @@ def _finding_page(
         "history": selectors.finding_history(user=user, finding=finding),
         "report_form": report_form or forms.ReportForm(),
         "decision_form": decision_form,
+        "citations": citing("finding", finding.pk, user=user),
     }
     return render(request, "inspections/finding_detail.html", context)
 

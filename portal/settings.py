@@ -370,6 +370,7 @@ ACCESS_RIGHTS = [
 REFERENCE_KINDS = {
     "finding": "inspections.references.findings",
 }
+REFERENCE_CITERS = ["supplies.references.citing"]
 # Demo data, in order: each module has seed(schools=, seed=) and LOGINS.
 DEMO_SEEDERS = [
     "readiness.demo",

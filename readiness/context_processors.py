@@ -18,5 +18,7 @@ def navigation(request: HttpRequest) -> dict:
             "can_dispatch": has_right(user, Right.DISPATCH_VIEW),
             "can_build_dispatch": has_right(user, Right.DISPATCH_BUILD),
             "can_audit": has_right(user, Right.AUDIT_VIEW),
+            # Rights of the lines of work are named by their string: the core imports no app.
+            "can_supplies": has_right(user, "supply_view"),
         }
     }

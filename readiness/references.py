@@ -3,7 +3,9 @@
 ``settings.REFERENCE_KINDS`` maps a kind ("finding") to the dotted path of a
 function ``(ids, user) -> {id: Reference}`` in the app that owns the object; it
 returns only the objects the user may see. Supplies requests cite inspection
-findings this way, and the finding's page lists the requests that cite it.
+findings this way; ``settings.REFERENCE_CITERS`` lists the functions
+``(kind, id, user) -> [Citation]`` through which the finding's page lists the
+requests that cite it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,24 @@ from django.utils.module_loading import import_string
 class Reference:
     label: str
     url: str
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Something that cites an object: a supply request citing a finding."""
+
+    label: str
+    state: str
+    url: str
+
+
+def citing(kind: str, pk: int, *, user) -> list[Citation]:
+    """What cites object ``pk`` of ``kind``, from every app listed in
+    ``settings.REFERENCE_CITERS``, as far as ``user`` may see it."""
+    found: list[Citation] = []
+    for path in settings.REFERENCE_CITERS:
+        found.extend(import_string(path)(kind, pk, user))
+    return found
 
 
 def kinds() -> list[str]:

@@ -35,7 +35,7 @@ NORMS = {
 RESERVE = [
     # item, quantity (stock units), lot, months to expiry, origin, supplier
     ("disinfectant", "30000", "84-2020-02A", 12, "purchase", "山东利尔康医疗科技股份有限公司"),
-    ("disinfectant", "22500", "84-2020-02B", 2, "donation", "临沂市慈善总会"),
+    ("disinfectant", "22500", "84-2020-02B", 0.7, "donation", "临沂市慈善总会"),
     ("sanitiser", "20400", "XS-2020-01", 18, "purchase", "临沂医药集团"),
     ("alcohol", "14200", "JJ-2020-03", 24, "purchase", "山东新华制药股份有限公司"),
     ("mask", "300000", "KZ-2020-03", 24, "donation", "临沂市红十字会"),
@@ -80,7 +80,7 @@ def seed(*, schools: int, seed: int = 2020, **options) -> dict:
             supplier=supplier,
             lot_number=lot,
             produced_on=today - dt.timedelta(days=40),
-            expires_on=today + dt.timedelta(days=30 * months) if months else None,
+            expires_on=today + dt.timedelta(days=int(30 * months)) if months else None,
             reference=f"RK-{lot}",
         )
     plans = [

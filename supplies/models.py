@@ -386,7 +386,7 @@ class SupplyRequest(models.Model):
     item), named by a kind from ``settings.SUPPLY_REQUEST_CAUSES`` and an id."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", _("Awaiting a decision")
         MET = "met", _("Met")
         REFUSED = "refused", _("Refused")
         MERGED = "merged", _("Merged into a plan")

@@ -70,10 +70,11 @@ def _by(rows, key: str) -> dict:
     return out
 
 
-def _standing(item: Item, school_filter: Q, group: str) -> list[dict]:
+def _standing(item: Item, school_filter: Q, group: str, cover: int | None) -> list[dict]:
     """Per county (``group="county_id"``) or per school (``"id"``): need for the days
     of cover, usable balance, in transit and gap. Five queries."""
-    cover = SupplySettings.current().cover_days
+    if cover is None:
+        cover = SupplySettings.current().cover_days
     schools = list(
         School.objects.filter(school_filter).values(
             "id", "county_id", "level", "students", "staff", "beds"
@@ -126,13 +127,14 @@ def _standing(item: Item, school_filter: Q, group: str) -> list[dict]:
     return rows
 
 
-def standing_by_county(item: Item, county_ids: list[int] | None = None) -> list[dict]:
-    school_filter = Q(county_id__in=county_ids) if county_ids is not None else Q()
-    return _standing(item, school_filter, "county_id")
+def standing_by_county(item: Item, *, cover_days: int | None = None) -> list[dict]:
+    """Per county of the city; ``cover_days`` defaults to the city's setting."""
+    return _standing(item, Q(), "county_id", cover_days)
 
 
-def standing_by_school(item: Item, county_id: int) -> list[dict]:
-    return _standing(item, Q(county_id=county_id), "id")
+def standing_by_school(item: Item, county_id: int, *, cover_days: int | None = None) -> list[dict]:
+    """Per school of one county."""
+    return _standing(item, Q(county_id=county_id), "id", cover_days)
 
 
 def gaps_below(*, source: Holder, item: Item) -> dict[int, Decimal]:

@@ -40,8 +40,16 @@ def holder_list(*, user: User) -> QuerySet[Holder]:
     return Holder.objects.filter(access.holder_q(user)).select_related("county", "school")
 
 
+def _get(rows: QuerySet, user: User, pk: int | str):
+    """One row of ``rows`` (already narrowed to the user's scope): 404 when out of
+    scope, then 403 without the right to see supplies."""
+    found = get_object_or_404(rows, pk=pk)
+    access.require(user, Right.SUPPLY_VIEW)
+    return found
+
+
 def holder_get_for_user(*, user: User, pk: int | str) -> Holder:
-    return get_object_or_404(holder_list(user=user), pk=pk)
+    return _get(Holder.objects.filter(access.holder_q(user)), user, pk)
 
 
 def balance_list(*, user: User) -> QuerySet[Balance]:
@@ -59,7 +67,7 @@ def movement_list(*, user: User) -> QuerySet[Movement]:
 
 
 def movement_get_for_user(*, user: User, pk: int | str) -> Movement:
-    return get_object_or_404(movement_list(user=user), pk=pk)
+    return _get(Movement.objects.filter(access.holder_q(user, "holder__")), user, pk)
 
 
 def shipment_list(*, user: User) -> QuerySet[Shipment]:
@@ -73,7 +81,10 @@ def shipment_list(*, user: User) -> QuerySet[Shipment]:
 
 
 def shipment_get_for_user(*, user: User, pk: int | str) -> Shipment:
-    return get_object_or_404(shipment_list(user=user), pk=pk)
+    rows = Shipment.objects.filter(
+        access.holder_q(user, "source__") | access.holder_q(user, "target__")
+    ).select_related("item", "lot", "source", "target")
+    return _get(rows, user, pk)
 
 
 def receipts_to_confirm(*, user: User) -> QuerySet[Shipment]:
@@ -99,7 +110,10 @@ def plan_list(*, user: User) -> QuerySet[AllocationPlan]:
 
 
 def plan_get_for_user(*, user: User, pk: int | str) -> AllocationPlan:
-    return get_object_or_404(plan_list(user=user), pk=pk)
+    rows = AllocationPlan.objects.filter(access.holder_q(user, "source__")).select_related(
+        "item", "source__county"
+    )
+    return _get(rows, user, pk)
 
 
 def request_list(*, user: User) -> QuerySet[SupplyRequest]:
@@ -110,7 +124,10 @@ def request_list(*, user: User) -> QuerySet[SupplyRequest]:
 
 
 def request_get_for_user(*, user: User, pk: int | str) -> SupplyRequest:
-    return get_object_or_404(request_list(user=user), pk=pk)
+    rows = SupplyRequest.objects.filter(access.holder_q(user, "holder__")).select_related(
+        "holder", "item"
+    )
+    return _get(rows, user, pk)
 
 
 def requests_citing(*, user: User, kind: str, pk: int) -> QuerySet[SupplyRequest]:
@@ -155,13 +172,13 @@ def overview(*, user: User, item: Item) -> dict:
     settings = SupplySettings.current()
     if scope.level == "city":
         names = dict(County.objects.values_list("pk", "name"))
-        rows = needs.standing_by_county(item)
+        rows = needs.standing_by_county(item, cover_days=settings.cover_days)
     elif scope.level in ("county", "school"):
         county_id = scope.county_id
         if scope.level == "school":
             county_id = School.objects.values_list("county_id", flat=True).get(pk=scope.school_id)
         names = dict(School.objects.filter(county_id=county_id).values_list("pk", "name"))
-        rows = needs.standing_by_school(item, county_id)
+        rows = needs.standing_by_school(item, county_id, cover_days=settings.cover_days)
         if scope.level == "school":
             rows = [r for r in rows if r["key"] == scope.school_id]
     else:
@@ -216,10 +233,14 @@ def stock_card(*, user: User, holder: Holder, item: Item) -> list[dict]:
     return card
 
 
-def lots_expiring(*, user: User, today: dt.date | None = None) -> QuerySet[Balance]:
-    """Balances in lots that expire within the city's warning days (or have expired)."""
+def lots_expiring(
+    *, user: User, today: dt.date | None = None, days: int | None = None
+) -> QuerySet[Balance]:
+    """Balances in lots that expire within ``days`` (the city's warning days by
+    default), or have expired."""
     today = today or timezone.localdate()
-    days = SupplySettings.current().expiry_warning_days
+    if days is None:
+        days = SupplySettings.current().expiry_warning_days
     return (
         balance_list(user=user)
         .filter(quantity__gt=0, lot__expires_on__isnull=False)
@@ -257,3 +278,42 @@ def reserve_by_item() -> list[dict]:
         .values_list("item_id", "total")
     )
     return [{"item": item, "quantity": totals.get(item.pk, ZERO)} for item in Item.objects.all()]
+
+
+def county_ids_in_scope(*, user: User) -> list[int]:
+    scope = scope_of(user)
+    if scope.level == "city":
+        return list(County.objects.values_list("pk", flat=True))
+    if scope.level == "county":
+        return [scope.county_id]
+    return []
+
+
+def own_holder(*, user: User) -> Holder:
+    """The holder a school contact or a county official asks for: their school or depot."""
+    from django.core.exceptions import PermissionDenied
+
+    from . import services
+
+    scope = scope_of(user)
+    if scope.level == "school":
+        return services.school_holder(School.objects.get(pk=scope.school_id))
+    if scope.level == "county":
+        return services.county_depot(scope.county_id)
+    raise PermissionDenied
+
+
+def request_causes(*, user: User, requests) -> dict:
+    """(kind, id) → Reference for the causes the requests cite that the user may see;
+    one query per kind."""
+    from readiness.references import resolve_many
+
+    wanted: dict[str, list[int]] = {}
+    for row in requests:
+        if row.cause_kind and row.cause_id:
+            wanted.setdefault(row.cause_kind, []).append(row.cause_id)
+    found = {}
+    for kind, ids in wanted.items():
+        for pk, reference in resolve_many(kind, ids, user=user).items():
+            found[(kind, pk)] = reference
+    return found

@@ -79,6 +79,12 @@ PERSON_IMPORTERS = IMPORTERS | {"school_a", "school_other"}
 SUPERVISORS = frozenset({"task_force", "city_staff", "county_a", "county_b"})
 DISPATCH = frozenset({"task_force", "city_staff"})
 SQUAD_A = frozenset({"inspector"})
+# Supplies: who has the rights (README, roles), and who sees a county's depot.
+SUPPLY_VIEW = frozenset(
+    {"task_force", "city_staff", "supplies", "county_a", "county_b", "school_a", "school_other"}
+)
+SUPPLY_MANAGE = frozenset({"supplies", "city_staff"})
+DEPOT = (CITY_SCOPE | {"county_a", "verifier", "leader"}, CITY_SCOPE | {"county_b"})
 
 ROUTES: dict[str, Row] = {
     # --- core ------------------------------------------------------------------------
@@ -143,6 +149,30 @@ ROUTES: dict[str, Row] = {
     ),
     "plan_file": Row(url=obj("plan", "plan_file"), sees=(SEES_A, SEES_B)),
     "drills": Row(),
+    # --- supplies ----------------------------------------------------------------------
+    "supplies_overview": Row(may=SUPPLY_VIEW),
+    "supplies_ledger": Row(may=SUPPLY_VIEW),
+    "supplies_balances_export": Row(may=SUPPLY_VIEW),
+    "supplies_card": Row(url=obj("depot", "supplies_card"), sees=DEPOT, may=SUPPLY_VIEW),
+    "supplies_receipt_new": Row(may=SUPPLY_MANAGE),
+    "supplies_receipts": Row(may=SUPPLY_VIEW),
+    "supplies_shipment_confirm": Row(
+        method="POST",
+        url=obj("shipment", "supplies_shipment_confirm"),
+        sees=DEPOT,
+        may=(frozenset({"supplies", "county_a"}), frozenset({"supplies", "county_b"})),
+        ok=OK_WRITE,
+    ),
+    "supplies_plans": Row(may=SUPPLY_VIEW),
+    "supplies_plan": Row(url=obj("supply_plan", "supplies_plan"), sees=DEPOT, may=SUPPLY_VIEW),
+    "supplies_requests": Row(may=SUPPLY_VIEW),
+    "supplies_request_decide": Row(
+        method="POST",
+        url=obj("supply_request", "supplies_request_decide"),
+        sees=(DEPOT[0] | {"school_a"}, DEPOT[1]),
+        may=SUPPLY_MANAGE,
+        ok=OK_WRITE,
+    ),
     # --- verification --------------------------------------------------------------------
     "verification_list": Row(),
     "verification_assign": Row(may=IMPORTERS),

@@ -56,6 +56,10 @@ class Side:
     plan: object
     drill: object
     person: object
+    depot: object = None
+    shipment: object = None
+    supply_plan: object = None
+    supply_request: object = None
 
 
 def _side(county, prefix: str, template, department) -> tuple[Side, dict]:
@@ -137,6 +141,8 @@ def build() -> dict:
     job.save()
     archive = NoticeArchiveFactory(owner=inspector, notices=[a.notice], status="done")
     archive.file.save("n.zip", ContentFile(b"PK"), save=True)
+    _supplies(a, county_a, users["supplies"], users["school_a"])
+    _supplies(b, county_b, users["supplies"], UserFactory(role="school", school=b.school))
     report = DispatchReport.objects.create(
         on_date=timezone.localdate() - dt.timedelta(days=1), data={"sections": {}}
     )
@@ -144,3 +150,27 @@ def build() -> dict:
         "a": a, "b": b, "users": users, "upload": upload, "job": job,
         "archive": archive, "report": report, "template": template,
     }  # fmt: skip
+
+
+def _supplies(side: Side, county, officer, contact) -> None:
+    """The county's depot, a shipment to it from the city reserve, a draft plan of the
+    depot and a request of the side's school."""
+    from supplies.models import AllocationPlan, Holder, Item, Lot, Shipment, SupplyRequest
+
+    item = Item.objects.get_or_create(
+        code="mask", defaults={"name": "口罩", "stock_unit": "个", "display_unit": "个"}
+    )[0]
+    lot = Lot.objects.get_or_create(item=item, number="KZ-1")[0]
+    reserve = Holder.objects.get_or_create(kind="city")[0]
+    side.depot = Holder.objects.create(kind="county", county=county)
+    side.shipment = Shipment.objects.create(
+        kind="allocation", item=item, lot=lot, source=reserve, target=side.depot,
+        quantity=10, sent_at=timezone.now(), sent_by=officer,
+    )  # fmt: skip
+    side.supply_plan = AllocationPlan.objects.create(
+        title="计划", item=item, source=side.depot, amount=1, created_by=officer
+    )
+    school = Holder.objects.create(kind="school", county=county, school=side.school)
+    side.supply_request = SupplyRequest.objects.create(
+        holder=school, item=item, quantity=5, reason="r", created_by=contact
+    )

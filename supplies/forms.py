@@ -1,0 +1,103 @@
+"""Forms of the supplies pages. Quantities are typed in the item's display unit and
+read exactly (``quantities.parse``)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import quantities
+from .models import Holder, Item, Movement
+
+
+class QuantityField(forms.CharField):
+    """Text that the form turns into a Decimal in stock units of ``form.item``."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 30)
+        super().__init__(**kwargs)
+
+
+def _quantity(form, name: str, *, allow_zero: bool = False):
+    item = form.cleaned_data.get("item") or getattr(form, "item", None)
+    value = form.cleaned_data.get(name)
+    if item is None or value in (None, ""):
+        return None
+    try:
+        return quantities.parse(item, value, display=True, allow_zero=allow_zero)
+    except ValidationError as error:
+        form.add_error(name, error)
+        return None
+
+
+class ReceiptForm(forms.Form):
+    holder = forms.ModelChoiceField(queryset=Holder.objects.none(), label=_("Into"))
+    item = forms.ModelChoiceField(queryset=Item.objects.all(), label=_("Item"))
+    quantity = QuantityField(label=_("Quantity (display unit)"))
+    origin = forms.ChoiceField(choices=Movement.Origin.choices, label=_("Origin"))
+    supplier = forms.CharField(max_length=100, label=_("Supplier or donor"))
+    lot_number = forms.CharField(max_length=40, label=_("Batch number"))
+    produced_on = forms.DateField(required=False, label=_("Produced on"))
+    expires_on = forms.DateField(required=False, label=_("Expires on"))
+    reference = forms.CharField(max_length=60, required=False, label=_("Reference"))
+    note = forms.CharField(max_length=200, required=False, label=_("Note"))
+
+    def __init__(self, *args, holders=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["holder"].queryset = holders if holders is not None else Holder.objects.none()
+
+    def clean(self):
+        data = super().clean()
+        data["quantity"] = _quantity(self, "quantity")
+        return data
+
+
+class ConfirmForm(forms.Form):
+    received = QuantityField(label=_("Quantity received (display unit)"))
+    note = forms.CharField(max_length=200, required=False, label=_("What is missing or damaged"))
+
+    def __init__(self, *args, item: Item, **kwargs):
+        self.item = item
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        data["received"] = _quantity(self, "received", allow_zero=True)
+        return data
+
+
+class PlanForm(forms.Form):
+    title = forms.CharField(max_length=100, label=_("Title"))
+    source = forms.ModelChoiceField(queryset=Holder.objects.none(), label=_("Sent from"))
+    item = forms.ModelChoiceField(queryset=Item.objects.all(), label=_("Item"))
+    amount = QuantityField(label=_("Amount (display unit)"))
+
+    def __init__(self, *args, sources=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = sources if sources is not None else Holder.objects.none()
+
+    def clean(self):
+        data = super().clean()
+        data["amount"] = _quantity(self, "amount")
+        return data
+
+
+class RequestForm(forms.Form):
+    item = forms.ModelChoiceField(queryset=Item.objects.all(), label=_("Item"))
+    quantity = QuantityField(label=_("Quantity (display unit)"))
+    reason = forms.CharField(max_length=200, label=_("Reason"))
+    cause_kind = forms.CharField(max_length=30, required=False, widget=forms.HiddenInput)
+    cause_id = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        data["quantity"] = _quantity(self, "quantity")
+        return data
+
+
+class DecideForm(forms.Form):
+    DECISIONS = [("meet", _("Send")), ("refuse", _("Refuse")), ("merge", _("Merge into a plan"))]
+    decision = forms.ChoiceField(choices=DECISIONS)
+    reason = forms.CharField(max_length=200, required=False, label=_("Reason"))
+    plan = forms.IntegerField(required=False, min_value=1)

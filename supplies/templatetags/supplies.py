@@ -1,0 +1,22 @@
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+
+from supplies.quantities import shown
+
+register = template.Library()
+
+
+@register.filter
+def display(quantity, item) -> str:
+    """A stock quantity in the item's display unit: ``{{ q|display:item }}``."""
+    return shown(item, quantity) if quantity is not None else ""
+
+
+@register.filter
+def about(quantity, item) -> str:
+    """An estimate (a need, a gap) in the display unit, to two decimal places."""
+    if quantity is None:
+        return ""
+    value = item.to_display(quantity).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return format(value.normalize(), "f") if value else "0"

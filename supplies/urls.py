@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.overview, name="supplies_overview"),
+    path("ledger/", views.ledger, name="supplies_ledger"),
+    path("balances.xlsx", views.balances_export, name="supplies_balances_export"),
+    path("holders/<int:pk>/", views.stock_card, name="supplies_card"),
+    path("receive/", views.receipt_new, name="supplies_receipt_new"),
+    path("receipts/", views.receipts, name="supplies_receipts"),
+    path("shipments/<int:pk>/confirm/", views.shipment_confirm, name="supplies_shipment_confirm"),
+    path("plans/", views.plans, name="supplies_plans"),
+    path("plans/<int:pk>/", views.plan_detail, name="supplies_plan"),
+    path("requests/", views.requests, name="supplies_requests"),
+    path("requests/<int:pk>/decide/", views.request_decide, name="supplies_request_decide"),
+]

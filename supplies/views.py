@@ -1,0 +1,426 @@
+"""Pages of the supplies work (物资保障): the overview, the ledger and stock cards,
+receipts, allocation plans, confirmations and requests."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from readiness.access import has_right
+from readiness.forms import posted
+from readiness.spreadsheets import Column, dataset_of, local_time, spreadsheet_response
+
+from . import access, quantities, selectors, services
+from .access import Right
+from .forms import ConfirmForm, DecideForm, PlanForm, ReceiptForm, RequestForm
+from .models import Holder, Item, Movement, SupplyRequest
+from .quantities import shown
+from .templatetags.supplies import about
+
+
+def _item(request: HttpRequest) -> tuple[list[Item], Item | None]:
+    """Every item, and the one chosen by ?item= (the first by default)."""
+    items = list(selectors.item_list(user=request.user))
+    code = request.GET.get("item")
+    return items, next((i for i in items if i.code == code), items[0] if items else None)
+
+
+def _query(request: HttpRequest) -> str:
+    """The request's filters, without the page and the format, for links."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("format", None)
+    return params.urlencode()
+
+
+def _rights(user) -> dict:
+    return {
+        "can_manage": has_right(user, Right.SUPPLY_MANAGE),
+        "can_request": has_right(user, Right.SUPPLY_REQUEST),
+        "can_receive": has_right(user, Right.SUPPLY_RECEIVE),
+    }
+
+
+@login_required
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    items, item = _item(request)
+    context = {"items": items, "item": item, **_rights(request.user)}
+    if item is not None:
+        context.update(selectors.overview(user=request.user, item=item))
+        days = context["settings"].expiry_warning_days
+        context["expiring"] = selectors.lots_expiring(user=request.user, days=days)[:20]
+        context["to_confirm"] = selectors.receipts_to_confirm(user=request.user).count()
+        context["open_requests"] = (
+            selectors.request_list(user=request.user).filter(status="open").count()
+        )
+    return render(request, "supplies/overview.html", context)
+
+
+LEDGER_COLUMNS = [
+    Column(_("Time"), lambda m: local_time(m.at)),
+    Column(_("Holder"), lambda m: str(m.holder)),
+    Column(_("Item"), lambda m: m.item.name),
+    Column(_("Batch number"), lambda m: m.lot.number),
+    Column(_("Kind"), lambda m: m.get_kind_display()),
+    Column(_("Quantity (stock unit)"), lambda m: m.quantity),
+    Column(_("Stock unit"), lambda m: m.item.stock_unit),
+    Column(_("Supplier or donor"), lambda m: m.supplier),
+    Column(_("Reason"), lambda m: m.reason),
+    Column(_("Reference"), lambda m: m.reference),
+    Column(_("Note"), lambda m: m.note),
+    Column(_("By"), lambda m: m.actor.full_name or m.actor.username),
+]
+
+
+@login_required
+@require_GET
+def ledger(request: HttpRequest) -> HttpResponse:
+    """The ledger, filtered by holder, item, kind and dates; xlsx with ?format=xlsx."""
+    rows = selectors.movement_list(user=request.user)
+    filters = {
+        "holder": request.GET.get("holder", ""),
+        "item": request.GET.get("item", ""),
+        "kind": request.GET.get("kind", ""),
+        "start": request.GET.get("start", ""),
+        "end": request.GET.get("end", ""),
+    }
+    if filters["holder"].isdigit():
+        rows = rows.filter(holder_id=int(filters["holder"]))
+    if filters["item"]:
+        rows = rows.filter(item__code=filters["item"])
+    if filters["kind"] in Movement.Kind.values:
+        rows = rows.filter(kind=filters["kind"])
+    try:
+        if filters["start"]:
+            rows = rows.filter(at__date__gte=filters["start"])
+        if filters["end"]:
+            rows = rows.filter(at__date__lte=filters["end"])
+    except ValidationError:
+        messages.error(request, _("Enter dates as YYYY-MM-DD."))
+    rows = rows.order_by("-at", "-pk")
+    if request.GET.get("format") == "xlsx":
+        return spreadsheet_response(dataset_of(rows.iterator(), LEDGER_COLUMNS), "xlsx", "ledger")
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "supplies/ledger.html",
+        {
+            "page": page,
+            "query": _query(request),
+            "filters": filters,
+            "holders": selectors.holder_list(user=request.user).order_by("kind", "pk")[:200],
+            "items": selectors.item_list(user=request.user),
+            "kinds": Movement.Kind.choices,
+        },
+    )
+
+
+BALANCE_COLUMNS = [
+    Column(_("Holder"), lambda b: str(b.holder)),
+    Column(_("Item"), lambda b: b.item.name),
+    Column(_("Batch number"), lambda b: b.lot.number),
+    Column(_("Expires on"), lambda b: b.lot.expires_on or ""),
+    Column(_("Quantity (stock unit)"), lambda b: b.quantity),
+    Column(_("Stock unit"), lambda b: b.item.stock_unit),
+    Column(_("Quantity (display unit)"), lambda b: b.item.to_display(b.quantity)),
+    Column(_("Display unit"), lambda b: b.item.display_unit),
+]
+
+
+@login_required
+@require_GET
+def balances_export(request: HttpRequest) -> HttpResponse:
+    rows = selectors.balance_list(user=request.user).filter(quantity__gt=0)
+    rows = rows.order_by("holder__kind", "holder_id", "item__order", "lot__expires_on")
+    return spreadsheet_response(dataset_of(rows.iterator(), BALANCE_COLUMNS), "xlsx", "balances")
+
+
+@login_required
+@require_GET
+def stock_card(request: HttpRequest, pk: int) -> HttpResponse:
+    holder = selectors.holder_get_for_user(user=request.user, pk=pk)
+    items, item = _item(request)
+    if item is None:
+        raise Http404
+    lots = selectors.balance_list(user=request.user).filter(
+        holder=holder, item=item, quantity__gt=0
+    )
+    return render(
+        request,
+        "supplies/card.html",
+        {
+            "holder": holder,
+            "item": item,
+            "items": items,
+            "lots": lots.order_by("lot__expires_on", "lot__number"),
+            "card": selectors.stock_card(user=request.user, holder=holder, item=item),
+        },
+    )
+
+
+def _managed_holders(user):
+    """The holders ``user`` records receipts into: the reserve and depots in scope."""
+    scope_counties = selectors.county_ids_in_scope(user=user)
+    services.city_reserve()
+    for county_id in scope_counties:
+        services.county_depot(county_id)
+    return (
+        selectors.holder_list(user=user)
+        .exclude(kind=Holder.Kind.SCHOOL)
+        .order_by("kind", "county__order")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def receipt_new(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Right.SUPPLY_MANAGE)
+    form = ReceiptForm(*posted(request), holders=_managed_holders(request.user))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.receipt_record(
+                actor=request.user,
+                holder=data["holder"],
+                item=data["item"],
+                quantity=data["quantity"],
+                origin=data["origin"],
+                supplier=data["supplier"],
+                lot_number=data["lot_number"],
+                produced_on=data["produced_on"],
+                expires_on=data["expires_on"],
+                reference=data["reference"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The receipt is recorded."))
+            return redirect(f"{request.path}?item={data['item'].code}")
+    return render(request, "supplies/receipt.html", {"form": form})
+
+
+@login_required
+@require_GET
+def receipts(request: HttpRequest) -> HttpResponse:
+    """What is on its way to the user's holders, to confirm; and open shortfalls."""
+    access.require(request.user, Right.SUPPLY_VIEW)
+    pending = list(selectors.receipts_to_confirm(user=request.user)[:200])
+    for shipment in pending:
+        shipment.shown = shown(shipment.item, shipment.quantity)
+    return render(
+        request,
+        "supplies/receipts.html",
+        {
+            "pending": pending,
+            "shortfalls": selectors.open_shortfalls(user=request.user)[:100],
+            **_rights(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def shipment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    shipment = selectors.shipment_get_for_user(user=request.user, pk=pk)
+    access.require(request.user, Right.SUPPLY_RECEIVE, shipment.target)
+    form = ConfirmForm(request.POST, item=shipment.item)
+    if form.is_valid():
+        try:
+            services.shipment_confirm(
+                actor=request.user,
+                shipment=shipment,
+                received=form.cleaned_data["received"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Receipt confirmed."))
+            return redirect("supplies_receipts")
+    shipment.shown = shown(shipment.item, shipment.quantity)
+    return render(
+        request,
+        "supplies/receipts.html",
+        {
+            "pending": [shipment],
+            "failed": shipment.pk,
+            "form": form,
+            "shortfalls": [],
+            **_rights(request.user),
+        },
+        status=400,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plans(request: HttpRequest) -> HttpResponse:
+    plan_rows = selectors.plan_list(user=request.user).order_by("-created_at", "-pk")[:100]
+    can_manage = has_right(request.user, Right.SUPPLY_MANAGE)
+    if request.method == "POST" and not can_manage:
+        access.require(request.user, Right.SUPPLY_MANAGE)
+    form = PlanForm(
+        *posted(request), sources=_managed_holders(request.user) if can_manage else None
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan = services.plan_propose(
+                actor=request.user,
+                source=data["source"],
+                item=data["item"],
+                amount=data["amount"],
+                title=data["title"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("supplies_plan", plan.pk)
+    return render(
+        request,
+        "supplies/plans.html",
+        {"plans": plan_rows, "form": form, "can_manage": can_manage},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get_for_user(user=request.user, pk=pk)
+    lines = list(
+        plan.lines.select_related("target__county", "target__school").order_by("-gap", "pk")
+    )
+    errors: list[str] = []
+    typed: dict[int, str] = {}
+    if request.method == "POST":
+        access.require(request.user, Right.SUPPLY_MANAGE, plan.source)
+        typed = {line.pk: request.POST.get(f"line-{line.pk}", "").strip() for line in lines}
+        try:
+            wanted = {}
+            for line in lines:
+                if typed[line.pk] == "":
+                    continue
+                try:
+                    wanted[line.pk] = quantities.parse(
+                        plan.item, typed[line.pk], display=True, allow_zero=True
+                    )
+                except ValidationError as error:
+                    raise ValidationError(f"{line.target}: {error.messages[0]}") from None
+            services.plan_lines_set(actor=request.user, plan=plan, quantities=wanted)
+            if request.POST.get("approve"):
+                services.plan_approve(actor=request.user, plan=plan)
+                messages.success(request, _("The plan is approved and its supplies are sent."))
+            else:
+                messages.success(request, _("Saved."))
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            return redirect("supplies_plan", plan.pk)
+    for line in lines:
+        line.shown_gap = about(line.gap, plan.item)
+        line.shown_proposed = shown(plan.item, line.proposed)
+        line.shown_quantity = typed.get(line.pk) or shown(plan.item, line.quantity)
+    return render(
+        request,
+        "supplies/plan.html",
+        {
+            "plan": plan,
+            "lines": lines,
+            "errors": errors,
+            "amount": shown(plan.item, plan.amount),
+            "can_edit": plan.status == "draft"
+            and access.within(request.user, plan.source)
+            and has_right(request.user, Right.SUPPLY_MANAGE),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def requests(request: HttpRequest) -> HttpResponse:
+    """Requests in scope; a school or county asks here, citing a cause when it has one."""
+    rows = selectors.request_list(user=request.user).order_by("-created_at", "-pk")
+    status = request.GET.get("status", "")
+    if status in SupplyRequest.Status.values:
+        rows = rows.filter(status=status)
+    can_request = has_right(request.user, Right.SUPPLY_REQUEST)
+    if request.method == "POST":
+        access.require(request.user, Right.SUPPLY_REQUEST)
+    initial = {
+        "cause_kind": request.GET.get("cause_kind", ""),
+        "cause_id": request.GET.get("cause_id") or None,
+    }
+    form = RequestForm(*posted(request), initial=initial)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.request_create(
+                actor=request.user,
+                holder=selectors.own_holder(user=request.user),
+                item=data["item"],
+                quantity=data["quantity"],
+                reason=data["reason"],
+                cause_kind=data["cause_kind"] or "",
+                cause_id=data["cause_id"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The request is sent."))
+            return redirect("supplies_requests")
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    causes = selectors.request_causes(user=request.user, requests=page.object_list)
+    for row in page.object_list:
+        row.shown = shown(row.item, row.quantity)
+        row.cause = causes.get((row.cause_kind, row.cause_id))
+    return render(
+        request,
+        "supplies/requests.html",
+        {
+            "page": page,
+            "query": _query(request),
+            "form": form,
+            "status": status,
+            "statuses": SupplyRequest.Status.choices,
+            "can_request": can_request,
+            "can_decide": has_right(request.user, Right.SUPPLY_MANAGE),
+            "draft_plans": selectors.plan_list(user=request.user).filter(status="draft")[:50],
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    supply_request = selectors.request_get_for_user(user=request.user, pk=pk)
+    access.require(request.user, Right.SUPPLY_MANAGE)
+    form = DecideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose what to do with the request."))
+        return redirect("supplies_requests")
+    data = form.cleaned_data
+    try:
+        if data["decision"] == "meet":
+            services.request_meet(actor=request.user, request=supply_request)
+            messages.success(request, _("Sent; the requester confirms on arrival."))
+        elif data["decision"] == "refuse":
+            services.request_refuse(
+                actor=request.user, request=supply_request, reason=data["reason"]
+            )
+            messages.success(request, _("The request is refused."))
+        else:
+            plan = selectors.plan_get_for_user(user=request.user, pk=data["plan"] or 0)
+            services.request_merge(actor=request.user, request=supply_request, plan=plan)
+            messages.success(request, _("The request is merged into the plan."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("supplies_requests")
