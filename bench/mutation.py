@@ -102,6 +102,17 @@ GROUPS = (
             "people.importer.x__scope_sql*",
         ),
     ),
+    Group(
+        "supplies",
+        "supplies: the split, the balance arithmetic, first expired first out, quantities",
+        (
+            "supplies.allocation.x_split*",
+            "supplies.services.x__move*",
+            "supplies.services.x_fefo*",
+            "supplies.quantities.x_parse*",
+            "supplies.needs.x_daily_needs*",
+        ),
+    ),
 )
 
 _DISTINCT = (
@@ -174,6 +185,13 @@ NAMED = (
         "NoticeCounter.objects.select_for_update().get(year=year)",
         "NoticeCounter.objects.get(year=year)",
         ("tests/inspections/test_notices.py",),
+    ),
+    Named(
+        "stock taken without locking its balance",
+        "supplies/services.py",
+        "    balance = Balance.objects.select_for_update().get(holder=holder, item=item, lot=lot)",
+        "    balance = Balance.objects.get(holder=holder, item=item, lot=lot)",
+        ("tests/supplies/test_invariants.py",),
     ),
     Named(
         "a veto item fails the school only when nothing else fails",

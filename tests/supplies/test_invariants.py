@@ -170,3 +170,38 @@ def test_twenty_allocations_race_for_one_balance(
     assert Movement.objects.filter(kind="dispatch").count() == 16
     assert Shipment.objects.count() == 16
     assert ledger_matches_balances()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_disposals_race_for_one_lot(postgres_live, make_user, items):
+    """Ten disposals of 150 from a lot of 1,000 at once: the balance row's lock lets six
+    through (900) and refuses four; the balance never goes below zero."""
+    officer = make_user("supplies")
+    reserve = services.city_reserve()
+    receive(officer, reserve, items["mask"], "1000", lot="KZ")
+    lot = Lot.objects.get(number="KZ")
+    barrier = threading.Barrier(10)
+    outcomes = []
+
+    def dispose():
+        try:
+            barrier.wait()
+            services.disposal_record(
+                actor=officer, holder=reserve, lot=lot, quantity=Decimal(150), reason="受潮"
+            )
+            outcomes.append("disposed")
+        except ValidationError as error:
+            outcomes.append(error.messages[0])
+        except Exception as error:  # reported below
+            outcomes.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=dispose) for _ in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["disposed"] * 6 + ["市级储备 的 口罩（批号 KZ）只有 100 个。"] * 4
+    assert Balance.objects.get(holder=reserve).quantity == 100
+    assert ledger_matches_balances()
