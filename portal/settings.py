@@ -294,6 +294,8 @@ SPECTACULAR_SETTINGS = {
         "PersonKindEnum": "people.models.Person.Kind",
         "DrillKindEnum": "plans.models.Drill.Kind",
         "VerificationStatusEnum": "verification.models.Verification.Status",
+        "SupplyOriginEnum": "supplies.models.Movement.Origin",
+        "PersonOriginEnum": "people.models.Person.Origin",
     },
 }
 

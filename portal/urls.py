@@ -9,6 +9,7 @@ from people import api as people_api
 from plans import api as plans_api
 from readiness import api as readiness_api
 from readiness import views as readiness_views
+from supplies import api as supplies_api
 from verification import api as verification_api
 
 router = DefaultRouter()
@@ -27,6 +28,11 @@ router.register("notices", inspections_api.NoticeViewSet, basename="notice")
 router.register(
     "rectification-reports", inspections_api.ReportViewSet, basename="rectification-report"
 )
+router.register("supply-items", supplies_api.ItemViewSet, basename="supply-item")
+router.register("supply-balances", supplies_api.BalanceViewSet, basename="supply-balance")
+router.register("supply-movements", supplies_api.MovementViewSet, basename="supply-movement")
+router.register("supply-plans", supplies_api.PlanViewSet, basename="supply-plan")
+router.register("supply-requests", supplies_api.RequestViewSet, basename="supply-request")
 
 urlpatterns = [
     path("login/", readiness_views.LoginView.as_view(), name="login"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 
@@ -24,7 +24,10 @@ class RejectNulBytes:
             in ("application/x-www-form-urlencoded", "multipart/form-data")
             and _has_nul(request.POST)
         ):
-            return HttpResponseBadRequest(_("A value of the request holds a NUL character."))
+            message = _("A value of the request holds a NUL character.")
+            if request.path.startswith("/api/"):  # the API answers JSON, as documented
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message)
         return self.get_response(request)
 
 

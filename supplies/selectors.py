@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import F, Q, QuerySet, Sum
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils import timezone
 
 from readiness.access import scope_of
@@ -43,7 +43,10 @@ def holder_list(*, user: User) -> QuerySet[Holder]:
 def _get(rows: QuerySet, user: User, pk: int | str):
     """One row of ``rows`` (already narrowed to the user's scope): 404 when out of
     scope, then 403 without the right to see supplies."""
-    found = get_object_or_404(rows, pk=pk)
+    try:
+        found = rows.get(pk=pk)
+    except (rows.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
     access.require(user, Right.SUPPLY_VIEW)
     return found
 

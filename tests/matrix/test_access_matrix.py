@@ -328,6 +328,28 @@ ROUTES: dict[str, Row] = {
     "rectification-report-detail": Row(
         url=api("rectification-reports", "report"), sees=(SEES_A, SEES_B)
     ),
+    "supply-item-list": Row(may=SUPPLY_VIEW),
+    "supply-item-detail": Row(url=fixed(lambda w: "/api/v1/supply-items/mask/"), may=SUPPLY_VIEW),
+    "supply-balance-list": Row(may=SUPPLY_VIEW),
+    "supply-movement-list": Row(may=SUPPLY_VIEW),
+    "supply-movement-detail": Row(
+        url=api("supply-movements", "movement"), sees=DEPOT, may=SUPPLY_VIEW
+    ),
+    "supply-plan-list": Row(may=SUPPLY_VIEW),
+    "supply-plan-detail": Row(url=api("supply-plans", "supply_plan"), sees=DEPOT, may=SUPPLY_VIEW),
+    "supply-plan-approve": Row(
+        method="POST",
+        url=api("supply-plans", "supply_plan", "approve"),
+        sees=DEPOT,
+        may=SUPPLY_MANAGE,
+        ok=OK_WRITE,
+    ),
+    "supply-request-list": Row(may=SUPPLY_VIEW),
+    "supply-request-detail": Row(
+        url=api("supply-requests", "supply_request"),
+        sees=(DEPOT[0] | {"school_a"}, DEPOT[1]),
+        may=SUPPLY_VIEW,
+    ),
     "rectification-report-accept": Row(
         method="POST",
         url=api("rectification-reports", "report", "accept"),

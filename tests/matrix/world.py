@@ -60,6 +60,7 @@ class Side:
     shipment: object = None
     supply_plan: object = None
     supply_request: object = None
+    movement: object = None
 
 
 def _side(county, prefix: str, template, department) -> tuple[Side, dict]:
@@ -155,7 +156,15 @@ def build() -> dict:
 def _supplies(side: Side, county, officer, contact) -> None:
     """The county's depot, a shipment to it from the city reserve, a draft plan of the
     depot and a request of the side's school."""
-    from supplies.models import AllocationPlan, Holder, Item, Lot, Shipment, SupplyRequest
+    from supplies.models import (
+        AllocationPlan,
+        Holder,
+        Item,
+        Lot,
+        Movement,
+        Shipment,
+        SupplyRequest,
+    )
 
     item = Item.objects.get_or_create(
         code="mask", defaults={"name": "口罩", "stock_unit": "个", "display_unit": "个"}
@@ -170,6 +179,10 @@ def _supplies(side: Side, county, officer, contact) -> None:
     side.supply_plan = AllocationPlan.objects.create(
         title="计划", item=item, source=side.depot, amount=1, created_by=officer
     )
+    side.movement = Movement.objects.create(
+        kind="receipt", holder=side.depot, item=item, lot=lot, quantity=10,
+        at=timezone.now(), actor=officer, origin="purchase", supplier="s",
+    )  # fmt: skip
     school = Holder.objects.create(kind="school", county=county, school=side.school)
     side.supply_request = SupplyRequest.objects.create(
         holder=school, item=item, quantity=5, reason="r", created_by=contact

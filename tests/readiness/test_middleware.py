@@ -29,3 +29,11 @@ def test_a_nul_byte_in_a_form_answers_400_and_writes_nothing(login, official_a, 
     assert response.status_code == 400
     school_a.refresh_from_db()
     assert "\x00" not in school_a.name
+
+
+def test_a_nul_character_in_an_api_form_answers_json(client, city_staff):
+    client.force_login(city_staff)
+    response = client.post("/api/v1/drills/", {"title": "a\x00b"})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "请求中的某个值含有 NUL 字符，无法处理。"}
