@@ -152,6 +152,30 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         _SORT,
     ),
     "inspections.services.x_weighted_sample__mutmut_7": ("keyed.sort(reverse=True)", _SORT),
+    "supplies.allocation.x_split__mutmut_8": (
+        "if gap >= 0}",
+        "a gap of zero adds a need of zero: it changes neither the total nor any quota",
+    ),
+    "supplies.allocation.x_split__mutmut_14": (
+        "total_need = sum(need.values(), )",
+        "summing fractions from the integer 0 gives the same fraction as from Fraction(0)",
+    ),
+    "supplies.allocation.x_split__mutmut_28": (
+        "if units < 0:",
+        "with no unit to share every floor and the leftover are zero: the shares stay zero",
+    ),
+    "supplies.quantities.x_parse__mutmut_5": (
+        'if (value is not None) or True else ""',
+        'None becomes "None" instead of "": neither is a number, the message is the same',
+    ),
+    "supplies.quantities.x_parse__mutmut_20": (
+        'if value is not None else "XXXX"',
+        'None becomes "XXXX" instead of "": neither is a number, the message is the same',
+    ),
+    "supplies.services.x__move__mutmut_18": (
+        "select_for_update().get(holder=holder, lot=lot)",
+        "a lot belongs to one item (checked just above), so holder and lot find the same row",
+    ),
 }
 
 

@@ -111,7 +111,7 @@ def _lock_balances(holder: Holder, item: Item) -> list[Balance]:
 
 
 def fefo(
-    balances: list[Balance], quantity: Decimal, *, today: dt.date
+    balances: list[Balance], quantity: Decimal, *, today: dt.date, unit: str
 ) -> list[tuple[Lot, Decimal]]:
     """Takes ``quantity`` from the usable lots, first expired first out (lots without
     an expiry date last, then by number); expired lots are never taken."""
@@ -129,7 +129,7 @@ def fefo(
     if left > 0:
         raise ValidationError(
             _("Not enough usable stock: %(short)s %(unit)s short.")
-            % {"short": _plain(left), "unit": balances[0].item.stock_unit if balances else ""}
+            % {"short": _plain(left), "unit": unit}
         )
     return taken
 
@@ -201,7 +201,9 @@ def consumption_record(
 ) -> list[Movement]:
     """Stock used up, taken first expired first out."""
     _require_keeper(actor, holder)
-    lots = fefo(_lock_balances(holder, item), quantity, today=timezone.localdate())
+    lots = fefo(
+        _lock_balances(holder, item), quantity, today=timezone.localdate(), unit=item.stock_unit
+    )
     return [
         _move(
             holder=holder,
@@ -342,7 +344,10 @@ def _send(
         kind = Shipment.Kind.TRANSFER
     now = timezone.now()
     shipments = []
-    for lot, part in fefo(_lock_balances(source, item), quantity, today=timezone.localdate()):
+    taken = fefo(
+        _lock_balances(source, item), quantity, today=timezone.localdate(), unit=item.stock_unit
+    )
+    for lot, part in taken:
         shipment = Shipment.objects.create(
             kind=kind,
             item=item,
