@@ -447,3 +447,55 @@ class SupplySettings(models.Model):
     @classmethod
     def current(cls) -> SupplySettings:
         return cls.objects.get_or_create(pk=1)[0]
+
+
+class StockCount(models.Model):
+    """A physical count (盘点) of one holder's lots: a draft saved and resumed until
+    it is confirmed, when the differences from the book become adjustments."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        CONFIRMED = "confirmed", _("Confirmed")
+
+    holder = models.ForeignKey(Holder, on_delete=models.PROTECT, related_name="counts")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    reason = models.CharField(_("about the count"), max_length=200, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("stock count")
+        verbose_name_plural = _("stock counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["holder"], condition=Q(status="draft"), name="supplies_one_draft_count"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.holder} · {self.started_at:%Y-%m-%d}"
+
+
+class StockCountLine(models.Model):
+    count = models.ForeignKey(StockCount, on_delete=models.CASCADE, related_name="lines")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="+")
+    counted = models.DecimalField(_("counted"), **QUANTITY, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("count line")
+        verbose_name_plural = _("count lines")
+        constraints = [
+            models.UniqueConstraint(fields=["count", "lot"], name="supplies_count_line_key"),
+            models.CheckConstraint(
+                condition=Q(counted__isnull=True) | Q(counted__gte=0),
+                name="supplies_count_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} · {self.lot}"

@@ -23,6 +23,7 @@ from .models import (
     Lot,
     Movement,
     Shipment,
+    StockCount,
     SupplyRequest,
     SupplySettings,
 )
@@ -320,3 +321,12 @@ def request_causes(*, user: User, requests) -> dict:
         for pk, reference in resolve_many(kind, ids, user=user).items():
             found[(kind, pk)] = reference
     return found
+
+
+def count_draft(*, holder: Holder) -> StockCount | None:
+    """The holder's open count, if any (the caller has checked the user's access)."""
+    return StockCount.objects.filter(holder=holder, status="draft").first()
+
+
+def book_by_lot(*, holder: Holder) -> dict[int, Decimal]:
+    return dict(Balance.objects.filter(holder=holder).values_list("lot_id", "quantity"))

@@ -31,6 +31,8 @@ from .models import (
     Lot,
     Movement,
     Shipment,
+    StockCount,
+    StockCountLine,
     SupplyRequest,
 )
 
@@ -269,6 +271,67 @@ def count_confirm(
                     reason=reason.strip()[:200],
                 )
             )
+    return written
+
+
+@audited("supply.count_start")
+@transaction.atomic
+def count_start(*, actor: User, holder: Holder) -> StockCount:
+    """Opens the holder's count with a line for every lot it holds, or resumes the
+    draft already open."""
+    access.require(actor, Right.SUPPLY_MANAGE, holder)
+    draft = StockCount.objects.select_for_update().filter(holder=holder, status="draft").first()
+    if draft is not None:
+        return draft
+    count = StockCount.objects.create(holder=holder, started_by=actor)
+    lots = Balance.objects.filter(holder=holder, quantity__gt=0).values_list("lot_id", flat=True)
+    StockCountLine.objects.bulk_create(StockCountLine(count=count, lot_id=pk) for pk in lots)
+    return count
+
+
+@audited("supply.count_save")
+@transaction.atomic
+def count_save(
+    *, actor: User, count: StockCount, counted: dict[int, Decimal | None], reason: str = ""
+) -> StockCount:
+    """Keeps what was counted so far (line id → quantity, None: not yet counted)."""
+    count = StockCount.objects.select_for_update().select_related("holder").get(pk=count.pk)
+    access.require(actor, Right.SUPPLY_MANAGE, count.holder)
+    if count.status != StockCount.Status.DRAFT:
+        raise ValidationError(_("A confirmed count no longer changes."))
+    lines = {line.pk: line for line in count.lines.all()}
+    if set(counted) - set(lines):
+        raise ValidationError(_("These lines are not of this count."))
+    for pk, quantity in counted.items():
+        if quantity is not None and quantity < 0:
+            raise ValidationError(_("A count cannot be negative."))
+        lines[pk].counted = quantity
+    StockCountLine.objects.bulk_update(lines.values(), ["counted"])
+    count.reason = reason.strip()[:200]
+    count.save(update_fields=["reason"])
+    return count
+
+
+@audited("supply.count_finish")
+@transaction.atomic
+def count_finish(*, actor: User, count: StockCount) -> list[Movement]:
+    """Confirms a saved count: the lots counted are adjusted to what was counted."""
+    count = StockCount.objects.select_for_update().select_related("holder").get(pk=count.pk)
+    access.require(actor, Right.SUPPLY_MANAGE, count.holder)
+    if count.status != StockCount.Status.DRAFT:
+        raise ValidationError(_("This count has already been confirmed."))
+    lines = list(count.lines.select_related("lot__item").filter(counted__isnull=False))
+    if not lines:
+        raise ValidationError(_("Nothing has been counted yet."))
+    written = count_confirm(
+        actor=actor,
+        holder=count.holder,
+        counted={line.lot: line.counted for line in lines},
+        reason=count.reason or _("Stock count"),
+    )
+    count.status = StockCount.Status.CONFIRMED
+    count.confirmed_at = timezone.now()
+    count.save(update_fields=["status", "confirmed_at"])
     return written
 
 

@@ -3,12 +3,15 @@ receipts, allocation plans, confirmations and requests."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -161,6 +164,8 @@ def stock_card(request: HttpRequest, pk: int) -> HttpResponse:
             "items": items,
             "lots": lots.order_by("lot__expires_on", "lot__number"),
             "card": selectors.stock_card(user=request.user, holder=holder, item=item),
+            "can_manage": has_right(request.user, Right.SUPPLY_MANAGE)
+            and access.within(request.user, holder),
         },
     )
 
@@ -424,3 +429,83 @@ def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("supplies_requests")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stock_count(request: HttpRequest, pk: int) -> HttpResponse:
+    """The holder's physical count (盘点): start, save and resume, confirm."""
+    holder = selectors.holder_get_for_user(user=request.user, pk=pk)
+    access.require(request.user, Right.SUPPLY_MANAGE, holder)
+    count = selectors.count_draft(holder=holder)
+    errors: list[str] = []
+    typed: dict[int, str] = {}
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        try:
+            if action == "start" or count is None:
+                services.count_start(actor=request.user, holder=holder)
+                return redirect("supplies_count", holder.pk)
+            lines = list(count.lines.select_related("lot__item"))
+            typed = {line.pk: request.POST.get(f"line-{line.pk}", "").strip() for line in lines}
+            wanted = {}
+            for line in lines:
+                text = typed[line.pk]
+                try:
+                    wanted[line.pk] = (
+                        quantities.parse(line.lot.item, text, display=True, allow_zero=True)
+                        if text
+                        else None
+                    )
+                except ValidationError as error:
+                    raise ValidationError(
+                        f"{line.lot.item.name} {line.lot.number}: {error.messages[0]}"
+                    ) from None
+            services.count_save(
+                actor=request.user,
+                count=count,
+                counted=wanted,
+                reason=request.POST.get("reason", ""),
+            )
+            if action == "finish":
+                written = services.count_finish(actor=request.user, count=count)
+                messages.success(
+                    request,
+                    _("The count is confirmed: %(n)d adjustments written.") % {"n": len(written)},
+                )
+                return redirect(f"{reverse('supplies_card', args=[holder.pk])}")
+            messages.success(request, _("Saved; the count can be resumed later."))
+            return redirect("supplies_count", holder.pk)
+        except ValidationError as error:
+            errors = error.messages
+    rows = []
+    if count is not None:
+        books = selectors.book_by_lot(holder=holder)
+        for line in count.lines.select_related("lot__item").order_by(
+            "lot__item__order", "lot__number"
+        ):
+            book = books.get(line.lot_id, Decimal(0))
+            rows.append(
+                {
+                    "line": line,
+                    "book": shown(line.lot.item, book),
+                    "value": typed.get(line.pk)
+                    if line.pk in typed
+                    else (shown(line.lot.item, line.counted) if line.counted is not None else ""),
+                    "difference": shown(line.lot.item, line.counted - book)
+                    if line.counted is not None
+                    else "",
+                }
+            )
+    return render(
+        request,
+        "supplies/count.html",
+        {
+            "holder": holder,
+            "count": count,
+            "rows": rows,
+            "errors": errors,
+            "reason": request.POST.get("reason", count.reason if count else ""),
+        },
+        status=400 if errors else 200,
+    )

@@ -155,6 +155,7 @@ ROUTES: dict[str, Row] = {
     "supplies_balances_export": Row(may=SUPPLY_VIEW),
     "supplies_card": Row(url=obj("depot", "supplies_card"), sees=DEPOT, may=SUPPLY_VIEW),
     "supplies_receipt_new": Row(may=SUPPLY_MANAGE),
+    "supplies_count": Row(url=obj("depot", "supplies_count"), sees=DEPOT, may=SUPPLY_MANAGE),
     "supplies_receipts": Row(may=SUPPLY_VIEW),
     "supplies_shipment_confirm": Row(
         method="POST",
