@@ -4,15 +4,26 @@ set; gap = need − (usable balance + in transit)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import F, Q, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from readiness.models import School
 
-from .models import Balance, Holder, Item, NeedNorm, NeedOverride, Shipment, SupplySettings
+from .models import (
+    Balance,
+    Holder,
+    Item,
+    Movement,
+    NeedNorm,
+    NeedOverride,
+    Shipment,
+    SupplySettings,
+)
 
 ZERO = Decimal(0)
 
@@ -70,6 +81,39 @@ def _by(rows, key: str) -> dict:
     return out
 
 
+def stockout_days(item: Item, holders, holder_group: str, *, days: int = 30) -> dict[int, int]:
+    """Key → how many of the last ``days`` days ended with nothing of ``item`` held,
+    summed over the key's holders (counties or schools). Walks back from today's
+    balances through each day's net movements: two queries. Expiry is not replayed:
+    a lot that expired during the window counts as held until it was disposed of."""
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=days - 1)
+    now = _by(
+        Balance.objects.filter(item=item, holder__in=holders)
+        .values(key=F(f"holder__{holder_group}"))
+        .annotate(total=Sum("quantity")),
+        "key",
+    )
+    moved: dict = defaultdict(lambda: defaultdict(lambda: ZERO))
+    for row in (
+        Movement.objects.filter(item=item, holder__in=holders, at__date__gte=start)
+        .annotate(day=TruncDate("at"))
+        .values("day", key=F(f"holder__{holder_group}"))
+        .annotate(total=Sum("quantity"))
+    ):
+        moved[row["key"]][row["day"]] += row["total"]
+    result = {}
+    for key in set(now) | set(moved):
+        held, empty = now.get(key, ZERO), 0
+        for back in range(days):  # today first: held at the end of each day
+            day = today - dt.timedelta(days=back)
+            if held <= 0:
+                empty += 1
+            held -= moved[key].get(day, ZERO)
+        result[key] = empty
+    return result
+
+
 def _standing(item: Item, school_filter: Q, group: str, cover: int | None) -> list[dict]:
     """Per county (``group="county_id"``) or per school (``"id"``): need for the days
     of cover, usable balance, in transit and gap. Five queries."""
@@ -100,6 +144,7 @@ def _standing(item: Item, school_filter: Q, group: str, cover: int | None) -> li
         .annotate(total=Sum("quantity")),
         "key",
     )
+    empty = stockout_days(item, holders, holder_group)
     per = defaultdict(lambda: {"daily": ZERO, "schools": 0})
     for school in schools:
         key = school[group]
@@ -119,6 +164,7 @@ def _standing(item: Item, school_filter: Q, group: str, cover: int | None) -> li
                 "balance": have,
                 "transit": coming,
                 "gap": need - have - coming,
+                "stockout_days": empty.get(key, 30),
                 "cover_days": (have / values["daily"]).quantize(Decimal("0.1"))
                 if values["daily"]
                 else None,

@@ -160,6 +160,7 @@ class StandingRow:
     transit: Decimal
     gap: Decimal
     cover_days: Decimal | None
+    stockout_days: int = 0
     url: str = ""
 
     @property
@@ -198,6 +199,7 @@ def overview(*, user: User, item: Item) -> dict:
                 transit=r["transit"],
                 gap=r["gap"],
                 cover_days=r["cover_days"],
+                stockout_days=r["stockout_days"],
             )
             for r in rows
         ),

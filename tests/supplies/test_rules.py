@@ -138,3 +138,31 @@ def test_a_lot_of_another_item_is_refused_by_the_ledger(supplies_city, reserve, 
             kind="receipt", actor=supplies_city,
         )  # fmt: skip
     assert caught.value.messages == ["该批次属于其他物资。"]
+
+
+def test_days_out_of_stock_are_counted_back_from_today(supplies_city, depot_a, items, county_a):
+    """100 masks arrived 10 days ago and were used up 5 days ago: of the last 30 days,
+    the 19 before the arrival and the 6 from the day they ran out (that day included)
+    ended with nothing held: 25."""
+    from django.utils import timezone
+
+    from supplies.models import Holder, Movement
+
+    mask = items["mask"]
+    lot = Lot.objects.create(item=mask, number="KZ")
+    now = timezone.now()
+    for days_ago, quantity in [(10, 100), (5, -100)]:
+        Movement.objects.create(
+            kind="receipt" if quantity > 0 else "consumption", holder=depot_a, item=mask, lot=lot,
+            quantity=quantity, at=now - dt.timedelta(days=days_ago), actor=supplies_city,
+        )  # fmt: skip
+    Balance.objects.create(holder=depot_a, item=mask, lot=lot, quantity=0)
+    holders = Holder.objects.filter(pk=depot_a.pk)
+    assert needs.stockout_days(mask, holders, "county_id") == {county_a.pk: 25}
+    # Held all along: none.
+    Movement.objects.create(
+        kind="receipt", holder=depot_a, item=mask, lot=lot, quantity=1,
+        at=now - dt.timedelta(days=40), actor=supplies_city,
+    )  # fmt: skip
+    Balance.objects.filter(holder=depot_a).update(quantity=1)
+    assert needs.stockout_days(mask, holders, "county_id") == {county_a.pk: 0}
