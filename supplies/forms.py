@@ -7,6 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from readiness.models import SchoolLevel
+
 from . import quantities
 from .models import Holder, Item, Movement
 
@@ -101,3 +103,45 @@ class DecideForm(forms.Form):
     decision = forms.ChoiceField(choices=DECISIONS)
     reason = forms.CharField(max_length=200, required=False, label=_("Reason"))
     plan = forms.IntegerField(required=False, min_value=1)
+
+
+class ItemForm(forms.ModelForm):
+    class Meta:
+        model = Item
+        fields = [
+            "code", "name", "stock_unit", "display_unit", "per_display", "decimals",
+            "expires", "essential", "order",
+        ]  # fmt: skip
+
+
+class NormForm(forms.Form):
+    item = forms.ModelChoiceField(queryset=Item.objects.all(), label=_("Item"))
+    level = forms.ChoiceField(
+        choices=[("", _("Every level")), *SchoolLevel.choices], required=False, label=_("Level")
+    )
+    per_person_day = forms.DecimalField(
+        min_value=0, max_digits=12, decimal_places=6, initial=0, label=_("Per person per day")
+    )
+    per_bed_day = forms.DecimalField(
+        min_value=0,
+        max_digits=12,
+        decimal_places=6,
+        initial=0,
+        label=_("Per boarding bed per day"),
+    )
+    per_school_day = forms.DecimalField(
+        min_value=0, max_digits=12, decimal_places=6, initial=0, label=_("Per school per day")
+    )
+
+
+class OverrideForm(forms.Form):
+    school = forms.CharField(max_length=10, label=_("School code"))
+    item = forms.ModelChoiceField(queryset=Item.objects.all(), label=_("Item"))
+    daily = forms.DecimalField(
+        min_value=0,
+        max_digits=12,
+        decimal_places=6,
+        required=False,
+        label=_("Daily need (stock unit; blank: back to the norm)"),
+    )
+    reason = forms.CharField(max_length=200, required=False, label=_("Reason"))

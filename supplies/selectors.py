@@ -22,6 +22,7 @@ from .models import (
     Item,
     Lot,
     Movement,
+    NeedOverride,
     Shipment,
     StockCount,
     SupplyRequest,
@@ -332,3 +333,13 @@ def count_draft(*, holder: Holder) -> StockCount | None:
 
 def book_by_lot(*, holder: Holder) -> dict[int, Decimal]:
     return dict(Balance.objects.filter(holder=holder).values_list("lot_id", "quantity"))
+
+
+def override_list(*, user: User) -> QuerySet[NeedOverride]:
+    """Schools' own needs within the user's scope."""
+    access.require(user, Right.SUPPLY_VIEW)
+    return (
+        NeedOverride.objects.filter(scope_of(user).school_q("school__"))
+        .select_related("school", "item", "set_by")
+        .order_by("school__code", "item__order")
+    )

@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from readiness.access import scope_of
 from readiness.audit import audited
 from readiness.models import County, School, User
 
@@ -30,6 +31,8 @@ from .models import (
     Item,
     Lot,
     Movement,
+    NeedNorm,
+    NeedOverride,
     Shipment,
     StockCount,
     StockCountLine,
@@ -732,3 +735,94 @@ def request_merge(*, actor: User, request: SupplyRequest, plan: AllocationPlan) 
     request.plan = plan
     request.save(update_fields=["status", "plan"])
     return request
+
+
+# --- items, norms and needs (the city's settings) ------------------------------------------------
+
+
+def _require_city_manager(actor: User) -> None:
+    if not access.is_city_manager(actor):
+        raise PermissionDenied
+
+
+@audited("supply.item_save")
+@transaction.atomic
+def item_save(*, actor: User, item: Item | None, **fields) -> Item:
+    """Creates or edits an item. Once it has stock, its stock unit and decimals stay:
+    the ledger is kept in them."""
+    _require_city_manager(actor)
+    if fields.get("per_display") is not None and fields["per_display"] <= 0:
+        raise ValidationError(_("A display unit holds more than zero stock units."))
+    if not 0 <= fields.get("decimals", 0) <= 3:
+        raise ValidationError(_("Between 0 and 3 decimal places."))
+    if item is not None:
+        item = Item.objects.select_for_update().get(pk=item.pk)
+        fixed = {"stock_unit": item.stock_unit, "decimals": item.decimals}
+        changed = any(fields.get(k, v) != v for k, v in fixed.items())
+        if changed and Movement.objects.filter(item=item).exists():
+            raise ValidationError(
+                _("%(item)s has stock: its stock unit and decimal places no longer change.")
+                % {"item": item.name}
+            )
+    else:
+        item = Item()
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.full_clean()
+    item.save()
+    return item
+
+
+@audited("supply.norm_set")
+@transaction.atomic
+def norm_set(
+    *,
+    actor: User,
+    item: Item,
+    level: str,
+    per_person_day: Decimal,
+    per_bed_day: Decimal,
+    per_school_day: Decimal,
+) -> NeedNorm:
+    """The daily norm of ``item`` for a school level ("" for every level)."""
+    _require_city_manager(actor)
+    if min(per_person_day, per_bed_day, per_school_day) < 0:
+        raise ValidationError(_("A norm cannot be negative."))
+    norm, _created = NeedNorm.objects.update_or_create(
+        item=item,
+        level=level,
+        defaults={
+            "per_person_day": per_person_day,
+            "per_bed_day": per_bed_day,
+            "per_school_day": per_school_day,
+        },
+    )
+    return norm
+
+
+@audited("supply.need_override")
+@transaction.atomic
+def need_override_set(
+    *, actor: User, school: School, item: Item, daily: Decimal | None, reason: str
+) -> NeedOverride | None:
+    """A school's own daily need of an item, with the reason; ``None`` goes back to
+    the norm. The officer of the school's county or of the city sets it."""
+    scope = scope_of(actor)
+    if not (
+        access.is_city_manager(actor)
+        or (_has(actor, Right.SUPPLY_MANAGE) and scope.county_id == school.county_id)
+    ):
+        raise PermissionDenied
+    if daily is None:
+        NeedOverride.objects.filter(school=school, item=item).delete()
+        return None
+    if daily < 0:
+        raise ValidationError(_("A need cannot be negative."))
+    if not reason.strip():
+        raise ValidationError(_("Say why this school's need differs from the norm."))
+    override, _created = NeedOverride.objects.update_or_create(
+        school=school,
+        item=item,
+        defaults={"daily": daily, "reason": reason.strip()[:200], "set_by": actor},
+    )
+    return override

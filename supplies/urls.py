@@ -14,5 +14,7 @@ urlpatterns = [
     path("plans/", views.plans, name="supplies_plans"),
     path("plans/<int:pk>/", views.plan_detail, name="supplies_plan"),
     path("requests/", views.requests, name="supplies_requests"),
+    path("needs/", views.needs_page, name="supplies_needs"),
+    path("items/", views.items_page, name="supplies_items"),
     path("requests/<int:pk>/decide/", views.request_decide, name="supplies_request_decide"),
 ]

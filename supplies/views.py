@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,14 +15,24 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from readiness import selectors as core_selectors
 from readiness.access import has_right
 from readiness.forms import posted
 from readiness.spreadsheets import Column, dataset_of, local_time, spreadsheet_response
 
 from . import access, quantities, selectors, services
 from .access import Right
-from .forms import ConfirmForm, DecideForm, PlanForm, ReceiptForm, RequestForm
-from .models import Holder, Item, Movement, SupplyRequest
+from .forms import (
+    ConfirmForm,
+    DecideForm,
+    ItemForm,
+    NormForm,
+    OverrideForm,
+    PlanForm,
+    ReceiptForm,
+    RequestForm,
+)
+from .models import Holder, Item, Movement, NeedNorm, SupplyRequest
 from .quantities import shown
 from .templatetags.supplies import about
 
@@ -508,4 +518,83 @@ def stock_count(request: HttpRequest, pk: int) -> HttpResponse:
             "reason": request.POST.get("reason", count.reason if count else ""),
         },
         status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def needs_page(request: HttpRequest) -> HttpResponse:
+    """Norms (the city's) and each school's own needs (its county's or the city's)."""
+    access.require(request.user, Right.SUPPLY_VIEW)
+    is_city = access.is_city_manager(request.user)
+    can_override = has_right(request.user, Right.SUPPLY_MANAGE)
+    norm_form = NormForm(request.POST if request.POST.get("form") == "norm" else None)
+    override_form = OverrideForm(request.POST if request.POST.get("form") == "override" else None)
+    if request.method == "POST":
+        access.require(request.user, Right.SUPPLY_MANAGE)
+        form = norm_form if request.POST.get("form") == "norm" else override_form
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if form is norm_form:
+                    services.norm_set(actor=request.user, **data)
+                else:
+                    school = (
+                        core_selectors.school_list(user=request.user)
+                        .filter(code=data["school"].strip())
+                        .first()
+                    )
+                    if school is None:
+                        raise ValidationError(_("No school with this code in your scope."))
+                    services.need_override_set(
+                        actor=request.user,
+                        school=school,
+                        item=data["item"],
+                        daily=data["daily"],
+                        reason=data["reason"],
+                    )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("supplies_needs")
+    return render(
+        request,
+        "supplies/needs.html",
+        {
+            "norms": NeedNorm.objects.select_related("item").order_by("item__order", "level"),
+            "overrides": selectors.override_list(user=request.user)[:200],
+            "norm_form": norm_form,
+            "override_form": override_form,
+            "is_city": is_city,
+            "can_override": can_override,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def items_page(request: HttpRequest) -> HttpResponse:
+    """The supply items; the city's supplies officer adds and edits them."""
+    items = list(selectors.item_list(user=request.user))
+    is_city = access.is_city_manager(request.user)
+    editing = next((i for i in items if str(i.pk) == request.GET.get("edit", "")), None)
+    form = ItemForm(*posted(request), instance=editing)
+    if request.method == "POST":
+        if not is_city:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.item_save(actor=request.user, item=editing, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("supplies_items")
+    return render(
+        request,
+        "supplies/items.html",
+        {"items": items, "form": form, "editing": editing, "is_city": is_city},
+        status=400 if request.method == "POST" else 200,
     )

@@ -167,6 +167,8 @@ ROUTES: dict[str, Row] = {
     "supplies_plans": Row(may=SUPPLY_VIEW),
     "supplies_plan": Row(url=obj("supply_plan", "supplies_plan"), sees=DEPOT, may=SUPPLY_VIEW),
     "supplies_requests": Row(may=SUPPLY_VIEW),
+    "supplies_needs": Row(may=SUPPLY_VIEW),
+    "supplies_items": Row(may=SUPPLY_VIEW),
     "supplies_request_decide": Row(
         method="POST",
         url=obj("supply_request", "supplies_request_decide"),
