@@ -368,15 +368,17 @@ def movement_reverse(*, actor: User, movement: Movement, reason: str) -> Movemen
     )
 
 
-def _require_keeper(actor: User, holder: Holder) -> None:
+def may_keep(actor: User, holder: Holder) -> bool:
     """Whoever keeps the holder's stock: its manager, or the school itself."""
-    if access.within(actor, holder) and (
-        access.is_city_manager(actor)
-        or _has(actor, Right.SUPPLY_MANAGE)
+    return access.within(actor, holder) and (
+        _has(actor, Right.SUPPLY_MANAGE)
         or (holder.kind == Holder.Kind.SCHOOL and _has(actor, Right.SUPPLY_RECEIVE))
-    ):
-        return
-    raise PermissionDenied
+    )
+
+
+def _require_keeper(actor: User, holder: Holder) -> None:
+    if not may_keep(actor, holder):
+        raise PermissionDenied
 
 
 def _has(user: User, right: str) -> bool:

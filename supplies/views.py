@@ -32,7 +32,7 @@ from .forms import (
     ReceiptForm,
     RequestForm,
 )
-from .models import Holder, Item, Movement, NeedNorm, SupplyRequest
+from .models import Balance, Holder, Item, Movement, NeedNorm, SupplyRequest
 from .quantities import shown
 from .templatetags.supplies import about
 
@@ -176,6 +176,7 @@ def stock_card(request: HttpRequest, pk: int) -> HttpResponse:
             "card": selectors.stock_card(user=request.user, holder=holder, item=item),
             "can_manage": has_right(request.user, Right.SUPPLY_MANAGE)
             and access.within(request.user, holder),
+            "can_use": services.may_keep(request.user, holder),
         },
     )
 
@@ -598,3 +599,46 @@ def items_page(request: HttpRequest) -> HttpResponse:
         {"items": items, "form": form, "editing": editing, "is_city": is_city},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+@require_POST
+def stock_use(request: HttpRequest, pk: int) -> HttpResponse:
+    """Records use (first expired first out) or a disposal of one lot, from the stock card."""
+    holder = selectors.holder_get_for_user(user=request.user, pk=pk)
+    if not services.may_keep(request.user, holder):
+        raise PermissionDenied
+    _items, item = _item(request)
+    if item is None:
+        raise Http404
+    card_url = f"{reverse('supplies_card', args=[holder.pk])}?item={item.code}"
+    try:
+        quantity = quantities.parse(item, request.POST.get("quantity", ""), display=True)
+        if request.POST.get("action") == "dispose":
+            lot = (
+                selectors.balance_list(user=request.user)
+                .get(holder=holder, item=item, lot__number=request.POST.get("lot", ""))
+                .lot
+            )
+            services.disposal_record(
+                actor=request.user,
+                holder=holder,
+                lot=lot,
+                quantity=quantity,
+                reason=request.POST.get("reason", ""),
+            )
+            messages.success(request, _("The disposal is recorded."))
+        else:
+            services.consumption_record(
+                actor=request.user,
+                holder=holder,
+                item=item,
+                quantity=quantity,
+                note=request.POST.get("reason", ""),
+            )
+            messages.success(request, _("The use is recorded."))
+    except Balance.DoesNotExist:
+        messages.error(request, _("Choose a lot held here."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(card_url)

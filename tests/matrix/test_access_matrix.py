@@ -156,6 +156,9 @@ ROUTES: dict[str, Row] = {
     "supplies_card": Row(url=obj("depot", "supplies_card"), sees=DEPOT, may=SUPPLY_VIEW),
     "supplies_receipt_new": Row(may=SUPPLY_MANAGE),
     "supplies_count": Row(url=obj("depot", "supplies_count"), sees=DEPOT, may=SUPPLY_MANAGE),
+    "supplies_use": Row(
+        method="POST", url=obj("depot", "supplies_use"), sees=DEPOT, may=SUPPLY_MANAGE, ok=302
+    ),
     "supplies_receipts": Row(may=SUPPLY_VIEW),
     "supplies_shipment_confirm": Row(
         method="POST",

@@ -273,3 +273,28 @@ def test_a_school_asks_from_a_finding_and_the_finding_shows_the_request(
     )
     page = client.get(reverse("finding_detail", args=[finding.pk])).content.decode()
     assert "75%酒精 20 L" in page and "待处理" in page
+
+
+def test_a_school_records_its_use_and_an_officer_disposes_of_a_lot(
+    login, supplies_city, school_contact_a, school_a, depot_a, items, make_user, county_a
+):
+    holder = services.school_holder(school_a)
+    receive(supplies_city, holder, items["alcohol"], "30", lot="JJ-1")
+    url = reverse("supplies_use", args=[holder.pk]) + "?item=alcohol"
+    response = login(school_contact_a).post(url, {"quantity": "12.5", "reason": "教室消毒"})
+    assert response.status_code == 302
+    used = Movement.objects.get(kind="consumption")
+    assert (used.quantity, used.note) == (Decimal("-12.5"), "教室消毒")
+    # A school may not dispose (the form offers only use), and another school may not use.
+    other = make_user("school", school=SchoolFactory(county=county_a))
+    assert login(other).post(url, {"quantity": "1"}).status_code == 404
+    response = login(school_contact_a).post(
+        url, {"quantity": "1", "action": "dispose", "lot": "JJ-1", "reason": "r"}
+    )
+    assert response.status_code == 403
+    assert Movement.objects.filter(kind="disposal").count() == 0
+    response = login(supplies_city).post(
+        url, {"quantity": "17.5", "action": "dispose", "lot": "JJ-1", "reason": "过期"}
+    )
+    assert response.status_code == 302
+    assert Movement.objects.get(kind="disposal").quantity == Decimal("-17.5")
