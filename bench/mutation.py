@@ -119,6 +119,7 @@ _DISTINCT = (
     "the exclusions are NOT IN subqueries, so no join repeats a school's findings and "
     "counting them with or without DISTINCT gives the same number"
 )
+_CASE = "SQL keywords and unquoted names read the same in any case, on both databases"
 _SORT = (
     "the pairs sort by their random key first; two equal keys, the only case where "
     "the school would be compared, have probability zero"
@@ -152,6 +153,27 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         _SORT,
     ),
     "inspections.services.x_weighted_sample__mutmut_7": ("keyed.sort(reverse=True)", _SORT),
+    "people.importer.xǁPersonImporterǁrun__mutmut_6": (
+        "transaction.set_rollback(None)",
+        "a refused file never reaches the write; the staging table is dropped in the same "
+        "transaction: committing it leaves nothing either",
+    ),
+    "people.importer.xǁPersonImporterǁrun__mutmut_7": (
+        "transaction.set_rollback(False)",
+        "a refused file never reaches the write; the staging table is dropped in the same "
+        "transaction: committing it leaves nothing either",
+    ),
+    "people.importer.xǁPersonImporterǁ_run__mutmut_48": (
+        'cell in (None, "XXXX")',
+        'an empty string is caught by the strip test right after: "" stays blank',
+    ),
+    "people.importer.xǁPersonImporterǁ_check_whole_file__mutmut_4": ("having count(*)", _CASE),
+    "people.importer.xǁPersonImporterǁ_check_whole_file__mutmut_5": (
+        "HAVING COUNT(*) > 1) F",
+        _CASE,
+    ),
+    "people.importer.xǁPersonImporterǁ_check_whole_file__mutmut_7": ('"order by s.line"', _CASE),
+    "people.importer.xǁPersonImporterǁ_check_whole_file__mutmut_8": ('"ORDER BY S.LINE"', _CASE),
     "supplies.allocation.x_split__mutmut_8": (
         "if gap >= 0}",
         "a gap of zero adds a need of zero: it changes neither the total nor any quota",

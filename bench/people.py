@@ -85,7 +85,7 @@ def _peak_rss_mb(path: Path) -> tuple[float, float, int]:
         "import os, sys, time, resource, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE','portal.settings'); django.setup();"
         "from people.importer import PersonImporter; from readiness.models import User;"
         "u=User(username='bench', role='city_staff'); t=time.perf_counter();"
-        f"o=PersonImporter(user=u).run(open({str(path)!r},'rb'), 'bench.csv');"
+        f"o=PersonImporter(user=u).run(open({str(path)!r},'rb'));"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024, time.perf_counter()-t, o.written, o.error_count)"
     )
     result = subprocess.run(

@@ -113,7 +113,7 @@ EXTRA_WORDS = {
 }
 
 
-def iter_rows(handle, name: str) -> Iterator[list]:
+def iter_rows(handle) -> Iterator[list]:
     """Rows of a csv or xlsx file, the header first, read as a stream."""
     head = handle.read(65536)
     handle.seek(0)
@@ -306,7 +306,7 @@ def _scope_sql(user: User) -> tuple[str, list]:
     """SQL condition on school (alias sc) for the schools whose files the user may write."""
     scope = scope_of(user)
     if scope.level == "city":
-        return "TRUE" if connection.vendor == "postgresql" else "1 = 1", []
+        return "TRUE", []
     if scope.level == "county":
         return "sc.county_id = %s", [scope.county_id]
     if scope.level == "school":
@@ -339,10 +339,10 @@ class PersonImporter:
         if self.outcome.error_count <= settings.IMPORT_MAX_REPORTED_ERRORS:
             self.report_writer.writerow([line, label, message])
 
-    def run(self, handle, name: str) -> ImportOutcome:
+    def run(self, handle) -> ImportOutcome:
         try:
             with transaction.atomic():
-                self._run(handle, name)
+                self._run(handle)
                 if not self.outcome.ok:
                     transaction.set_rollback(True)
         except SpreadsheetError as error:
@@ -357,8 +357,8 @@ class PersonImporter:
             self.outcome.written = 0
         return self.outcome
 
-    def _run(self, handle, name: str) -> None:
-        rows = iter_rows(handle, name)
+    def _run(self, handle) -> None:
+        rows = iter_rows(handle)
         header = next(rows, None)
         if header is None:
             raise SpreadsheetError(_("The file is empty."))
@@ -460,7 +460,8 @@ class PersonImporter:
             if c.strip() != "id_number"
         )
         conflict = f" ON CONFLICT (id_number) DO UPDATE SET {updates}" if self.upsert else ""
-        where = " WHERE TRUE" if connection.vendor == "sqlite" and conflict else ""
+        # SQLite reads "SELECT … ON CONFLICT" as a join unless the SELECT has a WHERE.
+        where = " WHERE TRUE" if conflict else ""
         # The schools whose counts change: those of the rows, and those files leave.
         cursor.execute(
             f"SELECT DISTINCT sc.id FROM {STAGING} s JOIN readiness_school sc ON sc.code = s.school_code "

@@ -55,7 +55,7 @@ def person_import_run(*, job_id: int) -> None:
             job.file.open("rb") as handle,
         ):
             importer = PersonImporter(user=job.owner, upsert=job.upsert, progress=progress)
-            outcome = importer.run(handle, job.original_name)
+            outcome = importer.run(handle)
     except Exception as error:
         job_fail(model=PersonImport, pk=job_id, message=type(error).__name__)
         raise

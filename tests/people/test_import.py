@@ -30,8 +30,8 @@ def csv_file(*rows, header=HEADER, encoding="utf-8") -> io.BytesIO:
     return io.BytesIO(("\r\n".join([header, *rows]) + "\r\n").encode(encoding))
 
 
-def run(user, handle, upsert=False, name="people.csv"):
-    return PersonImporter(user=user, upsert=upsert).run(handle, name)
+def run(user, handle, upsert=False):
+    return PersonImporter(user=user, upsert=upsert).run(handle)
 
 
 def messages(outcome):
@@ -141,7 +141,7 @@ def test_excel_date_serials_in_xlsx(official_a, school_a):
     out = io.BytesIO()
     book.save(out)
     out.seek(0)
-    outcome = run(official_a, out, name="people.xlsx")
+    outcome = run(official_a, out)
     assert outcome.ok, messages(outcome)
     person = Person.objects.get()
     assert (person.screened_on, person.whereabouts, person.study_mode) == (

@@ -43,7 +43,7 @@ class Command(BaseCommand):
             progress=lambda rows: self.stderr.write(f"\r{rows} rows read", ending=""),
         )
         with file.open("rb") as handle:
-            outcome = importer.run(handle, file.name)
+            outcome = importer.run(handle)
         self.stderr.write("")
         if report:
             report.write_bytes(outcome.report)

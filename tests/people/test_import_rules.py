@@ -1,0 +1,139 @@
+"""The person import, rule by rule, with each refusal's row, column and exact message:
+whole file or nothing, within the uploader's scope (city, county or school)."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+
+from people import importer
+from people.importer import PersonImporter
+from people.models import Person
+from tests.readiness.factories import SchoolFactory, UserFactory
+
+from .test_import import HEADER, csv_file, number, row
+
+
+def run(user, handle, **options):
+    return PersonImporter(user=user, **options).run(handle)
+
+
+def problems(outcome):
+    return [(e.row, e.column, e.message) for e in outcome.errors]
+
+
+def test_the_city_imports_for_any_county(city_staff, school_a, school_b):
+    outcome = run(city_staff, csv_file(row(seq=1), row(seq=2, school=school_b.code)))
+    assert (outcome.ok, outcome.written) == (True, 2)
+    assert set(Person.objects.values_list("school__code", flat=True)) == {
+        school_a.code,
+        school_b.code,
+    }
+
+
+def test_a_school_imports_only_its_own_files(school_contact_a, school_a, county_a):
+    other = SchoolFactory(county=county_a, code="2137020099")
+    outcome = run(school_contact_a, csv_file(row(seq=1), row(seq=2, school=other.code)))
+    assert problems(outcome) == [
+        (3, "学校代码", "学校代码 2137020099 不存在或不在您的管辖范围内。")
+    ]
+    assert (outcome.ok, outcome.written, Person.objects.count()) == (False, 0, 0)
+    outcome = run(school_contact_a, csv_file(row(seq=1)))
+    assert (outcome.ok, outcome.written) == (True, 1)
+
+
+def test_a_user_without_a_role_imports_nothing(db, school_a):
+    nobody = UserFactory(role="")
+    outcome = run(nobody, csv_file(row(seq=1)))
+    assert problems(outcome) == [
+        (2, "学校代码", "学校代码 2137020001 不存在或不在您的管辖范围内。")
+    ]
+    assert not Person.objects.exists()
+
+
+def test_an_upsert_may_not_take_over_another_countys_file(
+    official_a, official_b, school_a, school_b
+):
+    run(official_b, csv_file(row(seq=1, school=school_b.code)))
+    outcome = run(official_a, csv_file(row(seq=2), row(seq=1)), upsert=True)
+    assert problems(outcome) == [(3, "身份证号", "该人员档案属于您管辖范围以外的学校。")]
+    assert Person.objects.get().school == school_b
+
+
+def test_a_file_already_on_file_needs_the_update_mode(official_a, school_a):
+    run(official_a, csv_file(row(seq=1)))
+    outcome = run(official_a, csv_file(row(seq=2), row(seq=1)))
+    assert problems(outcome) == [
+        (3, "身份证号", "该身份证号已在档；如需修改请选择“更新已有档案”。")
+    ]
+    assert (outcome.written, Person.objects.count()) == (0, 1)
+
+
+def test_the_file_level_refusals_and_their_messages(official_a, school_a):
+    assert problems(run(official_a, io.BytesIO(b""))) == [(0, "", "文件是空的。")]
+    assert problems(run(official_a, io.BytesIO((HEADER + "\r\n").encode()))) == [
+        (0, "", "文件只有标题行，没有数据行。")
+    ]
+    header = "学校代码,类别,年级"
+    assert problems(run(official_a, csv_file("2137020001,学生,高一", header=header))) == [
+        (1, "", "缺少列：姓名、身份证号。")
+    ]
+    empty_sheet = io.BytesIO()
+    openpyxl.Workbook().save(empty_sheet)
+    empty_sheet.seek(0)
+    assert problems(run(official_a, empty_sheet)) == [(0, "", "文件是空的。")]
+    assert not Person.objects.exists()
+
+
+def test_blank_rows_anywhere_are_skipped_and_short_rows_read_as_blank(official_a, school_a):
+    blank = ",,,  ,\t,,,,,,,,"
+    outcome = run(official_a, csv_file(row(seq=1), blank, "", row(seq=2)))
+    assert (outcome.ok, outcome.total, outcome.written) == (True, 2, 2)
+    short = f"2137020001,学生,李四,{number(3)}"  # the first four columns only
+    outcome = run(official_a, csv_file(short))
+    assert (outcome.ok, outcome.written) == (True, 1)
+    assert Person.objects.get(name="李四").grade == ""
+
+
+def test_the_row_limit_is_a_limit_not_a_size(official_a, school_a, settings):
+    settings.PEOPLE_IMPORT_MAX_ROWS = 2
+    assert run(official_a, csv_file(row(seq=1), row(seq=2))).written == 2
+    Person.objects.all().delete()
+    outcome = run(official_a, csv_file(row(seq=1), row(seq=2), row(seq=3)))
+    assert problems(outcome) == [(0, "", "文件超过 2 行：每次最多导入 2 行。")]
+    assert not Person.objects.exists()
+
+
+def test_progress_is_told_every_batch_and_at_the_end(official_a, school_a, monkeypatch):
+    monkeypatch.setattr(importer, "BATCH", 2)
+    told = []
+    PersonImporter(user=official_a, progress=told.append).run(
+        csv_file(*(row(seq=n) for n in range(1, 6)))
+    )
+    assert told == [2, 4, 5]
+    assert Person.objects.count() == 5
+
+
+def test_the_error_report_lists_the_first_problems_and_counts_the_rest(
+    official_a, school_a, settings
+):
+    settings.IMPORT_MAX_REPORTED_ERRORS = 1
+    bad = [row(seq=n, school="9999999999") for n in range(1, 4)]
+    outcome = run(official_a, csv_file(*bad))
+    assert outcome.report.startswith(b"\xef\xbb\xbf")
+    lines = outcome.report.decode("utf-8-sig").splitlines()
+    assert lines == [
+        "行,列,问题",
+        "2,学校代码,学校代码 9999999999 不存在或不在您的管辖范围内。",
+        ",,……另有 2 个问题未列出。",
+    ]
+    assert (outcome.ok, outcome.written) == (False, 0)
+
+
+def test_a_refused_file_reports_nothing_written(official_a, school_a):
+    outcome = run(official_a, csv_file(row(seq=1), row(seq=1)))
+    assert (outcome.ok, outcome.total, outcome.written) == (False, 2, 0)
+    assert problems(outcome) == [
+        (3, "身份证号", "身份证号 3713**********0016 重复，首次出现在第 2 行。")
+    ]
