@@ -92,9 +92,10 @@ def test_daily_needs_from_norms_levels_beds_and_overrides(items, county_a, suppl
         per_school_day=Decimal("0.5"),
     )
     NeedNorm.objects.create(item=item, level="high", per_person_day=Decimal("0.03"))
+    # The school with its own figure comes first: the others are still worked out after it.
+    special = SchoolFactory(county=county_a, level="special", students=90, staff=10)
     primary = SchoolFactory(county=county_a, level="primary", students=900, staff=100, beds=50)
     high = SchoolFactory(county=county_a, level="high", students=1900, staff=100, beds=800)
-    special = SchoolFactory(county=county_a, level="special", students=90, staff=10)
     NeedOverride.objects.create(
         school=special,
         item=item,
@@ -103,9 +104,9 @@ def test_daily_needs_from_norms_levels_beds_and_overrides(items, county_a, suppl
         set_by=supplies_city,
     )
     schools = list(
-        School.objects.filter(pk__in=[primary.pk, high.pk, special.pk]).values(
-            "id", "level", "students", "staff", "beds"
-        )
+        School.objects.filter(pk__in=[primary.pk, high.pk, special.pk])
+        .order_by("pk")
+        .values("id", "level", "students", "staff", "beds")
     )
     # primary: 1,000 × 0.01 + 50 × 0.02 + 0.5 = 11.5 kg; high (its own norm): 2,000 × 0.03
     # = 60 kg; special: set by hand, 7.25 kg.
