@@ -145,3 +145,13 @@ class OverrideForm(forms.Form):
         label=_("Daily need (stock unit; blank: back to the norm)"),
     )
     reason = forms.CharField(max_length=200, required=False, label=_("Reason"))
+
+
+class SettingsForm(forms.Form):
+    cover_days = forms.IntegerField(min_value=1, max_value=365, label=_("Days of cover to hold"))
+    alert_days = forms.IntegerField(
+        min_value=1, max_value=365, label=_("Alert below this many days of cover")
+    )
+    expiry_warning_days = forms.IntegerField(
+        min_value=0, max_value=365, label=_("Flag lots expiring within (days)")
+    )

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import F, Q, QuerySet, Sum
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from readiness.access import scope_of
@@ -179,16 +180,24 @@ def overview(*, user: User, item: Item) -> dict:
     if scope.level == "city":
         names = dict(County.objects.values_list("pk", "name"))
         rows = needs.standing_by_county(item, cover_days=settings.cover_days)
+        holders = dict(
+            Holder.objects.filter(kind=Holder.Kind.COUNTY).values_list("county_id", "pk")
+        )
     elif scope.level in ("county", "school"):
         county_id = scope.county_id
         if scope.level == "school":
             county_id = School.objects.values_list("county_id", flat=True).get(pk=scope.school_id)
         names = dict(School.objects.filter(county_id=county_id).values_list("pk", "name"))
         rows = needs.standing_by_school(item, county_id, cover_days=settings.cover_days)
+        holders = dict(
+            Holder.objects.filter(kind=Holder.Kind.SCHOOL, county_id=county_id).values_list(
+                "school_id", "pk"
+            )
+        )
         if scope.level == "school":
             rows = [r for r in rows if r["key"] == scope.school_id]
     else:
-        rows, names = [], {}
+        rows, names, holders = [], {}, {}
     standing = sorted(
         (
             StandingRow(
@@ -201,6 +210,11 @@ def overview(*, user: User, item: Item) -> dict:
                 gap=r["gap"],
                 cover_days=r["cover_days"],
                 stockout_days=r["stockout_days"],
+                url=(
+                    f"{reverse('supplies_card', args=[holders[r['key']]])}?item={item.code}"
+                    if r["key"] in holders
+                    else ""
+                ),
             )
             for r in rows
         ),

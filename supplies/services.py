@@ -37,6 +37,7 @@ from .models import (
     StockCount,
     StockCountLine,
     SupplyRequest,
+    SupplySettings,
 )
 
 # --- holders -----------------------------------------------------------------------------
@@ -828,3 +829,20 @@ def need_override_set(
         defaults={"daily": daily, "reason": reason.strip()[:200], "set_by": actor},
     )
     return override
+
+
+@audited("supply.settings")
+@transaction.atomic
+def settings_save(*, actor: User, cover_days: int, alert_days: int, expiry_warning_days: int):
+    """The city's days of cover to hold, the alert threshold and the expiry warning."""
+    _require_city_manager(actor)
+    if not 1 <= alert_days <= cover_days:
+        raise ValidationError(
+            _("The alert comes at 1 day or more, and no later than the cover held.")
+        )
+    current = SupplySettings.current()
+    current.cover_days = cover_days
+    current.alert_days = alert_days
+    current.expiry_warning_days = expiry_warning_days
+    current.save()
+    return current

@@ -31,8 +31,9 @@ from .forms import (
     PlanForm,
     ReceiptForm,
     RequestForm,
+    SettingsForm,
 )
-from .models import Balance, Holder, Item, Movement, NeedNorm, SupplyRequest
+from .models import Balance, Holder, Item, Movement, NeedNorm, SupplyRequest, SupplySettings
 from .quantities import shown
 from .templatetags.supplies import about
 
@@ -531,14 +532,27 @@ def needs_page(request: HttpRequest) -> HttpResponse:
     can_override = has_right(request.user, Right.SUPPLY_MANAGE)
     norm_form = NormForm(request.POST if request.POST.get("form") == "norm" else None)
     override_form = OverrideForm(request.POST if request.POST.get("form") == "override" else None)
+    current = SupplySettings.current()
+    settings_form = SettingsForm(
+        request.POST if request.POST.get("form") == "settings" else None,
+        initial={
+            "cover_days": current.cover_days,
+            "alert_days": current.alert_days,
+            "expiry_warning_days": current.expiry_warning_days,
+        },
+    )
     if request.method == "POST":
         access.require(request.user, Right.SUPPLY_MANAGE)
-        form = norm_form if request.POST.get("form") == "norm" else override_form
+        form = {"norm": norm_form, "settings": settings_form}.get(
+            request.POST.get("form"), override_form
+        )
         if form.is_valid():
             data = form.cleaned_data
             try:
                 if form is norm_form:
                     services.norm_set(actor=request.user, **data)
+                elif form is settings_form:
+                    services.settings_save(actor=request.user, **data)
                 else:
                     school = (
                         core_selectors.school_list(user=request.user)
@@ -566,6 +580,7 @@ def needs_page(request: HttpRequest) -> HttpResponse:
             "norms": NeedNorm.objects.select_related("item").order_by("item__order", "level"),
             "overrides": selectors.override_list(user=request.user)[:200],
             "norm_form": norm_form,
+            "settings_form": settings_form,
             "override_form": override_form,
             "is_city": is_city,
             "can_override": can_override,

@@ -57,10 +57,10 @@ def test_the_overview_costs_the_same_for_more_schools(
 ):
     client = login(supplies_city)
     client.get(reverse("supplies_overview"))  # settings row and holders exist from here on
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         assert client.get(reverse("supplies_overview")).status_code == 200
     SchoolFactory.create_batch(30, county=county_a)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         response = client.get(reverse("supplies_overview"))
     assert response.status_code == 200
     assert {r.label: r.schools for r in response.context["rows"]}["兰山区"] == 31

@@ -78,3 +78,23 @@ def test_an_item_with_stock_keeps_its_stock_unit(login, supplies_city, supplies_
     assert Item.objects.get(pk=disinfectant.pk).stock_unit == "kg"
     assert login(supplies_a).post(url, {**fields, "name": "改名"}).status_code == 403
     assert Item.objects.get(pk=disinfectant.pk).name == "84消毒液"
+
+
+def test_the_city_sets_the_days_of_cover_and_the_alert(login, supplies_city, supplies_a):
+    from supplies.models import SupplySettings
+
+    url = reverse("supplies_needs")
+    fields = {
+        "form": "settings",
+        "cover_days": "21",
+        "alert_days": "30",
+        "expiry_warning_days": "45",
+    }
+    response = login(supplies_city).post(url, fields)
+    assert response.status_code == 400
+    assert "预警天数应不少于 1 天，且不超过储备保障天数。" in response.content.decode()
+    assert login(supplies_city).post(url, {**fields, "alert_days": "10"}).status_code == 302
+    current = SupplySettings.current()
+    assert (current.cover_days, current.alert_days, current.expiry_warning_days) == (21, 10, 45)
+    assert login(supplies_a).post(url, {**fields, "cover_days": "7"}).status_code == 403
+    assert SupplySettings.current().cover_days == 21
