@@ -20,3 +20,11 @@ def about(quantity, item) -> str:
         return ""
     value = item.to_display(quantity).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return format(value.normalize(), "f") if value else "0"
+
+
+@register.filter
+def plain(number) -> str:
+    """A Decimal without trailing zeros: 0.004, not 0.004000."""
+    if number is None:
+        return ""
+    return format(Decimal(number).normalize(), "f")
