@@ -39,24 +39,30 @@ RIGHTS: dict[str, frozenset[str]] = {
 
 def holder_q(user: User, prefix: str = "") -> Q:
     """A filter on Holder (or on a model reaching it through ``prefix``) to the
-    holders within the user's scope."""
+    holders within the user's scope. A school's holder follows the school's county
+    as it is now, should the school have moved."""
     scope = scope_of(user)
     if scope.level == "city":
         return Q()
     if scope.level == "county":
-        return Q(**{f"{prefix}county_id": scope.county_id})
+        return Q(**{f"{prefix}kind": "county", f"{prefix}county_id": scope.county_id}) | Q(
+            **{f"{prefix}school__county_id": scope.county_id}
+        )
     if scope.level == "school":
         return Q(**{f"{prefix}school_id": scope.school_id})
     return Q(pk__in=[])
 
 
 def within(user: User, holder) -> bool:
-    """Whether ``holder`` is within the user's scope; decided without a query."""
+    """Whether ``holder`` is within the user's scope (a school's holder by the
+    school's county: one query unless the school is loaded)."""
     scope = scope_of(user)
     if scope.level == "city":
         return True
     if scope.level == "county":
-        return holder.county_id == scope.county_id
+        if holder.school_id:
+            return holder.school.county_id == scope.county_id
+        return holder.kind == "county" and holder.county_id == scope.county_id
     if scope.level == "school":
         return holder.school_id == scope.school_id
     return False
@@ -70,3 +76,30 @@ def require(user: User, right: str, holder=None) -> None:
 
 def is_city_manager(user: User) -> bool:
     return has_right(user, Right.SUPPLY_MANAGE) and scope_of(user).level == "city"
+
+
+def own_holder_q(user: User, prefix: str = "") -> Q:
+    """The holders whose arrivals ``user`` confirms: their school, their county's
+    depot, or (city supplies officers) the city reserve."""
+    if not has_right(user, Right.SUPPLY_RECEIVE):
+        return Q(pk__in=[])
+    scope = scope_of(user)
+    if scope.level == "school":
+        return Q(**{f"{prefix}school_id": scope.school_id})
+    if scope.level == "county":
+        return Q(**{f"{prefix}kind": "county", f"{prefix}county_id": scope.county_id})
+    if scope.level == "city":
+        return Q(**{f"{prefix}kind": "city"})
+    return Q(pk__in=[])
+
+
+def receives_for(user: User, holder) -> bool:
+    """Whether ``user`` confirms what reaches ``holder``; decided without a query."""
+    if not has_right(user, Right.SUPPLY_RECEIVE):
+        return False
+    scope = scope_of(user)
+    if scope.level == "school":
+        return holder.school_id == scope.school_id
+    if scope.level == "county":
+        return holder.kind == "county" and holder.county_id == scope.county_id
+    return scope.level == "city" and holder.kind == "city"

@@ -32,7 +32,7 @@ def split(amount: Decimal, gaps: dict[Hashable, Decimal], *, grain: Decimal) -> 
     quotas = {key: units * n / total_need for key, n in need.items()}
     whole = {key: math.floor(q) for key, q in quotas.items()}
     left = units - sum(whole.values())
-    order = sorted(need, key=lambda key: (-(quotas[key] - whole[key]), -need[key], str(key)))
+    order = sorted(need, key=lambda key: (-(quotas[key] - whole[key]), -need[key], key))
     for key in order[:left]:
         whole[key] += 1
     for key, count in whole.items():

@@ -22,8 +22,10 @@ def figures(on_date: dt.date) -> dict:
     today = Q(sent_at__date=on_date)
     sent = {
         row["item_id"]: row
-        for row in Shipment.objects.filter(sent_at__date__lte=on_date)
-        .exclude(source__kind=Holder.Kind.SCHOOL)
+        # Sent from the city reserve: what goes on from a depot is the same stock.
+        for row in Shipment.objects.filter(
+            sent_at__date__lte=on_date, source__kind=Holder.Kind.CITY
+        )
         .values("item_id")
         .annotate(to_date=Sum("quantity"), today=Sum("quantity", filter=today))
     }

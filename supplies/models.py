@@ -485,6 +485,7 @@ class StockCountLine(models.Model):
     count = models.ForeignKey(StockCount, on_delete=models.CASCADE, related_name="lines")
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="+")
     counted = models.DecimalField(_("counted"), **QUANTITY, null=True, blank=True)
+    book = models.DecimalField(_("book when counted"), **QUANTITY, null=True, blank=True)
 
     class Meta:
         verbose_name = _("count line")

@@ -9,7 +9,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import F, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from readiness.models import School
@@ -81,6 +81,14 @@ def _by(rows, key: str) -> dict:
     return out
 
 
+def _key(path: str, holder_group: str):
+    """The holder's school, or its county: a school's county as it is now (the
+    school's, should it have moved), a depot's own."""
+    if holder_group == "school_id":
+        return F(f"{path}__school_id")
+    return Coalesce(F(f"{path}__school__county_id"), F(f"{path}__county_id"))
+
+
 def stockout_days(item: Item, holders, holder_group: str, *, days: int = 30) -> dict[int, int]:
     """Key → how many of the last ``days`` days ended with nothing of ``item`` held,
     summed over the key's holders (counties or schools). Walks back from today's
@@ -90,7 +98,7 @@ def stockout_days(item: Item, holders, holder_group: str, *, days: int = 30) -> 
     start = today - dt.timedelta(days=days - 1)
     now = _by(
         Balance.objects.filter(item=item, holder__in=holders)
-        .values(key=F(f"holder__{holder_group}"))
+        .values(key=_key("holder", holder_group))
         .annotate(total=Sum("quantity")),
         "key",
     )
@@ -98,7 +106,7 @@ def stockout_days(item: Item, holders, holder_group: str, *, days: int = 30) -> 
     for row in (
         Movement.objects.filter(item=item, holder__in=holders, at__date__gte=start)
         .annotate(day=TruncDate("at"))
-        .values("day", key=F(f"holder__{holder_group}"))
+        .values("day", key=_key("holder", holder_group))
         .annotate(total=Sum("quantity"))
     ):
         moved[row["key"]][row["day"]] += row["total"]
@@ -129,18 +137,19 @@ def _standing(item: Item, school_filter: Q, group: str, cover: int | None) -> li
     scope = (
         Q(school_id__in=[s["id"] for s in schools])
         if group == "id"
-        else Q(county_id__in={s["county_id"] for s in schools})
+        else Q(kind=Holder.Kind.COUNTY, county_id__in={s["county_id"] for s in schools})
+        | Q(school__county_id__in={s["county_id"] for s in schools})
     )
     holders = Holder.objects.filter(scope).exclude(kind=Holder.Kind.CITY)
     balance = _by(
         Balance.objects.filter(_usable_q(), item=item, holder__in=holders)
-        .values(key=F(f"holder__{holder_group}"))
+        .values(key=_key("holder", holder_group))
         .annotate(total=Sum("quantity")),
         "key",
     )
     transit = _by(
         Shipment.objects.filter(item=item, received_at__isnull=True, target__in=holders)
-        .values(key=F(f"target__{holder_group}"))
+        .values(key=_key("target", holder_group))
         .annotate(total=Sum("quantity")),
         "key",
     )

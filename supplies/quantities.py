@@ -24,6 +24,8 @@ def parse(
         raise ValidationError(_("Enter a number.")) from None
     if not number.is_finite():
         raise ValidationError(_("Enter a number."))
+    if number.copy_abs() > MAX:  # before any arithmetic: 1e1000000 would overflow it
+        raise ValidationError(_("The quantity is too large."))
     quantity = number * item.per_display if display else number
     unit = item.display_unit if display else item.stock_unit
     if quantity < 0 or (quantity == 0 and not allow_zero):

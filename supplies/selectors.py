@@ -97,7 +97,7 @@ def receipts_to_confirm(*, user: User) -> QuerySet[Shipment]:
     """What is on its way to the holders the user confirms for."""
     return (
         shipment_list(user=user)
-        .filter(access.holder_q(user, "target__"), received_at__isnull=True)
+        .filter(access.own_holder_q(user, "target__"), received_at__isnull=True)
         .order_by("sent_at", "pk")
     )
 

@@ -12,7 +12,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -287,7 +287,11 @@ def count_start(*, actor: User, holder: Holder) -> StockCount:
     draft = StockCount.objects.select_for_update().filter(holder=holder, status="draft").first()
     if draft is not None:
         return draft
-    count = StockCount.objects.create(holder=holder, started_by=actor)
+    try:
+        with transaction.atomic():
+            count = StockCount.objects.create(holder=holder, started_by=actor)
+    except IntegrityError:  # another officer opened it at the same moment
+        return StockCount.objects.get(holder=holder, status="draft")
     lots = Balance.objects.filter(holder=holder, quantity__gt=0).values_list("lot_id", flat=True)
     StockCountLine.objects.bulk_create(StockCountLine(count=count, lot_id=pk) for pk in lots)
     return count
@@ -306,11 +310,15 @@ def count_save(
     lines = {line.pk: line for line in count.lines.all()}
     if set(counted) - set(lines):
         raise ValidationError(_("These lines are not of this count."))
+    books = dict(Balance.objects.filter(holder=count.holder).values_list("lot_id", "quantity"))
     for pk, quantity in counted.items():
         if quantity is not None and quantity < 0:
             raise ValidationError(_("A count cannot be negative."))
-        lines[pk].counted = quantity
-    StockCountLine.objects.bulk_update(lines.values(), ["counted"])
+        line = lines[pk]
+        if quantity != line.counted:  # the book as it stood when this lot was counted
+            line.book = books.get(line.lot_id, Decimal(0)) if quantity is not None else None
+        line.counted = quantity
+    StockCountLine.objects.bulk_update(lines.values(), ["counted", "book"])
     count.reason = reason.strip()[:200]
     count.save(update_fields=["reason"])
     return count
@@ -327,10 +335,22 @@ def count_finish(*, actor: User, count: StockCount) -> list[Movement]:
     lines = list(count.lines.select_related("lot__item").filter(counted__isnull=False))
     if not lines:
         raise ValidationError(_("Nothing has been counted yet."))
+    # What moved since a lot was counted (arrivals, use) still counts: each lot is
+    # adjusted by its difference from the book of that moment, not set to the count.
+    books = dict(Balance.objects.filter(holder=count.holder).values_list("lot_id", "quantity"))
+    targets = {}
+    for line in lines:
+        target = books.get(line.lot_id, Decimal(0)) + line.counted - (line.book or 0)
+        if target < 0:
+            raise ValidationError(
+                _("Lot %(lot)s moved since it was counted: count it again.")
+                % {"lot": line.lot.number}
+            )
+        targets[line.lot] = target
     written = count_confirm(
         actor=actor,
         holder=count.holder,
-        counted={line.lot: line.counted for line in lines},
+        counted=targets,
         reason=count.reason or _("Stock count"),
     )
     count.status = StockCount.Status.CONFIRMED
@@ -371,9 +391,14 @@ def movement_reverse(*, actor: User, movement: Movement, reason: str) -> Movemen
 
 def may_keep(actor: User, holder: Holder) -> bool:
     """Whoever keeps the holder's stock: its manager, or the school itself."""
-    return access.within(actor, holder) and (
-        _has(actor, Right.SUPPLY_MANAGE)
-        or (holder.kind == Holder.Kind.SCHOOL and _has(actor, Right.SUPPLY_RECEIVE))
+    if _has(actor, Right.SUPPLY_MANAGE):
+        return access.within(actor, holder)
+    scope = scope_of(actor)
+    return (
+        holder.kind == Holder.Kind.SCHOOL
+        and scope.level == "school"
+        and holder.school_id == scope.school_id
+        and _has(actor, Right.SUPPLY_RECEIVE)
     )
 
 
@@ -479,7 +504,8 @@ def shipment_confirm(
         .select_related("target", "item", "lot")
         .get(pk=shipment.pk)
     )
-    access.require(actor, Right.SUPPLY_RECEIVE, shipment.target)
+    if not access.receives_for(actor, shipment.target):
+        raise PermissionDenied
     if shipment.received_at is not None:
         raise ValidationError(_("This shipment has already been confirmed."))
     if received < 0 or received > shipment.quantity:
@@ -628,9 +654,13 @@ def plan_approve(*, actor: User, plan: AllocationPlan) -> AllocationPlan:
     plan.approved_by = actor
     plan.approved_at = timezone.now()
     plan.save(update_fields=["status", "approved_by", "approved_at"])
-    SupplyRequest.objects.filter(plan=plan, status=SupplyRequest.Status.MERGED).update(
+    # Merged requests are met where the plan sends something; the others are open again.
+    served = [line.target_id for line in lines]
+    merged = SupplyRequest.objects.filter(plan=plan, status=SupplyRequest.Status.MERGED)
+    merged.filter(holder_id__in=served).update(
         status=SupplyRequest.Status.MET, resolved_at=plan.approved_at, resolved_by=actor
     )
+    merged.exclude(holder_id__in=served).update(status=SupplyRequest.Status.OPEN, plan=None)
     return plan
 
 

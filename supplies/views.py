@@ -105,7 +105,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
         "start": request.GET.get("start", ""),
         "end": request.GET.get("end", ""),
     }
-    if filters["holder"].isdigit():
+    if filters["holder"].isdecimal() and filters["holder"].isascii():
         rows = rows.filter(holder_id=int(filters["holder"]))
     if filters["item"]:
         rows = rows.filter(item__code=filters["item"])
@@ -247,7 +247,8 @@ def receipts(request: HttpRequest) -> HttpResponse:
 @require_POST
 def shipment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     shipment = selectors.shipment_get_for_user(user=request.user, pk=pk)
-    access.require(request.user, Right.SUPPLY_RECEIVE, shipment.target)
+    if not access.receives_for(request.user, shipment.target):
+        raise PermissionDenied
     form = ConfirmForm(request.POST, item=shipment.item)
     if form.is_valid():
         try:
@@ -623,7 +624,9 @@ def stock_use(request: HttpRequest, pk: int) -> HttpResponse:
     holder = selectors.holder_get_for_user(user=request.user, pk=pk)
     if not services.may_keep(request.user, holder):
         raise PermissionDenied
-    _items, item = _item(request)
+    items, _default = _item(request)
+    # A write names its item: no falling back to the first one.
+    item = next((i for i in items if i.code == request.GET.get("item")), None)
     if item is None:
         raise Http404
     card_url = f"{reverse('supplies_card', args=[holder.pk])}?item={item.code}"

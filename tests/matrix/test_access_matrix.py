@@ -157,14 +157,18 @@ ROUTES: dict[str, Row] = {
     "supplies_receipt_new": Row(may=SUPPLY_MANAGE),
     "supplies_count": Row(url=obj("depot", "supplies_count"), sees=DEPOT, may=SUPPLY_MANAGE),
     "supplies_use": Row(
-        method="POST", url=obj("depot", "supplies_use"), sees=DEPOT, may=SUPPLY_MANAGE, ok=302
+        method="POST",
+        url=lambda w, side: reverse("supplies_use", args=[w[side].depot.pk]) + "?item=mask",
+        sees=DEPOT,
+        may=SUPPLY_MANAGE,
+        ok=302,
     ),
     "supplies_receipts": Row(may=SUPPLY_VIEW),
     "supplies_shipment_confirm": Row(
         method="POST",
         url=obj("shipment", "supplies_shipment_confirm"),
         sees=DEPOT,
-        may=(frozenset({"supplies", "county_a"}), frozenset({"supplies", "county_b"})),
+        may=(frozenset({"county_a"}), frozenset({"county_b"})),
         ok=OK_WRITE,
     ),
     "supplies_plans": Row(may=SUPPLY_VIEW),

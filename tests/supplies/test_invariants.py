@@ -38,7 +38,9 @@ operations = st.lists(
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(steps=operations)
-def test_any_sequence_keeps_the_books(steps, supplies_city, reserve, depot_a, depot_b, items):
+def test_any_sequence_keeps_the_books(
+    steps, supplies_city, official_a, official_b, reserve, depot_a, depot_b, items
+):
     """After every step: each balance is the sum of its movements and none is negative;
     a refused step changes nothing; an expired lot never counts as usable."""
     alcohol = items["alcohol"]
@@ -77,8 +79,13 @@ def test_any_sequence_keeps_the_books(steps, supplies_city, reserve, depot_a, de
                         shipment = Shipment.objects.filter(received_at__isnull=True).first()
                         if shipment:
                             received = min(shipment.quantity, quantity)
+                            receiver = {
+                                reserve.pk: supplies_city,
+                                depot_a.pk: official_a,
+                                depot_b.pk: official_b,
+                            }[shipment.target_id]
                             services.shipment_confirm(
-                                actor=supplies_city,
+                                actor=receiver,
                                 shipment=shipment,
                                 received=received,
                                 note="" if received == shipment.quantity else "短缺",
