@@ -119,6 +119,11 @@ _DISTINCT = (
     "the exclusions are NOT IN subqueries, so no join repeats a school's findings and "
     "counting them with or without DISTINCT gives the same number"
 )
+_ROLLBACK = (
+    "a refused file never reaches the write, and the staging table is dropped in the same "
+    "transaction: committing it leaves nothing either"
+)
+_NO_COLUMN = 'an error of no column is labelled "" whether the column is "" or None'
 _CASE = "SQL keywords and unquoted names read the same in any case, on both databases"
 _SORT = (
     "the pairs sort by their random key first; two equal keys, the only case where "
@@ -153,17 +158,25 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         _SORT,
     ),
     "inspections.services.x_weighted_sample__mutmut_7": ("keyed.sort(reverse=True)", _SORT),
-    "people.importer.xǁPersonImporterǁrun__mutmut_6": (
+    "people.importer.x__scope_sql__mutmut_7": ('return "true", []', _CASE),
+    "people.importer.xǁPersonImporterǁrun__mutmut_3": (
         "transaction.set_rollback(None)",
-        "a refused file never reaches the write; the staging table is dropped in the same "
-        "transaction: committing it leaves nothing either",
+        _ROLLBACK,
     ),
-    "people.importer.xǁPersonImporterǁrun__mutmut_7": (
+    "people.importer.xǁPersonImporterǁrun__mutmut_4": (
         "transaction.set_rollback(False)",
-        "a refused file never reaches the write; the staging table is dropped in the same "
-        "transaction: committing it leaves nothing either",
+        _ROLLBACK,
     ),
-    "people.importer.xǁPersonImporterǁ_run__mutmut_48": (
+    "people.importer.xǁPersonImporterǁrun__mutmut_6": (
+        "self.error(0, None, str(error))",
+        _NO_COLUMN,
+    ),
+    "people.importer.xǁPersonImporterǁrun__mutmut_32": (
+        '.encode("UTF-8")',
+        "codec names are read whatever their case",
+    ),
+    "people.importer.xǁPersonImporterǁ_run__mutmut_16": ("            None,", _NO_COLUMN),
+    "people.importer.xǁPersonImporterǁ_run__mutmut_45": (
         'cell in (None, "XXXX")',
         'an empty string is caught by the strip test right after: "" stays blank',
     ),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import openpyxl
+import pytest
 
 from people import importer
 from people.importer import PersonImporter
@@ -137,3 +138,18 @@ def test_a_refused_file_reports_nothing_written(official_a, school_a):
     assert problems(outcome) == [
         (3, "身份证号", "身份证号 3713**********0016 重复，首次出现在第 2 行。")
     ]
+
+
+@pytest.mark.parametrize(("limit", "tail"), [(3, None), (2, ",,……另有 1 个问题未列出。")])
+def test_the_reports_tail_appears_only_past_the_limit(official_a, school_a, settings, limit, tail):
+    settings.IMPORT_MAX_REPORTED_ERRORS = limit
+    bad = [row(seq=n, school="9999999999") for n in range(1, 4)]  # three problems
+    lines = run(official_a, csv_file(*bad)).report.decode("utf-8-sig").splitlines()
+    assert len(lines) == 1 + min(limit, 3) + (tail is not None)
+    assert (lines[-1] == tail) if tail else lines[-1].startswith("4,学校代码,")
+
+
+def test_a_row_problem_names_its_row_and_column(official_a, school_a):
+    wrong = number(1)[:17] + ("0" if number(1)[17] != "0" else "1")
+    outcome = run(official_a, csv_file(row(seq=2), row(id_number=wrong)))
+    assert problems(outcome) == [(3, "身份证号", "身份证号的校验码不正确。")]
