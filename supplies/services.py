@@ -759,7 +759,8 @@ def request_merge(*, actor: User, request: SupplyRequest, plan: AllocationPlan) 
     """Folds a request into a draft plan of the same item that reaches the requester;
     it is met when the plan is approved."""
     request = _open_request(actor, request)
-    plan = AllocationPlan.objects.select_for_update().get(pk=plan.pk)
+    plan = AllocationPlan.objects.select_for_update().select_related("source").get(pk=plan.pk)
+    access.require(actor, Right.SUPPLY_MANAGE, plan.source)
     if plan.status != AllocationPlan.Status.DRAFT or plan.item_id != request.item_id:
         raise ValidationError(_("Choose a draft plan of the same item."))
     if not plan.lines.filter(target=request.holder).exists():

@@ -163,3 +163,20 @@ def test_the_report_counts_stock_once_as_it_leaves_the_reserve(
     rows = {row["item"]: row for row in dispatch.figures(timezone.localdate())["items"]}
     assert (rows["口罩"]["today"], rows["口罩"]["to_date"]) == ("60", "60")
     assert SupplyRequest.objects.count() == 0 and to_depot.quantity == 60
+
+
+def test_a_request_is_merged_only_into_a_plan_within_scope(
+    supplies_city, supplies_a, school_contact_a, school_a, depot_b, items
+):
+    receive(supplies_city, depot_b, items["mask"], "100")
+    theirs = services.plan_propose(
+        actor=supplies_city, source=depot_b, item=items["mask"], amount=Decimal(10), title="沂水"
+    )
+    request = services.request_create(
+        actor=school_contact_a, holder=services.school_holder(school_a), item=items["mask"],
+        quantity=Decimal(5), reason="r",
+    )  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        services.request_merge(actor=supplies_a, request=request, plan=theirs)
+    request.refresh_from_db()
+    assert (request.status, request.plan) == ("open", None)
