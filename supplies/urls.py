@@ -9,6 +9,7 @@ urlpatterns = [
     path("holders/<int:pk>/", views.stock_card, name="supplies_card"),
     path("holders/<int:pk>/count/", views.stock_count, name="supplies_count"),
     path("holders/<int:pk>/use/", views.stock_use, name="supplies_use"),
+    path("holders/<int:pk>/send/", views.stock_send, name="supplies_send"),
     path("receive/", views.receipt_new, name="supplies_receipt_new"),
     path("receipts/", views.receipts, name="supplies_receipts"),
     path("shipments/<int:pk>/confirm/", views.shipment_confirm, name="supplies_shipment_confirm"),

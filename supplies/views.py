@@ -178,6 +178,11 @@ def stock_card(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": has_right(request.user, Right.SUPPLY_MANAGE)
             and access.within(request.user, holder),
             "can_use": services.may_keep(request.user, holder),
+            "targets": selectors.holder_list(user=request.user)
+            .exclude(pk=holder.pk)
+            .order_by("kind", "county__order", "school__code")[:500]
+            if has_right(request.user, Right.SUPPLY_MANAGE) and access.within(request.user, holder)
+            else [],
         },
     )
 
@@ -657,6 +662,40 @@ def stock_use(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The use is recorded."))
     except Balance.DoesNotExist:
         messages.error(request, _("Choose a lot held here."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(card_url)
+
+
+@login_required
+@require_POST
+def stock_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sends stock from the holder to another within the officer's scope (outside a
+    plan or a request), first expired first out; the receiver confirms on arrival."""
+    source = selectors.holder_get_for_user(user=request.user, pk=pk)
+    access.require(request.user, Right.SUPPLY_MANAGE, source)
+    items, _default = _item(request)
+    item = next((i for i in items if i.code == request.GET.get("item")), None)
+    if item is None:
+        raise Http404
+    card_url = f"{reverse('supplies_card', args=[source.pk])}?item={item.code}"
+    try:
+        target_id = request.POST.get("target", "")
+        if not (target_id.isdecimal() and target_id.isascii()):
+            raise ValidationError(_("Choose where to send it."))
+        target = selectors.holder_get_for_user(user=request.user, pk=int(target_id))
+        quantity = quantities.parse(item, request.POST.get("quantity", ""), display=True)
+        services.shipment_send(
+            actor=request.user,
+            source=source,
+            target=target,
+            item=item,
+            quantity=quantity,
+            reference=request.POST.get("reference", ""),
+        )
+        messages.success(request, _("Sent; the receiver confirms on arrival."))
+    except Http404:
+        messages.error(request, _("Choose where to send it."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(card_url)

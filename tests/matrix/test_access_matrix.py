@@ -156,6 +156,13 @@ ROUTES: dict[str, Row] = {
     "supplies_card": Row(url=obj("depot", "supplies_card"), sees=DEPOT, may=SUPPLY_VIEW),
     "supplies_receipt_new": Row(may=SUPPLY_MANAGE),
     "supplies_count": Row(url=obj("depot", "supplies_count"), sees=DEPOT, may=SUPPLY_MANAGE),
+    "supplies_send": Row(
+        method="POST",
+        url=lambda w, side: reverse("supplies_send", args=[w[side].depot.pk]) + "?item=mask",
+        sees=DEPOT,
+        may=SUPPLY_MANAGE,
+        ok=302,
+    ),
     "supplies_use": Row(
         method="POST",
         url=lambda w, side: reverse("supplies_use", args=[w[side].depot.pk]) + "?item=mask",

@@ -98,7 +98,7 @@ def test_the_stock_card_runs_the_balance(
     receive(supplies_city, reserve, items["mask"], "5", lot="L2")
     client = login(supplies_city)
     url = reverse("supplies_card", args=[reserve.pk]) + "?item=mask"
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):  # with the holders the officer may send to
         response = client.get(url)
     assert response.status_code == 200
     assert [row["balance"] for row in response.context["card"]] == [100, 70, 75]
@@ -298,3 +298,25 @@ def test_a_school_records_its_use_and_an_officer_disposes_of_a_lot(
     )
     assert response.status_code == 302
     assert Movement.objects.get(kind="disposal").quantity == Decimal("-17.5")
+
+
+def test_an_officer_sends_stock_to_a_school_from_the_stock_card(
+    login, supplies_a, supplies_city, depot_a, depot_b, school_a, items
+):
+    receive(supplies_city, depot_a, items["mask"], "100")
+    school = services.school_holder(school_a)
+    url = reverse("supplies_send", args=[depot_a.pk]) + "?item=mask"
+    client = login(supplies_a)
+    card = client.get(reverse("supplies_card", args=[depot_a.pk]) + "?item=mask")
+    assert [h.pk for h in card.context["targets"]] == [school.pk]  # not B's depot
+    response = client.post(url, {"target": depot_b.pk, "quantity": "10"}, follow=True)
+    assert "请选择发往何处。" in response.content.decode()
+    response = client.post(url, {"target": school.pk, "quantity": "30", "reference": "FH-1"})
+    assert response.status_code == 302
+    shipment = Shipment.objects.get()
+    assert (shipment.target, shipment.quantity, shipment.kind) == (
+        school,
+        Decimal(30),
+        "distribution",
+    )
+    assert Movement.objects.get(kind="dispatch").reference == "FH-1"
