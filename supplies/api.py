@@ -17,6 +17,15 @@ from .models import AllocationLine, AllocationPlan, Balance, Item, Movement, Sup
 QUANTITY = {"max_digits": 14, "decimal_places": 3, "coerce_to_string": True}
 
 
+def _in_stock_units(data: dict, field: str) -> dict:
+    """``data[field]``, typed in the item's stock unit, read exactly (or a 400 on it)."""
+    try:
+        data[field] = quantities.parse(data["item"], data[field])
+    except DjangoValidationError as error:
+        raise serializers.ValidationError({field: list(error.messages)}) from None
+    return data
+
+
 class SupplyItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = Item
@@ -92,11 +101,7 @@ class SupplyReceiptInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
     def validate(self, data: dict) -> dict:
-        try:
-            data["quantity"] = quantities.parse(data["item"], data["quantity"])
-        except DjangoValidationError as error:
-            raise serializers.ValidationError({"quantity": list(error.messages)}) from None
-        return data
+        return _in_stock_units(data, "quantity")
 
 
 class MovementViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -155,11 +160,7 @@ class SupplyPlanInputSerializer(serializers.Serializer):
     amount = serializers.CharField(max_length=30, help_text="in the item's stock unit")
 
     def validate(self, data: dict) -> dict:
-        try:
-            data["amount"] = quantities.parse(data["item"], data["amount"])
-        except DjangoValidationError as error:
-            raise serializers.ValidationError({"amount": list(error.messages)}) from None
-        return data
+        return _in_stock_units(data, "amount")
 
 
 class PlanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -220,11 +221,7 @@ class SupplyRequestInputSerializer(serializers.Serializer):
     cause_id = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
 
     def validate(self, data: dict) -> dict:
-        try:
-            data["quantity"] = quantities.parse(data["item"], data["quantity"])
-        except DjangoValidationError as error:
-            raise serializers.ValidationError({"quantity": list(error.messages)}) from None
-        return data
+        return _in_stock_units(data, "quantity")
 
 
 class RequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

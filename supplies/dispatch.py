@@ -30,7 +30,8 @@ def figures(on_date: dt.date) -> dict:
         .annotate(to_date=Sum("quantity"), today=Sum("quantity", filter=today))
     }
     reserve = needs.usable_by_item(Holder.objects.filter(kind=Holder.Kind.CITY))
-    alert = SupplySettings.current().alert_days
+    settings = SupplySettings.current()
+    alert = settings.alert_days
     names = dict(County.objects.values_list("pk", "name"))
     rows, under = [], []
     for item in items:
@@ -45,7 +46,7 @@ def figures(on_date: dt.date) -> dict:
             }
         )
         if item.essential:
-            for row in needs.standing_by_county(item):
+            for row in needs.standing_by_county(item, cover_days=settings.cover_days):
                 if row["cover_days"] is not None and row["cover_days"] < alert:
                     under.append(
                         {

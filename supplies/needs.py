@@ -187,9 +187,12 @@ def standing_by_county(item: Item, *, cover_days: int | None = None) -> list[dic
     return _standing(item, Q(), "county_id", cover_days)
 
 
-def standing_by_school(item: Item, county_id: int, *, cover_days: int | None = None) -> list[dict]:
-    """Per school of one county."""
-    return _standing(item, Q(county_id=county_id), "id", cover_days)
+def standing_by_school(
+    item: Item, county_id: int, *, cover_days: int | None = None, school_id: int | None = None
+) -> list[dict]:
+    """Per school of one county, or of that one school."""
+    schools = Q(county_id=county_id) if school_id is None else Q(pk=school_id)
+    return _standing(item, schools, "id", cover_days)
 
 
 def gaps_below(*, source: Holder, item: Item) -> dict[int, Decimal]:

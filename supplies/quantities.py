@@ -36,16 +36,16 @@ def parse(
         step = item.step / item.per_display if display else item.step
         raise ValidationError(
             _("%(item)s is counted in steps of %(step)s %(unit)s.")
-            % {"item": item.name, "step": _plain(step), "unit": unit}
+            % {"item": item.name, "step": plain(step), "unit": unit}
         )
     return quantity.quantize(item.step)
 
 
-def _plain(number: Decimal) -> str:
+def plain(number: Decimal) -> str:
     """0.000001, not 1E-6."""
     return format(number.normalize(), "f")
 
 
 def shown(item: Item, quantity: Decimal) -> str:
     """A stock quantity in the display unit, without trailing zeros: "52.5"."""
-    return _plain(item.to_display(quantity))
+    return plain(item.to_display(quantity))

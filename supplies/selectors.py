@@ -138,15 +138,7 @@ def request_get_for_user(*, user: User, pk: int | str) -> SupplyRequest:
 
 def requests_citing(*, user: User, kind: str, pk: int) -> QuerySet[SupplyRequest]:
     """The requests the user may see that cite one object (a finding's page lists them)."""
-    if not _sees(user):
-        return SupplyRequest.objects.none()
     return request_list(user=user).filter(cause_kind=kind, cause_id=pk)
-
-
-def _sees(user: User) -> bool:
-    from readiness.access import has_right
-
-    return has_right(user, Right.SUPPLY_VIEW)
 
 
 # --- the overview -----------------------------------------------------------------------------
@@ -188,14 +180,15 @@ def overview(*, user: User, item: Item) -> dict:
         if scope.level == "school":
             county_id = School.objects.values_list("county_id", flat=True).get(pk=scope.school_id)
         names = dict(School.objects.filter(county_id=county_id).values_list("pk", "name"))
-        rows = needs.standing_by_school(item, county_id, cover_days=settings.cover_days)
-        holders = dict(
-            Holder.objects.filter(kind=Holder.Kind.SCHOOL, county_id=county_id).values_list(
-                "school_id", "pk"
-            )
+        rows = needs.standing_by_school(
+            item,
+            county_id,
+            cover_days=settings.cover_days,
+            school_id=scope.school_id if scope.level == "school" else None,
         )
-        if scope.level == "school":
-            rows = [r for r in rows if r["key"] == scope.school_id]
+        holders = dict(
+            Holder.objects.filter(school__county_id=county_id).values_list("school_id", "pk")
+        )
     else:
         rows, names, holders = [], {}, {}
     standing = sorted(

@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from readiness.access import scope_of
+from readiness.access import has_right, scope_of
 from readiness.audit import audited
 from readiness.models import County, School, User
 
@@ -39,6 +39,7 @@ from .models import (
     SupplyRequest,
     SupplySettings,
 )
+from .quantities import plain
 
 # --- holders -----------------------------------------------------------------------------
 
@@ -83,7 +84,7 @@ def _move(
             _("%(holder)s has only %(have)s %(unit)s of %(item)s in lot %(lot)s.")
             % {
                 "holder": holder,
-                "have": _plain(balance.quantity),
+                "have": plain(balance.quantity),
                 "unit": item.stock_unit,
                 "item": item.name,
                 "lot": lot.number,
@@ -100,10 +101,6 @@ def _move(
         at=timezone.now(),
         **fields,
     )
-
-
-def _plain(number: Decimal) -> str:
-    return format(number.normalize(), "f")
 
 
 def _lock_balances(holder: Holder, item: Item) -> list[Balance]:
@@ -135,7 +132,7 @@ def fefo(
     if left > 0:
         raise ValidationError(
             _("Not enough usable stock: %(short)s %(unit)s short.")
-            % {"short": _plain(left), "unit": unit}
+            % {"short": plain(left), "unit": unit}
         )
     return taken
 
@@ -391,26 +388,20 @@ def movement_reverse(*, actor: User, movement: Movement, reason: str) -> Movemen
 
 def may_keep(actor: User, holder: Holder) -> bool:
     """Whoever keeps the holder's stock: its manager, or the school itself."""
-    if _has(actor, Right.SUPPLY_MANAGE):
+    if has_right(actor, Right.SUPPLY_MANAGE):
         return access.within(actor, holder)
     scope = scope_of(actor)
     return (
         holder.kind == Holder.Kind.SCHOOL
         and scope.level == "school"
         and holder.school_id == scope.school_id
-        and _has(actor, Right.SUPPLY_RECEIVE)
+        and has_right(actor, Right.SUPPLY_RECEIVE)
     )
 
 
 def _require_keeper(actor: User, holder: Holder) -> None:
     if not may_keep(actor, holder):
         raise PermissionDenied
-
-
-def _has(user: User, right: str) -> bool:
-    from readiness.access import has_right
-
-    return has_right(user, right)
 
 
 # --- shipments ------------------------------------------------------------------------------
@@ -511,7 +502,7 @@ def shipment_confirm(
     if received < 0 or received > shipment.quantity:
         raise ValidationError(
             _("The quantity received must be between 0 and the %(sent)s %(unit)s sent.")
-            % {"sent": _plain(shipment.quantity), "unit": shipment.item.stock_unit}
+            % {"sent": plain(shipment.quantity), "unit": shipment.item.stock_unit}
         )
     if received < shipment.quantity and not note.strip():
         raise ValidationError(_("Say what is missing or damaged."))
@@ -571,7 +562,7 @@ def plan_propose(
         raise ValidationError(
             _("Only %(usable)s %(unit)s of %(item)s is usable at %(holder)s.")
             % {
-                "usable": _plain(item.to_display(usable)),
+                "usable": plain(item.to_display(usable)),
                 "unit": item.display_unit,
                 "item": item.name,
                 "holder": source,
@@ -618,9 +609,9 @@ def plan_lines_set(
         raise ValidationError(
             _("The lines add up to %(total)s %(unit)s, more than the plan's %(amount)s.")
             % {
-                "total": _plain(plan.item.to_display(total)),
+                "total": plain(plan.item.to_display(total)),
                 "unit": plan.item.display_unit,
-                "amount": _plain(plan.item.to_display(plan.amount)),
+                "amount": plain(plan.item.to_display(plan.amount)),
             }
         )
     AllocationLine.objects.bulk_update(lines.values(), ["quantity"])
@@ -844,7 +835,7 @@ def need_override_set(
     scope = scope_of(actor)
     if not (
         access.is_city_manager(actor)
-        or (_has(actor, Right.SUPPLY_MANAGE) and scope.county_id == school.county_id)
+        or (has_right(actor, Right.SUPPLY_MANAGE) and scope.county_id == school.county_id)
     ):
         raise PermissionDenied
     if daily is None:

@@ -45,6 +45,37 @@ def _item(request: HttpRequest) -> tuple[list[Item], Item | None]:
     return items, next((i for i in items if i.code == code), items[0] if items else None)
 
 
+def _named_item(request: HttpRequest) -> Item:
+    """The item a write names by ?item=, never a default one: 404 without it."""
+    items, _default = _item(request)
+    item = next((i for i in items if i.code == request.GET.get("item")), None)
+    if item is None:
+        raise Http404
+    return item
+
+
+def _typed_lines(request: HttpRequest, lines) -> dict[int, str]:
+    """What was typed for each line (``line-<pk>``), kept to show again."""
+    return {line.pk: request.POST.get(f"line-{line.pk}", "").strip() for line in lines}
+
+
+def _parse_lines(typed: dict[int, str], lines, item_of, label_of) -> dict:
+    """Line pk → quantity in stock units (None where left blank), read in the display
+    unit of the line's item; the first bad one is refused with its line named."""
+    parsed = {}
+    for line in lines:
+        text = typed[line.pk]
+        try:
+            parsed[line.pk] = (
+                quantities.parse(item_of(line), text, display=True, allow_zero=True)
+                if text
+                else None
+            )
+        except ValidationError as error:
+            raise ValidationError(f"{label_of(line)}: {error.messages[0]}") from None
+    return parsed
+
+
 def _query(request: HttpRequest) -> str:
     """The request's filters, without the page and the format, for links."""
     params = request.GET.copy()
@@ -325,18 +356,12 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     typed: dict[int, str] = {}
     if request.method == "POST":
         access.require(request.user, Right.SUPPLY_MANAGE, plan.source)
-        typed = {line.pk: request.POST.get(f"line-{line.pk}", "").strip() for line in lines}
+        typed = _typed_lines(request, lines)
         try:
-            wanted = {}
-            for line in lines:
-                if typed[line.pk] == "":
-                    continue
-                try:
-                    wanted[line.pk] = quantities.parse(
-                        plan.item, typed[line.pk], display=True, allow_zero=True
-                    )
-                except ValidationError as error:
-                    raise ValidationError(f"{line.target}: {error.messages[0]}") from None
+            parsed = _parse_lines(
+                typed, lines, lambda line: plan.item, lambda line: str(line.target)
+            )
+            wanted = {pk: q for pk, q in parsed.items() if q is not None}
             services.plan_lines_set(actor=request.user, plan=plan, quantities=wanted)
             if request.POST.get("approve"):
                 services.plan_approve(actor=request.user, plan=plan)
@@ -465,20 +490,13 @@ def stock_count(request: HttpRequest, pk: int) -> HttpResponse:
                 services.count_start(actor=request.user, holder=holder)
                 return redirect("supplies_count", holder.pk)
             lines = list(count.lines.select_related("lot__item"))
-            typed = {line.pk: request.POST.get(f"line-{line.pk}", "").strip() for line in lines}
-            wanted = {}
-            for line in lines:
-                text = typed[line.pk]
-                try:
-                    wanted[line.pk] = (
-                        quantities.parse(line.lot.item, text, display=True, allow_zero=True)
-                        if text
-                        else None
-                    )
-                except ValidationError as error:
-                    raise ValidationError(
-                        f"{line.lot.item.name} {line.lot.number}: {error.messages[0]}"
-                    ) from None
+            typed = _typed_lines(request, lines)
+            wanted = _parse_lines(
+                typed,
+                lines,
+                lambda line: line.lot.item,
+                lambda line: f"{line.lot.item.name} {line.lot.number}",
+            )
             services.count_save(
                 actor=request.user,
                 count=count,
@@ -629,11 +647,7 @@ def stock_use(request: HttpRequest, pk: int) -> HttpResponse:
     holder = selectors.holder_get_for_user(user=request.user, pk=pk)
     if not services.may_keep(request.user, holder):
         raise PermissionDenied
-    items, _default = _item(request)
-    # A write names its item: no falling back to the first one.
-    item = next((i for i in items if i.code == request.GET.get("item")), None)
-    if item is None:
-        raise Http404
+    item = _named_item(request)
     card_url = f"{reverse('supplies_card', args=[holder.pk])}?item={item.code}"
     try:
         quantity = quantities.parse(item, request.POST.get("quantity", ""), display=True)
@@ -674,10 +688,7 @@ def stock_send(request: HttpRequest, pk: int) -> HttpResponse:
     plan or a request), first expired first out; the receiver confirms on arrival."""
     source = selectors.holder_get_for_user(user=request.user, pk=pk)
     access.require(request.user, Right.SUPPLY_MANAGE, source)
-    items, _default = _item(request)
-    item = next((i for i in items if i.code == request.GET.get("item")), None)
-    if item is None:
-        raise Http404
+    item = _named_item(request)
     card_url = f"{reverse('supplies_card', args=[source.pk])}?item={item.code}"
     try:
         target_id = request.POST.get("target", "")

@@ -2,7 +2,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 
-from supplies.quantities import shown
+from supplies.quantities import plain, shown
 
 register = template.Library()
 
@@ -19,12 +19,10 @@ def about(quantity, item) -> str:
     if quantity is None:
         return ""
     value = item.to_display(quantity).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return format(value.normalize(), "f") if value else "0"
+    return plain(value) if value else "0"
 
 
-@register.filter
-def plain(number) -> str:
+@register.filter(name="plain")
+def plain_filter(number) -> str:
     """A Decimal without trailing zeros: 0.004, not 0.004000."""
-    if number is None:
-        return ""
-    return format(Decimal(number).normalize(), "f")
+    return "" if number is None else plain(Decimal(number))

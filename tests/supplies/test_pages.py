@@ -320,3 +320,20 @@ def test_an_officer_sends_stock_to_a_school_from_the_stock_card(
         "distribution",
     )
     assert Movement.objects.get(kind="dispatch").reference == "FH-1"
+
+
+def test_the_exports_hold_only_the_users_county(
+    login, supplies_city, official_a, depot_a, depot_b, items
+):
+    receive(supplies_city, depot_a, items["mask"], "100", lot="A-1")
+    receive(supplies_city, depot_b, items["mask"], "200", lot="B-1")
+    client = login(official_a)
+    for url in (reverse("supplies_ledger") + "?format=xlsx", reverse("supplies_balances_export")):
+        response = client.get(url)
+        assert response.status_code == 200
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        lots = {
+            row[3] if "ledger" in url else row[2]
+            for row in sheet.iter_rows(min_row=2, values_only=True)
+        }
+        assert lots == {"A-1"}, url
