@@ -24,10 +24,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from readiness.access import scope_of
-from readiness.imports import Headers, ImportOutcome
+from readiness.imports import Headers, ImportOutcome, choice_spellings
 from readiness.models import User
 from readiness.spreadsheets import (
     SpreadsheetError,
@@ -73,16 +72,6 @@ HEADERS = Headers(COLUMNS, required=REQUIRED)
 
 def header_label(key: str) -> str:
     return HEADERS.label(key)
-
-
-def _choices(choices) -> dict[str, str]:
-    table = {}
-    for value, label in choices:
-        table[value] = value
-        for lang in ("zh-hans", "en"):
-            with override(lang):
-                table[str(label).lower()] = value
-    return table
 
 
 EXTRA_WORDS = {
@@ -180,11 +169,17 @@ class RowChecker:
     def __init__(self) -> None:
         self.today = timezone.localdate()
         self.choices = {
-            "kind": {**_choices(Person.Kind.choices), **EXTRA_WORDS["kind"]},
-            "study_mode": {**_choices(Person.StudyMode.choices), **EXTRA_WORDS["study_mode"]},
-            "origin": {**_choices(Person.Origin.choices), **EXTRA_WORDS["origin"]},
-            "whereabouts": {**_choices(Person.Whereabouts.choices), **EXTRA_WORDS["whereabouts"]},
-            "health": {**_choices(Person.Health.choices), **EXTRA_WORDS["health"]},
+            "kind": {**choice_spellings(Person.Kind.choices), **EXTRA_WORDS["kind"]},
+            "study_mode": {
+                **choice_spellings(Person.StudyMode.choices),
+                **EXTRA_WORDS["study_mode"],
+            },
+            "origin": {**choice_spellings(Person.Origin.choices), **EXTRA_WORDS["origin"]},
+            "whereabouts": {
+                **choice_spellings(Person.Whereabouts.choices),
+                **EXTRA_WORDS["whereabouts"],
+            },
+            "health": {**choice_spellings(Person.Health.choices), **EXTRA_WORDS["health"]},
         }
         self.yes = {"是", "y", "yes", "true", "1", "已返校"}
         self.no = {"否", "n", "no", "false", "0", "未返校", ""}
@@ -364,12 +359,7 @@ class PersonImporter:
             raise SpreadsheetError(_("The file is empty."))
         keys, missing, _unknown = HEADERS.match(header)
         if missing:
-            self.error(
-                1,
-                "",
-                _("Missing columns: %(columns)s.")
-                % {"columns": "、".join(header_label(k) for k in missing)},
-            )
+            self.error(1, "", HEADERS.missing_message(missing))
             return
         checker = RowChecker()
         with connection.cursor() as cursor:

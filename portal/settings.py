@@ -349,6 +349,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "readiness.tasks.purge_stale_uploads",
         "schedule": crontab(minute=15),
     },
+    "purge-receipt-imports": {
+        "task": "supplies.tasks.receipt_import_purge",
+        "schedule": crontab(minute=20),
+    },
 }
 
 # The daily dispatch report: each line of work contributes one section.

@@ -103,11 +103,17 @@ def job_not_queued(*, model: type[Job], pk: int) -> None:
 
 
 def job_status(
-    request: HttpRequest, job: Job, *, template: str, extra: dict | None = None
+    request: HttpRequest,
+    job: Job,
+    *,
+    template: str,
+    extra: dict | None = None,
+    context: dict | None = None,
 ) -> HttpResponse:
     """The job's state as JSON (for the polling script) or as its page.
 
-    ``extra`` adds the job's own figures and links, shown on both.
+    ``extra`` adds the job's own figures and links, shown on both; ``context``
+    is for the page only.
     """
     data = {
         "status": job.status,
@@ -120,4 +126,4 @@ def job_status(
     }
     if "application/json" in request.headers.get("Accept", ""):
         return JsonResponse(data)
-    return render(request, template, {"job": job, "state": data})
+    return render(request, template, {"job": job, "state": data, **(context or {})})

@@ -301,10 +301,13 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
 
 
-class SchoolImport(Job):
-    """A spreadsheet of schools, read in the background twice: checked first
-    (stage "preview", nothing written), then, once its uploader confirms,
-    imported (stage "confirm"), the whole file or nothing. ``done`` counts rows."""
+class CheckedImport(Job):
+    """A spreadsheet read in the background twice: checked first (stage
+    "preview", nothing written), then, once its uploader confirms, imported
+    (stage "confirm"), the whole file or nothing. ``done`` counts rows.
+
+    Abstract: each line of work keeps its own table with its own parameters;
+    the steps are shared (``readiness/imports.py``)."""
 
     class Stage(models.TextChoices):
         PREVIEW = "preview", _("Checking")
@@ -312,10 +315,18 @@ class SchoolImport(Job):
 
     file = models.FileField(upload_to="uploads/%Y/%m/", blank=True)
     original_name = models.CharField(max_length=255)
-    update_existing = models.BooleanField(default=False)
     language = models.CharField(max_length=10)  # the uploader's, for the messages
     stage = models.CharField(max_length=8, choices=Stage.choices, default="preview")
     outcome = models.JSONField(default=dict, blank=True)  # errors, preview rows, counts
+
+    class Meta:
+        abstract = True
+
+
+class SchoolImport(CheckedImport):
+    """A spreadsheet of schools (``readiness.resources.SchoolResource``)."""
+
+    update_existing = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("school import")

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import uuid
-from dataclasses import asdict
-from pathlib import PurePath
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import dispatch
 from .access import Right, may_edit_school, require_right
 from .audit import audited
-from .imports import ImportOutcome
-from .jobs import job_claim, job_fail
+from .imports import (
+    PREVIEW_ROWS,
+    ImportOutcome,
+    checked_import_confirm,
+    checked_import_purge,
+    checked_import_run,
+    checked_import_start,
+)
 from .models import DispatchReport, School, SchoolImport, User
 from .resources import SchoolResource, header_label, missing_columns_message, normalise_headers
 from .spreadsheets import SpreadsheetError, read_sheet
@@ -67,9 +69,6 @@ def school_update(*, actor: User, school: School, data: dict) -> School:
 
 
 # --- School import ---------------------------------------------------------------
-
-
-PREVIEW_ROWS = 50
 
 
 def _run_school_import(
@@ -149,100 +148,31 @@ def school_import_start(*, actor: User, upload, update_existing: bool = False) -
     """Keeps the uploaded file as a job to check in the background; the caller
     queues ``tasks.school_import_run`` once this has committed."""
     require_right(actor, Right.SCHOOL_IMPORT)
-    if upload.size > settings.UPLOAD_MAX_BYTES:
-        raise ValidationError(
-            _("The file is larger than %(size)d MB.")
-            % {"size": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
-        )
-    name = PurePath(upload.name).name
-    job = SchoolImport(
-        owner=actor,
-        original_name=name[:255],
-        update_existing=update_existing,
-        language=translation.get_language() or settings.LANGUAGE_CODE,
-    )
-    # A generated name: the uploader's file name never reaches the file system.
-    job.file.save(f"{uuid.uuid4().hex}{PurePath(name).suffix[:10]}", upload, save=False)
-    job.save()
-    return job
+    return checked_import_start(SchoolImport(owner=actor, update_existing=update_existing), upload)
 
 
 @audited("school.import")
 def school_import_confirm(*, actor: User, job: SchoolImport) -> SchoolImport:
-    """The uploader confirms a clean preview: the job is queued again, to write.
-    Only a job checked clean, and only once."""
+    """The uploader confirms a clean preview: the job is queued again, to write."""
     require_right(actor, Right.SCHOOL_IMPORT)
-    if job.owner_id != actor.pk:
-        raise PermissionDenied
-    claimed = (
-        SchoolImport.objects.filter(
-            pk=job.pk, stage=SchoolImport.Stage.PREVIEW, status=SchoolImport.Status.DONE
-        )
-        .exclude(file="")  # purged after 24 hours: to be uploaded again
-        .update(stage=SchoolImport.Stage.CONFIRM, status=SchoolImport.Status.PENDING, done=0)
+    return checked_import_confirm(actor=actor, job=job)
+
+
+def _school_import_work(job: SchoolImport, data: bytes, dry_run: bool) -> ImportOutcome:
+    work = school_import_preview if dry_run else school_import_write
+    return work(
+        actor=job.owner, name=job.original_name, data=data, update_existing=job.update_existing
     )
-    if not claimed:
-        raise ValidationError(_("This file has been imported already, or has errors."))
-    job.refresh_from_db()
-    return job
 
 
 def school_import_run(*, job_id: int) -> None:
-    """Checks or imports a queued school spreadsheet (the task's body).
-
-    Idempotent: only a waiting job (or one whose worker died) is claimed."""
-    if not job_claim(model=SchoolImport, pk=job_id):
-        return
-    job = SchoolImport.objects.select_related("owner").get(pk=job_id)
-    work = (
-        school_import_preview if job.stage == SchoolImport.Stage.PREVIEW else school_import_write
-    )
-    try:
-        with job.file.open("rb") as handle, translation.override(job.language):
-            outcome = work(
-                actor=job.owner,
-                name=job.original_name,
-                data=handle.read(),
-                update_existing=job.update_existing,
-            )
-    except Exception as error:
-        job_fail(model=SchoolImport, pk=job_id, message=type(error).__name__)
-        raise
-    # Only the worker holding the job records its end (a row, not a stale copy).
-    SchoolImport.objects.filter(pk=job_id, status=SchoolImport.Status.RUNNING).update(
-        outcome={
-            "errors": [asdict(e) for e in outcome.errors],
-            "error_count": outcome.error_count,
-            "preview": outcome.preview,
-            "unknown_columns": outcome.unknown_columns,
-            "new": outcome.new,
-            "updated": outcome.updated,
-        },
-        done=outcome.total,
-        total=outcome.total,
-        status=SchoolImport.Status.DONE if outcome.ok else SchoolImport.Status.REFUSED,
-        finished_at=timezone.now(),
-    )
-    if job.stage == SchoolImport.Stage.CONFIRM or not outcome.ok:
-        _discard_file(job)  # written or refused: the file is not kept
+    """Checks or imports a queued school spreadsheet (the task's body)."""
+    checked_import_run(model=SchoolImport, job_id=job_id, work=_school_import_work)
 
 
 def school_import_purge(*, older_than: dt.timedelta = dt.timedelta(hours=24)) -> int:
     """Deletes the files of school imports never confirmed; returns how many."""
-    count = 0
-    stale = SchoolImport.objects.filter(
-        created_at__lt=timezone.now() - older_than, status__in=SchoolImport.FINAL
-    ).exclude(file="")
-    for job in stale.iterator():
-        _discard_file(job)
-        count += 1
-    return count
-
-
-def _discard_file(job: SchoolImport) -> None:
-    """Removes the kept spreadsheet; the row keeps its outcome."""
-    job.file.storage.delete(job.file.name)
-    SchoolImport.objects.filter(pk=job.pk).update(file="")
+    return checked_import_purge(model=SchoolImport, older_than=older_than)
 
 
 # --- Daily dispatch report -----------------------------------------------------------

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -116,7 +117,12 @@ def school_import(request: HttpRequest) -> HttpResponse:
 def school_import_status(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.school_import_get_for_user(user=request.user, pk=pk)
     template = "readiness/school_import_status.html"
-    return job_status(request, job, template=template, extra={"stage": job.stage})
+    links = {
+        "status_url": reverse("school_import_status", args=[job.pk]),
+        "confirm_url": reverse("school_import_confirm", args=[job.pk]),
+        "again_url": reverse("school_import"),
+    }
+    return job_status(request, job, template=template, extra={"stage": job.stage}, context=links)
 
 
 @login_required

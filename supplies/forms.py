@@ -3,10 +3,13 @@ read exactly (``quantities.parse``)."""
 
 from __future__ import annotations
 
+from itertools import islice
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from readiness.forms import ImportForm
 from readiness.models import SchoolLevel
 
 from . import quantities
@@ -48,6 +51,88 @@ class ReceiptForm(forms.Form):
     def __init__(self, *args, holders=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["holder"].queryset = holders if holders is not None else Holder.objects.none()
+
+    def clean(self):
+        data = super().clean()
+        data["quantity"] = _quantity(self, "quantity")
+        return data
+
+
+class ReceiptImportForm(ImportForm):
+    """A spreadsheet of receipts into one holder (the reserve or a depot)."""
+
+    holder = forms.ModelChoiceField(queryset=Holder.objects.none(), label=_("Into"))
+    field_order = ["holder", "file"]
+
+    def __init__(self, *args, holders=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["update_existing"]  # receipts are only ever added
+        self.fields["holder"].queryset = holders if holders is not None else Holder.objects.none()
+
+
+class UseForm(forms.Form):
+    """Use (first expired first out) or a disposal of one lot, on the stock card."""
+
+    CONSUME, DISPOSE = "consume", "dispose"
+
+    action = forms.ChoiceField(label=_("What"), required=False)
+    quantity = QuantityField(widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    lot = forms.ChoiceField(required=False, label=_("Lot (for a disposal)"))
+    reason = forms.CharField(max_length=200, required=False, label=_("Reason or note"))
+
+    def __init__(self, *args, item: Item, lots=(), may_dispose: bool = False, **kwargs):
+        kwargs.setdefault("auto_id", "use-%s")
+        super().__init__(*args, **kwargs)
+        self.item = item
+        self.lots = {balance.lot.number: balance.lot for balance in lots}
+        self.fields["quantity"].label = _("Quantity (%(unit)s)") % {"unit": item.display_unit}
+        actions = [(self.CONSUME, _("Use (first expiring lot first)"))]
+        if may_dispose:
+            actions.append((self.DISPOSE, _("Disposal of one lot")))
+            self.fields["lot"].choices = [("", ""), *((n, n) for n in self.lots)]
+        else:
+            del self.fields["lot"]
+        self.fields["action"].choices = actions
+
+    def clean_action(self):
+        return self.cleaned_data["action"] or self.CONSUME
+
+    def clean(self):
+        data = super().clean()
+        data["quantity"] = _quantity(self, "quantity")
+        if data.get("action") == self.DISPOSE:
+            data["lot"] = self.lots.get(data.get("lot") or "")
+            if data["lot"] is None:
+                self.add_error("lot", _("Choose a lot held here."))
+        return data
+
+
+class SendForm(forms.Form):
+    """Stock sent from the card's holder to another within the officer's scope."""
+
+    LISTED = 500
+
+    target = forms.ModelChoiceField(
+        queryset=Holder.objects.none(),
+        label=_("Sent to"),
+        error_messages={
+            "required": _("Choose where to send it."),
+            "invalid_choice": _("Choose where to send it."),
+        },
+    )
+    quantity = QuantityField(widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    reference = forms.CharField(max_length=60, required=False, label=_("Reference"))
+
+    def __init__(self, *args, item: Item, targets=None, **kwargs):
+        kwargs.setdefault("auto_id", "send-%s")
+        super().__init__(*args, **kwargs)
+        self.item = item
+        self.fields["quantity"].label = _("Quantity (%(unit)s)") % {"unit": item.display_unit}
+        target = self.fields["target"]
+        target.queryset = targets if targets is not None else Holder.objects.none()
+        # The city's officer sees every school: the list offers the first ones (the
+        # depots come first), any holder in scope is accepted.
+        target.widget.choices = list(islice(target.choices, self.LISTED + 1))
 
     def clean(self):
         data = super().clean()

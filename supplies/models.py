@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from readiness.models import County, School, SchoolLevel
+from readiness.models import CheckedImport, County, School, SchoolLevel
 
 QUANTITY = {"max_digits": 14, "decimal_places": 3}
 
@@ -500,3 +500,18 @@ class StockCountLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.count} · {self.lot}"
+
+
+class ReceiptImport(CheckedImport):
+    """A spreadsheet of receipts (purchases and donations) into one holder,
+    checked then confirmed (``supplies/receipts.py``)."""
+
+    holder = models.ForeignKey(Holder, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("receipt import")
+        verbose_name_plural = _("receipt imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

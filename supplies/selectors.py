@@ -24,6 +24,7 @@ from .models import (
     Lot,
     Movement,
     NeedOverride,
+    ReceiptImport,
     Shipment,
     StockCount,
     SupplyRequest,
@@ -91,6 +92,14 @@ def shipment_get_for_user(*, user: User, pk: int | str) -> Shipment:
         access.holder_q(user, "source__") | access.holder_q(user, "target__")
     ).select_related("item", "lot", "source", "target")
     return _get(rows, user, pk)
+
+
+def receipt_import_get_for_user(*, user: User, pk: int | str) -> ReceiptImport:
+    """A receipts spreadsheet being checked or imported: only its uploader sees it."""
+    try:
+        return ReceiptImport.objects.select_related("holder").get(pk=pk, owner_id=user.pk)
+    except (ReceiptImport.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 def receipts_to_confirm(*, user: User) -> QuerySet[Shipment]:

@@ -19,9 +19,18 @@ from django.utils.translation import gettext as _
 
 from readiness.access import has_right, scope_of
 from readiness.audit import audited
+from readiness.imports import (
+    PREVIEW_ROWS,
+    ImportOutcome,
+    checked_import_confirm,
+    checked_import_purge,
+    checked_import_run,
+    checked_import_start,
+)
 from readiness.models import County, School, User
+from readiness.spreadsheets import SpreadsheetError, read_sheet
 
-from . import access, allocation, needs
+from . import access, allocation, needs, receipts
 from .access import Right
 from .models import (
     AllocationLine,
@@ -33,6 +42,7 @@ from .models import (
     Movement,
     NeedNorm,
     NeedOverride,
+    ReceiptImport,
     Shipment,
     StockCount,
     StockCountLine,
@@ -868,3 +878,70 @@ def settings_save(*, actor: User, cover_days: int, alert_days: int, expiry_warni
     current.expiry_warning_days = expiry_warning_days
     current.save()
     return current
+
+
+# --- Receipts from a spreadsheet ---------------------------------------------------
+
+
+def receipt_import_start(*, actor: User, holder: Holder, upload) -> ReceiptImport:
+    """Keeps the uploaded file as a job to check in the background; the caller
+    queues ``tasks.receipt_import_run`` once this has committed."""
+    access.require(actor, Right.SUPPLY_MANAGE, holder)
+    return checked_import_start(ReceiptImport(owner=actor, holder=holder), upload)
+
+
+@audited("supply.receipt_import")
+def receipt_import_confirm(*, actor: User, job: ReceiptImport) -> ReceiptImport:
+    """The uploader confirms a clean preview: the job is queued again, to write."""
+    access.require(actor, Right.SUPPLY_MANAGE, job.holder)
+    return checked_import_confirm(actor=actor, job=job)
+
+
+def receipt_import(job: ReceiptImport, data: bytes, dry_run: bool) -> ImportOutcome:
+    """Reads the file and records every row as a receipt into ``job.holder``, in one
+    transaction kept only when every row is right and ``dry_run`` is False."""
+    access.require(job.owner, Right.SUPPLY_MANAGE, job.holder)
+    try:
+        sheet = read_sheet(job.original_name, data)
+    except SpreadsheetError as error:
+        outcome = ImportOutcome()
+        outcome.add_error(None, "", str(error))
+        return outcome
+    keys, missing, unknown = receipts.HEADERS.match(sheet.dataset.headers)
+    outcome = ImportOutcome(total=len(sheet.dataset), unknown_columns=unknown)
+    if missing:
+        outcome.add_error(1, "", receipts.HEADERS.missing_message(missing))
+        return outcome
+    items = {}
+    for item in Item.objects.all():
+        items[item.code.lower()] = items[item.name.lower()] = item
+    with transaction.atomic():
+        for index, row in enumerate(sheet.dataset, start=1):
+            line = sheet.line(index)
+            cells = {key: value for key, value in zip(keys, row, strict=True) if key}
+            try:
+                receipt = receipts.read_row(cells, items)
+                receipt_record(actor=job.owner, holder=job.holder, **vars(receipt))
+            except receipts.CellError as error:
+                outcome.add_error(line, receipts.HEADERS.label(error.key), str(error))
+            except ValidationError as error:
+                outcome.add_error(line, "", " ".join(error.messages))
+            else:
+                outcome.new += 1
+                if len(outcome.preview) < PREVIEW_ROWS:
+                    outcome.preview.append(receipts.preview_row(receipt))
+        if dry_run or not outcome.ok:
+            transaction.set_rollback(True)
+    if not outcome.ok:
+        outcome.preview = []
+    return outcome
+
+
+def receipt_import_run(*, job_id: int) -> None:
+    """Checks or imports a queued receipts spreadsheet (the task's body)."""
+    checked_import_run(model=ReceiptImport, job_id=job_id, work=receipt_import)
+
+
+def receipt_import_purge(*, older_than: dt.timedelta = dt.timedelta(hours=24)) -> int:
+    """Deletes the files of receipt imports never confirmed; returns how many."""
+    return checked_import_purge(model=ReceiptImport, older_than=older_than)

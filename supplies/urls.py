@@ -11,6 +11,22 @@ urlpatterns = [
     path("holders/<int:pk>/use/", views.stock_use, name="supplies_use"),
     path("holders/<int:pk>/send/", views.stock_send, name="supplies_send"),
     path("receive/", views.receipt_new, name="supplies_receipt_new"),
+    path("receive/import/", views.receipt_import, name="supplies_receipt_import"),
+    path(
+        "receive/import/template/",
+        views.receipt_import_template,
+        name="supplies_receipt_import_template",
+    ),
+    path(
+        "receive/import/<int:pk>/",
+        views.receipt_import_status,
+        name="supplies_receipt_import_status",
+    ),
+    path(
+        "receive/import/<int:pk>/confirm/",
+        views.receipt_import_confirm,
+        name="supplies_receipt_import_confirm",
+    ),
     path("receipts/", views.receipts, name="supplies_receipts"),
     path("shipments/<int:pk>/confirm/", views.shipment_confirm, name="supplies_shipment_confirm"),
     path("plans/", views.plans, name="supplies_plans"),

@@ -18,9 +18,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from readiness import selectors as core_selectors
 from readiness.access import has_right
 from readiness.forms import posted
+from readiness.jobs import job_not_queued, job_status
 from readiness.spreadsheets import Column, dataset_of, local_time, spreadsheet_response
+from readiness.tasks import enqueue
 
-from . import access, quantities, selectors, services
+from . import access, quantities, selectors, services, tasks
 from .access import Right
 from .forms import (
     ConfirmForm,
@@ -30,11 +32,23 @@ from .forms import (
     OverrideForm,
     PlanForm,
     ReceiptForm,
+    ReceiptImportForm,
     RequestForm,
+    SendForm,
     SettingsForm,
+    UseForm,
 )
-from .models import Balance, Holder, Item, Movement, NeedNorm, SupplyRequest, SupplySettings
+from .models import (
+    Holder,
+    Item,
+    Movement,
+    NeedNorm,
+    ReceiptImport,
+    SupplyRequest,
+    SupplySettings,
+)
 from .quantities import shown
+from .receipts import template_dataset as receipts_template
 from .templatetags.supplies import about
 
 
@@ -191,12 +205,19 @@ def balances_export(request: HttpRequest) -> HttpResponse:
 @require_GET
 def stock_card(request: HttpRequest, pk: int) -> HttpResponse:
     holder = selectors.holder_get_for_user(user=request.user, pk=pk)
+    return _card(request, holder)
+
+
+def _card(request: HttpRequest, holder: Holder, **forms) -> HttpResponse:
+    """The stock card of ``holder`` for the item of ?item=, with its two forms
+    (``use``, ``send``) blank or as a refused post left them."""
     items, item = _item(request)
     if item is None:
         raise Http404
-    lots = selectors.balance_list(user=request.user).filter(
-        holder=holder, item=item, quantity__gt=0
-    )
+    lots = _lots(request, holder, item)
+    manages = _manages(request, holder)
+    use_form = forms.get("use") or UseForm(item=item, lots=lots, may_dispose=manages)
+    send_form = forms.get("send") or SendForm(item=item, targets=_targets(request, holder))
     return render(
         request,
         "supplies/card.html",
@@ -204,17 +225,37 @@ def stock_card(request: HttpRequest, pk: int) -> HttpResponse:
             "holder": holder,
             "item": item,
             "items": items,
-            "lots": lots.order_by("lot__expires_on", "lot__number"),
+            "lots": lots,
             "card": selectors.stock_card(user=request.user, holder=holder, item=item),
-            "can_manage": has_right(request.user, Right.SUPPLY_MANAGE)
-            and access.within(request.user, holder),
+            "can_manage": manages,
             "can_use": services.may_keep(request.user, holder),
-            "targets": selectors.holder_list(user=request.user)
-            .exclude(pk=holder.pk)
-            .order_by("kind", "county__order", "school__code")[:500]
-            if has_right(request.user, Right.SUPPLY_MANAGE) and access.within(request.user, holder)
-            else [],
+            "use_form": use_form,
+            "send_form": send_form if manages else None,
         },
+        status=400 if forms else 200,  # a refused post, shown again as typed
+    )
+
+
+def _lots(request: HttpRequest, holder: Holder, item: Item):
+    """The lots of ``item`` held by ``holder``, first expiring first."""
+    return (
+        selectors.balance_list(user=request.user)
+        .filter(holder=holder, item=item, quantity__gt=0)
+        .select_related("lot")
+        .order_by("lot__expires_on", "lot__number")
+    )
+
+
+def _manages(request: HttpRequest, holder: Holder) -> bool:
+    return has_right(request.user, Right.SUPPLY_MANAGE) and access.within(request.user, holder)
+
+
+def _targets(request: HttpRequest, source: Holder):
+    """Where the card's holder may send stock: every other holder in scope."""
+    return (
+        selectors.holder_list(user=request.user)
+        .exclude(pk=source.pk)
+        .order_by("kind", "county__order", "school__code")
     )
 
 
@@ -258,6 +299,63 @@ def receipt_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The receipt is recorded."))
             return redirect(f"{request.path}?item={data['item'].code}")
     return render(request, "supplies/receipt.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def receipt_import(request: HttpRequest) -> HttpResponse:
+    """A spreadsheet of purchases and donations, checked before it is recorded."""
+    access.require(request.user, Right.SUPPLY_MANAGE)
+    form = ReceiptImportForm(*posted(request), holders=_managed_holders(request.user))
+    if form.is_valid():
+        try:
+            job = services.receipt_import_start(
+                actor=request.user,
+                holder=form.cleaned_data["holder"],
+                upload=form.cleaned_data["file"],
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            if not enqueue(tasks.receipt_import_run, job.pk):
+                job_not_queued(model=ReceiptImport, pk=job.pk)
+            return redirect("supplies_receipt_import_status", pk=job.pk)
+    return render(request, "supplies/receipt_import.html", {"form": form})
+
+
+@login_required
+@require_GET
+def receipt_import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.receipt_import_get_for_user(user=request.user, pk=pk)
+    links = {
+        "status_url": reverse("supplies_receipt_import_status", args=[job.pk]),
+        "confirm_url": reverse("supplies_receipt_import_confirm", args=[job.pk]),
+        "again_url": reverse("supplies_receipt_import"),
+    }
+    template = "supplies/receipt_import_status.html"
+    return job_status(request, job, template=template, extra={"stage": job.stage}, context=links)
+
+
+@login_required
+@require_POST
+def receipt_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.receipt_import_get_for_user(user=request.user, pk=pk)
+    try:
+        services.receipt_import_confirm(actor=request.user, job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if not enqueue(tasks.receipt_import_run, job.pk):
+            job_not_queued(model=ReceiptImport, pk=job.pk)
+    return redirect("supplies_receipt_import_status", pk=job.pk)
+
+
+@login_required
+@require_GET
+def receipt_import_template(request: HttpRequest) -> HttpResponse:
+    """An empty receipts spreadsheet with the headers in the user's language."""
+    access.require(request.user, Right.SUPPLY_MANAGE)
+    return spreadsheet_response(receipts_template(), "xlsx", "receipts-template", stamped=False)
 
 
 @login_required
@@ -648,37 +746,38 @@ def stock_use(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.may_keep(request.user, holder):
         raise PermissionDenied
     item = _named_item(request)
-    card_url = f"{reverse('supplies_card', args=[holder.pk])}?item={item.code}"
-    try:
-        quantity = quantities.parse(item, request.POST.get("quantity", ""), display=True)
-        if request.POST.get("action") == "dispose":
-            lot = (
-                selectors.balance_list(user=request.user)
-                .get(holder=holder, item=item, lot__number=request.POST.get("lot", ""))
-                .lot
-            )
-            services.disposal_record(
-                actor=request.user,
-                holder=holder,
-                lot=lot,
-                quantity=quantity,
-                reason=request.POST.get("reason", ""),
-            )
-            messages.success(request, _("The disposal is recorded."))
+    form = UseForm(
+        request.POST,
+        item=item,
+        lots=_lots(request, holder, item),
+        may_dispose=_manages(request, holder),
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["action"] == UseForm.DISPOSE:
+                services.disposal_record(
+                    actor=request.user,
+                    holder=holder,
+                    lot=data["lot"],
+                    quantity=data["quantity"],
+                    reason=data["reason"],
+                )
+                messages.success(request, _("The disposal is recorded."))
+            else:
+                services.consumption_record(
+                    actor=request.user,
+                    holder=holder,
+                    item=item,
+                    quantity=data["quantity"],
+                    note=data["reason"],
+                )
+                messages.success(request, _("The use is recorded."))
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
-            services.consumption_record(
-                actor=request.user,
-                holder=holder,
-                item=item,
-                quantity=quantity,
-                note=request.POST.get("reason", ""),
-            )
-            messages.success(request, _("The use is recorded."))
-    except Balance.DoesNotExist:
-        messages.error(request, _("Choose a lot held here."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect(card_url)
+            return redirect(f"{reverse('supplies_card', args=[holder.pk])}?item={item.code}")
+    return _card(request, holder, use=form)
 
 
 @login_required
@@ -689,24 +788,20 @@ def stock_send(request: HttpRequest, pk: int) -> HttpResponse:
     source = selectors.holder_get_for_user(user=request.user, pk=pk)
     access.require(request.user, Right.SUPPLY_MANAGE, source)
     item = _named_item(request)
-    card_url = f"{reverse('supplies_card', args=[source.pk])}?item={item.code}"
-    try:
-        target_id = request.POST.get("target", "")
-        if not (target_id.isdecimal() and target_id.isascii()):
-            raise ValidationError(_("Choose where to send it."))
-        target = selectors.holder_get_for_user(user=request.user, pk=int(target_id))
-        quantity = quantities.parse(item, request.POST.get("quantity", ""), display=True)
-        services.shipment_send(
-            actor=request.user,
-            source=source,
-            target=target,
-            item=item,
-            quantity=quantity,
-            reference=request.POST.get("reference", ""),
-        )
-        messages.success(request, _("Sent; the receiver confirms on arrival."))
-    except Http404:
-        messages.error(request, _("Choose where to send it."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect(card_url)
+    form = SendForm(request.POST, item=item, targets=_targets(request, source))
+    if form.is_valid():
+        try:
+            services.shipment_send(
+                actor=request.user,
+                source=source,
+                target=form.cleaned_data["target"],
+                item=item,
+                quantity=form.cleaned_data["quantity"],
+                reference=form.cleaned_data["reference"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Sent; the receiver confirms on arrival."))
+            return redirect(f"{reverse('supplies_card', args=[source.pk])}?item={item.code}")
+    return _card(request, source, send=form)

@@ -161,13 +161,30 @@ ROUTES: dict[str, Row] = {
         url=lambda w, side: reverse("supplies_send", args=[w[side].depot.pk]) + "?item=mask",
         sees=DEPOT,
         may=SUPPLY_MANAGE,
-        ok=302,
+        ok=OK_WRITE,
     ),
     "supplies_use": Row(
         method="POST",
         url=lambda w, side: reverse("supplies_use", args=[w[side].depot.pk]) + "?item=mask",
         sees=DEPOT,
         may=SUPPLY_MANAGE,
+        ok=OK_WRITE,
+    ),
+    "supplies_receipt_import": Row(may=SUPPLY_MANAGE),
+    "supplies_receipt_import_template": Row(may=SUPPLY_MANAGE),
+    # A receipts spreadsheet is its uploader's alone.
+    "supplies_receipt_import_status": Row(
+        url=fixed(
+            lambda w: reverse("supplies_receipt_import_status", args=[w["receipt_upload"].pk])
+        ),
+        sees=frozenset({"supplies"}),
+    ),
+    "supplies_receipt_import_confirm": Row(
+        method="POST",
+        url=fixed(
+            lambda w: reverse("supplies_receipt_import_confirm", args=[w["receipt_upload"].pk])
+        ),
+        sees=frozenset({"supplies"}),
         ok=302,
     ),
     "supplies_receipts": Row(may=SUPPLY_VIEW),

@@ -144,13 +144,31 @@ def build() -> dict:
     archive.file.save("n.zip", ContentFile(b"PK"), save=True)
     _supplies(a, county_a, users["supplies"], users["school_a"])
     _supplies(b, county_b, users["supplies"], UserFactory(role="school", school=b.school))
+    receipts = _receipt_upload(users["supplies"])
     report = DispatchReport.objects.create(
         on_date=timezone.localdate() - dt.timedelta(days=1), data={"sections": {}}
     )
     return {
         "a": a, "b": b, "users": users, "upload": upload, "job": job,
         "archive": archive, "report": report, "template": template,
+        "receipt_upload": receipts,
     }  # fmt: skip
+
+
+def _receipt_upload(officer):
+    """A receipts spreadsheet of the city's supplies officer, checked clean."""
+    from supplies.models import ReceiptImport
+    from supplies.services import city_reserve
+
+    upload = ReceiptImport(
+        owner=officer,
+        holder=city_reserve(),
+        original_name="r.csv",
+        language="zh-hans",
+        status="done",
+    )
+    upload.file.save("r.csv", ContentFile(b"item\n"), save=True)
+    return upload
 
 
 def _supplies(side: Side, county, officer, contact) -> None:

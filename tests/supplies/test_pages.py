@@ -291,7 +291,10 @@ def test_a_school_records_its_use_and_an_officer_disposes_of_a_lot(
     response = login(school_contact_a).post(
         url, {"quantity": "1", "action": "dispose", "lot": "JJ-1", "reason": "r"}
     )
-    assert response.status_code == 403
+    assert response.status_code == 400
+    assert response.context["use_form"].errors["action"] == [
+        "选择一个有效的选项。 dispose 不在可用的选项中。"
+    ]
     assert Movement.objects.filter(kind="disposal").count() == 0
     response = login(supplies_city).post(
         url, {"quantity": "17.5", "action": "dispose", "lot": "JJ-1", "reason": "过期"}
@@ -308,9 +311,14 @@ def test_an_officer_sends_stock_to_a_school_from_the_stock_card(
     url = reverse("supplies_send", args=[depot_a.pk]) + "?item=mask"
     client = login(supplies_a)
     card = client.get(reverse("supplies_card", args=[depot_a.pk]) + "?item=mask")
-    assert [h.pk for h in card.context["targets"]] == [school.pk]  # not B's depot
-    response = client.post(url, {"target": depot_b.pk, "quantity": "10"}, follow=True)
-    assert "请选择发往何处。" in response.content.decode()
+    assert list(card.context["send_form"].fields["target"].queryset) == [school]  # not B's
+    response = client.post(url, {"target": depot_b.pk, "quantity": "10", "reference": "FH-0"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    # Refused, and shown again as typed: the quantity and the reference are kept.
+    assert "请选择发往何处。" in body
+    assert 'value="10"' in body and 'value="FH-0"' in body
+    assert not Shipment.objects.exists()
     response = client.post(url, {"target": school.pk, "quantity": "30", "reference": "FH-1"})
     assert response.status_code == 302
     shipment = Shipment.objects.get()
@@ -337,3 +345,19 @@ def test_the_exports_hold_only_the_users_county(
             for row in sheet.iter_rows(min_row=2, values_only=True)
         }
         assert lots == {"A-1"}, url
+
+
+def test_a_refused_use_is_shown_again_as_typed(
+    login, supplies_city, school_contact_a, school_a, items
+):
+    holder = services.school_holder(school_a)
+    receive(supplies_city, holder, items["alcohol"], "30", lot="JJ-1")
+    url = reverse("supplies_use", args=[holder.pk]) + "?item=alcohol"
+    response = login(school_contact_a).post(url, {"quantity": "40", "reason": "全校消毒"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'value="40"' in body and 'value="全校消毒"' in body
+    assert response.context["use_form"].non_field_errors() == ["可用库存不足：还差 10 L。"]
+    assert not Movement.objects.filter(kind="consumption").exists()
+    response = login(school_contact_a).post(url, {"quantity": "0.05", "reason": "x"})
+    assert response.context["use_form"].errors["quantity"] == ["75%酒精的最小计量为 0.1 L。"]
