@@ -68,6 +68,7 @@ class ReceiptImportForm(ImportForm):
         super().__init__(*args, **kwargs)
         del self.fields["update_existing"]  # receipts are only ever added
         self.fields["holder"].queryset = holders if holders is not None else Holder.objects.none()
+        self.fields["holder"].empty_label = None  # the first (the reserve, or one's depot)
 
 
 class UseForm(forms.Form):
