@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from readiness.audit import audited
 from readiness.jobs import job_claim, job_fail, job_progress
 from readiness.models import School, User
+from readiness.services import readiness_follow
 from readiness.uploads import sniff_evidence
 
 from .access import require_member, require_reporter
@@ -232,6 +233,7 @@ def finding_add(
     finding.save()
     for name, data in photos:
         _save_photo(actor, finding, name, data)
+    readiness_follow(school_ids=[finding.school_id])  # a critical finding revokes readiness
     return finding
 
 
@@ -452,6 +454,7 @@ def report_accept(*, actor: User, report: RectificationReport) -> RectificationR
     finding._history_user = actor
     finding._change_reason = "rectification accepted"
     finding.save(update_fields=["status", "overdue"])
+    readiness_follow(school_ids=[finding.school_id])  # closed: readiness may come back
     return report
 
 

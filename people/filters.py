@@ -56,10 +56,16 @@ class PersonFilter(django_filters.FilterSet):
         choices=Person.Health.choices, label=gettext_lazy("Health")
     )
     returned = django_filters.BooleanFilter(label=gettext_lazy("Back at school"))
+    screened = django_filters.BooleanFilter(
+        field_name="screened_on",
+        lookup_expr="isnull",
+        exclude=True,
+        label=gettext_lazy("Screened"),
+    )
 
     class Meta:
         model = Person
-        fields = ["q", "school", "kind", "whereabouts", "health", "returned"]
+        fields = ["q", "school", "kind", "whereabouts", "health", "returned", "screened"]
         form = PersonSearchForm
 
     def __init__(self, *args, **kwargs) -> None:

@@ -100,6 +100,8 @@ class ScreeningCount(models.Model):
     staff_files = models.PositiveIntegerField(default=0)
     student_files = models.PositiveIntegerField(default=0)
     screened = models.PositiveIntegerField(default=0)
+    staff_screened = models.PositiveIntegerField(default=0)
+    student_screened = models.PositiveIntegerField(default=0)
     abroad = models.PositiveIntegerField(default=0)
     symptoms = models.PositiveIntegerField(default=0)
     observation = models.PositiveIntegerField(default=0)

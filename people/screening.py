@@ -6,6 +6,8 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
+from readiness.services import readiness_follow
+
 from .models import Person, ScreeningCount
 
 PERSON = Person._meta.db_table
@@ -16,6 +18,8 @@ SELECT school_id,
        SUM(CASE WHEN kind = 'staff' THEN 1 ELSE 0 END),
        SUM(CASE WHEN kind = 'student' THEN 1 ELSE 0 END),
        SUM(CASE WHEN screened_on IS NOT NULL THEN 1 ELSE 0 END),
+       SUM(CASE WHEN screened_on IS NOT NULL AND kind = 'staff' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN screened_on IS NOT NULL AND kind = 'student' THEN 1 ELSE 0 END),
        SUM(CASE WHEN whereabouts = 'abroad' AND NOT returned THEN 1 ELSE 0 END),
        SUM(CASE WHEN health = 'symptoms' THEN 1 ELSE 0 END),
        SUM(CASE WHEN health = 'observation' THEN 1 ELSE 0 END),
@@ -24,14 +28,21 @@ SELECT school_id,
 FROM {person} {where} GROUP BY school_id
 """
 COLUMNS = (
-    "school_id, staff_files, student_files, screened, abroad, symptoms, observation, "
-    "confirmed, refreshed_at"
+    "school_id, staff_files, student_files, screened, staff_screened, student_screened, "
+    "abroad, symptoms, observation, confirmed, refreshed_at"
 )
 
 
 @transaction.atomic
 def refresh(school_ids: Iterable[int] | None = None) -> None:
-    """Recounts the given schools (all when None) in two statements."""
+    """Recounts the given schools (all when None) in two statements; their
+    readiness is then judged again."""
+    school_ids = None if school_ids is None else sorted(set(school_ids))
+    _count(school_ids)
+    readiness_follow(school_ids=school_ids)
+
+
+def _count(school_ids: list[int] | None) -> None:
     with connection.cursor() as cursor:
         if school_ids is None:
             cursor.execute(f"DELETE FROM {COUNTS_TABLE}")
@@ -39,7 +50,7 @@ def refresh(school_ids: Iterable[int] | None = None) -> None:
                 f"INSERT INTO {COUNTS_TABLE} ({COLUMNS}) {COUNTS.format(person=PERSON, where='')}"
             )
             return
-        ids = sorted(set(school_ids))
+        ids = school_ids
         if not ids:
             return
         marks = ", ".join(["%s"] * len(ids))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from readiness.access import may_edit_school, require_right, scope_of
 from readiness.audit import audited
 from readiness.models import School, User
+from readiness.services import readiness_follow
 from readiness.uploads import sniff_evidence
 
 from .access import Right
@@ -104,6 +105,7 @@ def plan_decide(
     plan.decided_by, plan.decided_at = actor, timezone.now()
     plan._history_user = actor
     plan.save()
+    readiness_follow(school_ids=[plan.school_id])
     return plan
 
 

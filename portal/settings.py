@@ -349,11 +349,25 @@ CELERY_BEAT_SCHEDULE = {
         "task": "readiness.tasks.purge_stale_uploads",
         "schedule": crontab(minute=15),
     },
+    "readiness-recompute-nightly": {
+        "task": "readiness.tasks.readiness_recompute",
+        "schedule": crontab(hour=3, minute=0),
+    },
     "purge-receipt-imports": {
         "task": "supplies.tasks.receipt_import_purge",
         "schedule": crontab(minute=20),
     },
 }
+
+# School readiness: each line of work judges the schools by its own data
+# (readiness/criteria.py); the city's policy says which criteria count, and how.
+READINESS_CRITERIA = [
+    "verification.criteria.CRITERION",
+    "inspections.criteria.CRITERION",
+    "people.criteria.CRITERION",
+    "plans.criteria.CRITERION",
+    "supplies.criteria.CRITERION",
+]
 
 # The daily dispatch report: each line of work contributes one section.
 DISPATCH_SECTIONS = [

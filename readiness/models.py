@@ -91,7 +91,7 @@ class School(models.Model):
         _("regional risk level"), max_length=10, choices=Risk.choices, default="low"
     )
     demonstration = models.BooleanField(_("demonstration school"), default=False)
-    # Follows the school's latest approved verification (set by the verification app).
+    # Computed from the criteria of every line of work (readiness/criteria.py), never typed.
     readiness = models.CharField(
         _("readiness"), max_length=12, choices=Readiness.choices, default="unverified"
     )
@@ -335,3 +335,104 @@ class SchoolImport(CheckedImport):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# --- Readiness as a computed fact (readiness/criteria.py) -------------------------
+
+
+class Criterion(models.TextChoices):
+    """The state of one criterion for one school."""
+
+    MET = "met", _("Met")
+    NOT_MET = "not_met", _("Not met")
+    NO_DATA = "no_data", _("No data")
+
+
+class ReadinessPolicy(models.Model):
+    """The city's rules for readiness, one row per version (the latest applies):
+    for each criterion whether it is required for "ready" (``required``), only
+    makes a school "conditionally ready" (``conditional``) or is not counted
+    (``off``); and the targets the criteria read (coverage %, days of cover)."""
+
+    class Level(models.TextChoices):
+        REQUIRED = "required", _("Required for ready")
+        CONDITIONAL = "conditional", _("Conditionally ready without it")
+        OFF = "off", _("Not counted")
+
+    levels = models.JSONField(default=dict)
+    targets = models.JSONField(default=dict)
+    note = models.CharField(_("what changed"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("readiness policy")
+        verbose_name_plural = _("readiness policies")
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.pk}"
+
+
+class SchoolCriterion(models.Model):
+    """One criterion's state for one school, as last computed."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="criteria")
+    key = models.CharField(max_length=30)
+    state = models.CharField(max_length=8, choices=Criterion.choices)
+    # Met, but only on conditions (a conditional verification inside its date).
+    conditional = models.BooleanField(default=False)
+    reason = models.CharField(max_length=200, blank=True)
+    link = models.CharField(max_length=200, blank=True)
+    checked_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "key"], name="school_criterion_once"),
+        ]
+        indexes = [models.Index(fields=["key", "state"], name="school_criterion_state")]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.key}: {self.state}"
+
+
+class ReadinessChange(models.Model):
+    """A school's readiness changed: from, to, when, and the criterion that changed it."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="readiness_changes")
+    before = models.CharField(max_length=12, choices=School.Readiness.choices)
+    after = models.CharField(max_length=12, choices=School.Readiness.choices)
+    key = models.CharField(max_length=30, blank=True)  # the criterion; "" for the policy
+    reason = models.CharField(max_length=200, blank=True)
+    link = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["school", "-at"], name="readiness_change_school")]
+
+    def __str__(self) -> str:
+        return f"{self.school_id}: {self.before} → {self.after}"
+
+    @property
+    def lost(self) -> bool:
+        """The school was ready (or conditionally) and no longer is."""
+        was = self.before in (School.Readiness.PASSED, School.Readiness.CONDITIONAL)
+        return was and self.after == School.Readiness.FAILED
+
+
+class ReadinessNotice(models.Model):
+    """A school lost its readiness: shown to a user at the top of the home page
+    until they open it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    change = models.ForeignKey(ReadinessChange, on_delete=models.CASCADE, related_name="notices")
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "read_at"], name="readiness_notice_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.change_id}"

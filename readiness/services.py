@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import defaultdict
+from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import dispatch
+from . import criteria, dispatch
 from .access import Right, may_edit_school, require_right
 from .audit import audited
 from .imports import (
@@ -21,7 +26,15 @@ from .imports import (
     checked_import_run,
     checked_import_start,
 )
-from .models import DispatchReport, School, SchoolImport, User
+from .models import (
+    DispatchReport,
+    ReadinessChange,
+    ReadinessNotice,
+    School,
+    SchoolCriterion,
+    SchoolImport,
+    User,
+)
 from .resources import SchoolResource, header_label, missing_columns_message, normalise_headers
 from .spreadsheets import SpreadsheetError, read_sheet
 
@@ -201,3 +214,136 @@ def dispatch_report_build(*, on_date: dt.date) -> DispatchReport:
         on_date=on_date, defaults={"data": data}
     )
     return report
+
+
+# --- Readiness, computed (readiness/criteria.py) --------------------------------------
+
+
+@transaction.atomic
+def readiness_recompute(*, school_ids: Iterable[int] | None = None) -> int:
+    """Judges the given schools (every school when None) by every criterion and
+    keeps what changed: the criteria's states, the readiness with its history,
+    and a notice to the school and its county where readiness was lost.
+    Returns how many schools changed readiness.
+
+    Idempotent; a fixed number of queries whatever the number of schools (one
+    or two per criterion, and the writes). The schools' rows are locked, so two
+    recomputes of one school follow each other."""
+    ids = None if school_ids is None else sorted(set(school_ids))
+    if ids == []:
+        return 0
+    policy = criteria.policy_current()
+    schools = School.objects.select_for_update().order_by("pk")
+    if ids is not None:
+        schools = schools.filter(pk__in=ids)
+    before = {pk: (readiness, county) for pk, readiness, county in
+              schools.values_list("pk", "readiness", "county_id")}  # fmt: skip
+    judged = criteria.judge(ids, policy)
+    kept_rows = SchoolCriterion.objects.all()
+    if ids is not None:
+        kept_rows = kept_rows.filter(school_id__in=ids)
+    kept = {
+        (school, key): (state, conditional, reason, link)
+        for school, key, state, conditional, reason, link in kept_rows.values_list(
+            "school_id", "key", "state", "conditional", "reason", "link"
+        )
+    }
+    now = timezone.now()
+    rows, changes, moved = [], [], defaultdict(list)
+    for pk, (was, _county) in before.items():
+        verdicts = criteria.verdicts_of(judged, pk)
+        for key, verdict in verdicts.items():
+            state = (verdict.state, verdict.conditional, verdict.reason[:200], verdict.link[:200])
+            if kept.get((pk, key)) != state:
+                rows.append(SchoolCriterion(school_id=pk, key=key, checked_at=now,
+                                            state=state[0], conditional=state[1],
+                                            reason=state[2], link=state[3]))  # fmt: skip
+        now_is, key = criteria.readiness_of(verdicts, policy)
+        if now_is == was:
+            continue
+        moved[now_is].append(pk)
+        cause = verdicts.get(key) if key else None
+        changes.append(
+            ReadinessChange(
+                school_id=pk,
+                before=was,
+                after=now_is,
+                key=key,
+                reason=(cause.reason if cause else _("Every criterion is met."))[:200],
+                link=cause.link[:200] if cause else "",
+                at=now,
+            )
+        )
+    SchoolCriterion.objects.bulk_create(
+        rows,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["school", "key"],
+        update_fields=["state", "conditional", "reason", "link", "checked_at"],
+    )
+    for readiness, pks in moved.items():
+        School.objects.filter(pk__in=pks).update(readiness=readiness, updated_at=now)
+    ReadinessChange.objects.bulk_create(changes, batch_size=1000)
+    _notify_lost(
+        [c for c in changes if c.lost], counties={pk: c for pk, (_r, c) in before.items()}
+    )
+    return len(changes)
+
+
+def _notify_lost(changes: list[ReadinessChange], *, counties: dict[int, int]) -> None:
+    """The school's contacts and its county's officials see each loss on their
+    home page, and get a mail once the recompute has committed."""
+    if not changes:
+        return
+    by_school = {c.school_id: c for c in changes}
+    users = User.objects.filter(is_active=True).filter(
+        Q(role=User.Role.SCHOOL, school_id__in=by_school)
+        | Q(role=User.Role.COUNTY_OFFICIAL, county_id__in={counties[s] for s in by_school})
+    )
+    notices, mails = [], []
+    names = dict(School.objects.filter(pk__in=by_school).values_list("pk", "name"))
+    for user in users.only("pk", "email", "role", "school_id", "county_id"):
+        mine = [c for s, c in by_school.items()
+                if user.school_id == s or (user.role == User.Role.COUNTY_OFFICIAL
+                                           and counties[s] == user.county_id)]  # fmt: skip
+        notices += [ReadinessNotice(user=user, change=c) for c in mine]
+        if user.email and mine:
+            with translation.override(settings.LANGUAGE_CODE):
+                lines = [f"{names[c.school_id]}: {c.reason}" for c in mine]
+                mails.append((_("Schools no longer ready to reopen"), "\n".join(lines),
+                              None, [user.email]))  # fmt: skip
+    ReadinessNotice.objects.bulk_create(notices, batch_size=1000)
+    if mails:
+        transaction.on_commit(lambda: _send_mails(mails))
+
+
+def _send_mails(mails: list[tuple]) -> None:
+    try:
+        send_mass_mail(mails)
+    except Exception:  # the notice on the home page stays; a mail server down loses no state
+        logger.exception("readiness mails not sent")
+
+
+def readiness_follow(*, school_ids: Iterable[int] | None) -> None:
+    """Called by a line of work after a write that touches a criterion's data,
+    in the write's transaction: the named schools are judged again at once (a
+    critical finding revokes readiness the moment it is recorded); every school
+    (``None``, after a change of norms or of the policy) in the background once
+    the write has committed."""
+    if school_ids is None:
+        from . import tasks  # the tasks module imports this one
+
+        tasks.enqueue(tasks.readiness_recompute)
+        return
+    readiness_recompute(school_ids=school_ids)
+
+
+def notice_open(*, actor: User, notice: ReadinessNotice) -> ReadinessNotice:
+    """The user has opened the notice: it leaves their home page."""
+    if notice.user_id != actor.pk:
+        raise PermissionDenied
+    if notice.read_at is None:
+        ReadinessNotice.objects.filter(pk=notice.pk, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+    return notice

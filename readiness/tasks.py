@@ -51,6 +51,12 @@ def school_import_run(job_id: int) -> None:
     services.school_import_run(job_id=job_id)
 
 
+@shared_task(soft_time_limit=10 * 60, time_limit=12 * 60)
+def readiness_recompute() -> int:
+    """Judges every school again (nightly, after a change of policy or norms); idempotent."""
+    return services.readiness_recompute()
+
+
 def enqueue(task, *args) -> bool:
     """Queues ``task`` once the current transaction commits.
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
@@ -28,26 +28,77 @@ from .models import (
 ZERO = Decimal(0)
 
 
+SCHOOL_FIELDS = ("id", "county_id", "level", "students", "staff", "beds")
+
+
 def daily_needs(item: Item, schools: list[dict]) -> dict[int, Decimal]:
     """School id → daily need of ``item``; ``schools`` are dicts with id, level,
     students, staff and beds. Two queries whatever the number of schools."""
-    norms = {n.level: n for n in NeedNorm.objects.filter(item=item)}
-    overrides = dict(NeedOverride.objects.filter(item=item).values_list("school_id", "daily"))
+    return daily_needs_of([item], schools)[item.pk]
+
+
+def daily_needs_of(items: list[Item], schools: list[dict]) -> dict[int, dict[int, Decimal]]:
+    """Item id → school id → daily need, for many items: two queries."""
+    norms = defaultdict(dict)
+    for norm in NeedNorm.objects.filter(item__in=items):
+        norms[norm.item_id][norm.level] = norm
+    overrides = defaultdict(dict)
+    for item_id, school_id, daily in NeedOverride.objects.filter(item__in=items).values_list(
+        "item_id", "school_id", "daily"
+    ):
+        overrides[item_id][school_id] = daily
     result = {}
-    for school in schools:
-        if school["id"] in overrides:
-            result[school["id"]] = overrides[school["id"]]
-            continue
-        norm = norms.get(school["level"]) or norms.get("")
-        if norm is None:
-            result[school["id"]] = ZERO
-            continue
-        result[school["id"]] = (
-            (school["students"] + school["staff"]) * norm.per_person_day
-            + school["beds"] * norm.per_bed_day
-            + norm.per_school_day
-        )
+    for item in items:
+        per_school = result[item.pk] = {}
+        for school in schools:
+            own = overrides[item.pk].get(school["id"])
+            norm = norms[item.pk].get(school["level"]) or norms[item.pk].get("")
+            if own is not None:
+                per_school[school["id"]] = own
+            elif norm is None:
+                per_school[school["id"]] = ZERO
+            else:
+                per_school[school["id"]] = (
+                    (school["students"] + school["staff"]) * norm.per_person_day
+                    + school["beds"] * norm.per_bed_day
+                    + norm.per_school_day
+                )
     return result
+
+
+def cover_by_school(school_ids) -> dict[int, list[tuple[Item, Decimal | None]]]:
+    """School id → (essential item, days its usable stock covers, or None when the
+    school needs none of it) for the given schools (every school when None):
+    five queries."""
+    items = list(Item.objects.filter(essential=True).order_by("order", "pk"))
+    schools = (
+        School.objects.all() if school_ids is None else School.objects.filter(pk__in=school_ids)
+    )
+    rows = list(schools.values(*SCHOOL_FIELDS))
+    daily = daily_needs_of(items, rows)
+    held = Balance.objects.filter(_usable_q(), holder__kind=Holder.Kind.SCHOOL, item__in=items)
+    if school_ids is not None:
+        held = held.filter(holder__school_id__in=school_ids)
+    usable = {
+        (school, item): total
+        for school, item, total in held.values_list("holder__school_id", "item_id")
+        .annotate(total=Sum("quantity"))
+        .values_list("holder__school_id", "item_id", "total")
+    }
+    return {
+        row["id"]: [
+            (
+                item,
+                (usable.get((row["id"], item.pk), ZERO) / daily[item.pk][row["id"]]).quantize(
+                    Decimal("0.1"), rounding=ROUND_DOWN
+                )
+                if daily[item.pk][row["id"]]
+                else None,
+            )
+            for item in items
+        ]
+        for row in rows
+    }
 
 
 def _usable_q(prefix: str = "") -> Q:
@@ -127,11 +178,7 @@ def _standing(item: Item, school_filter: Q, group: str, cover: int | None) -> li
     of cover, usable balance, in transit and gap. Five queries."""
     if cover is None:
         cover = SupplySettings.current().cover_days
-    schools = list(
-        School.objects.filter(school_filter).values(
-            "id", "county_id", "level", "students", "staff", "beds"
-        )
-    )
+    schools = list(School.objects.filter(school_filter).values(*SCHOOL_FIELDS))
     daily = daily_needs(item, schools)
     holder_group = "school_id" if group == "id" else "county_id"
     scope = (

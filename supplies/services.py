@@ -28,6 +28,7 @@ from readiness.imports import (
     checked_import_start,
 )
 from readiness.models import County, School, User
+from readiness.services import readiness_follow
 from readiness.spreadsheets import SpreadsheetError, read_sheet
 
 from . import access, allocation, needs, receipts
@@ -101,6 +102,8 @@ def _move(
             }
         )
     Balance.objects.filter(pk=balance.pk).update(quantity=F("quantity") + quantity)
+    if holder.kind == Holder.Kind.SCHOOL:
+        readiness_follow(school_ids=[holder.school_id])  # its days of cover changed
     return Movement.objects.create(
         holder=holder,
         item=item,
@@ -805,6 +808,7 @@ def item_save(*, actor: User, item: Item | None, **fields) -> Item:
         setattr(item, name, value)
     item.full_clean()
     item.save()
+    readiness_follow(school_ids=None)  # every school's need may have changed
     return item
 
 
@@ -832,6 +836,7 @@ def norm_set(
             "per_school_day": per_school_day,
         },
     )
+    readiness_follow(school_ids=None)  # every school's need may have changed
     return norm
 
 
@@ -850,6 +855,7 @@ def need_override_set(
         raise PermissionDenied
     if daily is None:
         NeedOverride.objects.filter(school=school, item=item).delete()
+        readiness_follow(school_ids=[school.pk])
         return None
     if daily < 0:
         raise ValidationError(_("A need cannot be negative."))
@@ -860,6 +866,7 @@ def need_override_set(
         item=item,
         defaults={"daily": daily, "reason": reason.strip()[:200], "set_by": actor},
     )
+    readiness_follow(school_ids=[school.pk])
     return override
 
 

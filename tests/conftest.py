@@ -175,3 +175,14 @@ def celery_broker(url: str):
     finally:
         app.conf.broker_url, app.conf.task_always_eager = previous
         reset()
+
+
+@pytest.fixture
+def verification_alone(db):
+    """A city policy that counts only the verification and open critical findings,
+    for tests of the verification's own result."""
+    from readiness.models import ReadinessPolicy
+
+    return ReadinessPolicy.objects.create(
+        levels={"plans": "off", "people": "off", "supplies": "off"}, note="verification alone"
+    )

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -268,13 +268,22 @@ def overdue_q(today: dt.date) -> Q:
     late = Verification.objects.filter(
         status__in=Verification.EDITABLE, planned_on__lt=today
     ).values("school_id")
-    due = Verification.objects.filter(
+    later = Verification.objects.filter(
+        school=OuterRef("school"),
         status=Verification.Status.APPROVED,
-        result=Verification.Result.CONDITIONAL,
-        reverify_due__lt=today,
-        reverifications__isnull=True,
-    ).values("school_id")
-    return Q(pk__in=late) | Q(readiness=School.Readiness.CONDITIONAL, pk__in=due)
+        approved_at__gt=OuterRef("approved_at"),
+    )
+    due = (
+        Verification.objects.filter(
+            status=Verification.Status.APPROVED,
+            result=Verification.Result.CONDITIONAL,
+            reverify_due__lt=today,
+            reverifications__isnull=True,
+        )
+        .exclude(Exists(later))  # the school's latest result
+        .values("school_id")
+    )
+    return Q(pk__in=late) | Q(pk__in=due)
 
 
 def state_counts(schools: QuerySet[School], today: dt.date) -> dict[int, dict]:

@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history
 from readiness.audit import audited
 from readiness.exceptions import Conflict
 from readiness.models import School, User
+from readiness.services import readiness_follow
 from readiness.uploads import sniff_evidence
 
 from . import selectors
@@ -349,7 +350,7 @@ def compute_result(sheet: selectors.Checklist) -> str:
 def verification_approve(
     *, actor: User, verification: Verification, reverify_due: dt.date | None = None
 ) -> Verification:
-    """Approves and computes the result; the school's readiness follows it."""
+    """Approves and computes the result; the school's readiness is judged again."""
     verification = _locked(verification)
     _require_leader(actor, verification)
     sheet = selectors.checklist(verification=verification)
@@ -362,10 +363,7 @@ def verification_approve(
     verification.approved_by = actor
     verification._history_user = actor
     verification.save()
-    school = School.objects.select_for_update().get(pk=verification.school_id)
-    school.readiness = result
-    school._history_user = actor
-    school.save(update_fields=["readiness", "updated_at"])
+    readiness_follow(school_ids=[verification.school_id])
     return verification
 
 

@@ -12,7 +12,7 @@ from verification import selectors
 
 
 def test_a_team_verifies_a_school_and_the_leader_approves(
-    page_as, verification, county_members, school_a, tmp_path
+    page_as, verification, county_members, school_a, tmp_path, verification_alone
 ):
     health = county_members["health"]
     page = page_as(health)

@@ -81,7 +81,7 @@ def test_an_unsubmitted_verification_cannot_be_approved(verification, county_mem
 
 
 def test_approval_with_every_item_passing_makes_the_school_ready(
-    verification, county_members, school_a
+    verification, county_members, school_a, verification_alone
 ):
     complete(verification, county_members)
     v = services.verification_approve(actor=county_members["education"], verification=verification)
@@ -109,7 +109,7 @@ def test_a_failing_veto_item_among_passes_fails_the_school(verification, county_
     ],
 )
 def test_the_result_follows_the_veto_rule(
-    verification, county_members, school_a, failing, result, readiness
+    verification, county_members, school_a, failing, result, readiness, verification_alone
 ):
     """Item 01 is the only veto item of the template: failed if it fails, whatever else
     fails; conditional if only ordinary items fail; passed if nothing fails."""

@@ -93,7 +93,7 @@ def test_assignment_without_published_rules_is_refused(
 
 
 def test_a_reverification_links_to_the_one_before(
-    verification, county_members, official_a, tomorrow, school_a
+    verification, county_members, official_a, tomorrow, school_a, verification_alone
 ):
     complete(verification, county_members, fail=("05",))
     services.verification_approve(actor=county_members["education"], verification=verification)

@@ -11,7 +11,9 @@ def detail(v):
     return reverse("verification_detail", args=[v.pk])
 
 
-def test_the_whole_workflow_through_the_pages(login, verification, county_members, school_a):
+def test_the_whole_workflow_through_the_pages(
+    login, verification, county_members, school_a, verification_alone
+):
     answer_all(verification, county_members)
     attach_required_evidence(verification, county_members)
     for code, member in county_members.items():

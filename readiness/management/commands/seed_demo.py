@@ -5,6 +5,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from readiness.services import readiness_recompute
+
 
 class Command(BaseCommand):
     help = "Seeds the demo city: 13 counties, N schools, users, and each line of work's data."
@@ -26,3 +28,8 @@ class Command(BaseCommand):
             added = ", ".join(f"+{n} {name}" for name, n in counts.items())
             elapsed = time.perf_counter() - started
             self.stdout.write(f"seed_demo {path}: {added} in {elapsed:.1f} s")
+        # Every school judged once all the lines of work have their data.
+        started = time.perf_counter()
+        changed = readiness_recompute()
+        elapsed = time.perf_counter() - started
+        self.stdout.write(f"seed_demo readiness: {changed} schools changed in {elapsed:.1f} s")

@@ -1,0 +1,71 @@
+"""The people criterion of readiness: the screening coverage of staff and of
+students (一人一档) at or above the city's targets. A school with no person
+files has no data."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from readiness.criteria import Target, Verdict, percent
+from readiness.models import Criterion, ReadinessPolicy
+
+from .models import ScreeningCount
+
+
+class ScreeningCriterion:
+    key = "people"
+    label = gettext_lazy("Every person screened")
+    order = 30
+    targets = (
+        Target("staff_coverage", gettext_lazy("Staff screened"), Decimal(100), "%", Decimal(100)),
+        Target(
+            "student_coverage", gettext_lazy("Students screened"), Decimal(100), "%", Decimal(100)
+        ),
+    )
+    default_level = ReadinessPolicy.Level.CONDITIONAL
+
+    def evaluate(
+        self, school_ids: Sequence[int] | None, targets: dict[str, Decimal]
+    ) -> dict[int, Verdict]:
+        """One query: the per-school counts the ledger keeps."""
+        counts = ScreeningCount.objects.all()
+        if school_ids is not None:
+            counts = counts.filter(school_id__in=school_ids)
+        verdicts = {}
+        for school, code, staff, staff_done, students, students_done in counts.values_list(
+            "school_id",
+            "school__code",
+            "staff_files",
+            "staff_screened",
+            "student_files",
+            "student_screened",
+        ):
+            if not staff and not students:
+                continue  # no data
+            link = f"{reverse('people')}?{urlencode({'school': code, 'screened': 'false'})}"
+            short = []
+            for label, done, files, target in (
+                (_("staff"), staff_done, staff, targets["staff_coverage"]),
+                (_("students"), students_done, students, targets["student_coverage"]),
+            ):
+                if files and percent(done, files) < target:
+                    short.append(
+                        _("%(who)s %(share)s%% screened (target %(target)s%%)")
+                        % {"who": label, "share": percent(done, files), "target": target}
+                    )
+            if short:
+                verdicts[school] = Verdict(Criterion.NOT_MET, "；".join(short) + "。", link)
+            else:
+                verdicts[school] = Verdict(
+                    Criterion.MET, _("Screening coverage is at the targets."), link
+                )
+        return verdicts
+
+
+CRITERION = ScreeningCriterion()

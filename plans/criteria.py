@@ -1,0 +1,53 @@
+"""The plans criterion of readiness: the school's return plan is approved."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from readiness.criteria import Verdict
+from readiness.models import Criterion, ReadinessPolicy, School
+
+from .models import ReopeningPlan
+
+
+class PlanCriterion:
+    key = "plans"
+    label = gettext_lazy("Return plan approved")
+    order = 40
+    targets = ()
+    default_level = ReadinessPolicy.Level.CONDITIONAL
+
+    def evaluate(
+        self, school_ids: Sequence[int] | None, targets: dict[str, Decimal]
+    ) -> dict[int, Verdict]:
+        """One query: each school with its plan, if any."""
+        schools = (
+            School.objects.all()
+            if school_ids is None
+            else School.objects.filter(pk__in=school_ids)
+        )
+        verdicts = {}
+        rows = schools.values_list("pk", "plan__pk", "plan__status")
+        for school, plan, status in rows:
+            if plan is None:
+                verdicts[school] = Verdict(Criterion.NOT_MET, _("No return plan yet."))
+                continue
+            link = reverse("plan_detail", args=[plan])
+            if status == ReopeningPlan.Status.APPROVED:
+                verdicts[school] = Verdict(Criterion.MET, _("The return plan is approved."), link)
+            else:
+                verdicts[school] = Verdict(
+                    Criterion.NOT_MET,
+                    _("The return plan is not approved (%(status)s).")
+                    % {"status": ReopeningPlan.Status(status).label},
+                    link,
+                )
+        return verdicts
+
+
+CRITERION = PlanCriterion()

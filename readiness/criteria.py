@@ -1,0 +1,146 @@
+"""School readiness as one computed fact.
+
+Each line of work that owns data a school's readiness depends on provides a
+criterion (``<app>/criteria.py``, listed in ``settings.READINESS_CRITERIA``), so
+that the core imports none of them. A criterion judges many schools at once, in
+one or two queries, and says per school: met, not met, or no data (never met
+for want of data), with a short reason and a link to the cause.
+
+The city's policy (``ReadinessPolicy``, versioned) says which criteria are
+required for "ready" and which only make a school "conditionally ready", and
+holds the targets the criteria read. ``readiness_of`` combines the verdicts:
+
+- no approved verification yet: not yet verified;
+- a required criterion not met (or without data): not ready;
+- a conditional criterion not met (or without data), or a criterion met only
+  on conditions (a conditional verification inside its date): conditionally ready;
+- otherwise: ready.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal
+from functools import cache
+from typing import Protocol
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from .models import Criterion as State
+from .models import ReadinessPolicy, School
+
+VERIFICATION = "verification"  # the criterion without which a school is not yet verified
+
+
+@dataclass(frozen=True)
+class Verdict:
+    state: str  # State
+    reason: str = ""
+    link: str = ""
+    conditional: bool = False  # met, but only on conditions
+
+
+@dataclass(frozen=True)
+class Target:
+    """A figure the city sets for a criterion (a coverage %, days of cover)."""
+
+    key: str
+    label: object
+    default: Decimal
+    unit: str = ""
+    maximum: Decimal | None = None
+
+
+class CriterionProvider(Protocol):
+    key: str
+    label: object
+    order: int
+    targets: Sequence[Target]
+    default_level: str
+
+    def evaluate(
+        self, school_ids: Sequence[int] | None, targets: dict[str, Decimal]
+    ) -> dict[int, Verdict]:
+        """Per school id (every school when ``school_ids`` is None), its verdict.
+        A school left out has no data."""
+
+
+@cache
+def registry() -> tuple[CriterionProvider, ...]:
+    return tuple(
+        sorted(
+            (import_string(path) for path in settings.READINESS_CRITERIA),
+            key=lambda c: c.order,
+        )
+    )
+
+
+def by_key() -> dict[str, CriterionProvider]:
+    return {criterion.key: criterion for criterion in registry()}
+
+
+@dataclass
+class Policy:
+    """The policy in force: a level per criterion, the targets, and its row."""
+
+    levels: dict[str, str]
+    targets: dict[str, Decimal]
+    row: ReadinessPolicy | None = None
+    changed: list[str] = field(default_factory=list)
+
+    def level(self, key: str) -> str:
+        if key == VERIFICATION:
+            return ReadinessPolicy.Level.REQUIRED  # never off: it decides "verified"
+        return self.levels.get(key, ReadinessPolicy.Level.OFF)
+
+
+def policy_current() -> Policy:
+    """The latest policy, completed with each criterion's defaults (one query)."""
+    row = ReadinessPolicy.objects.order_by("-pk").first()
+    levels = {c.key: c.default_level for c in registry()}
+    targets = {t.key: t.default for c in registry() for t in c.targets}
+    if row is not None:
+        levels.update({k: v for k, v in row.levels.items() if k in levels})
+        targets.update({k: Decimal(str(v)) for k, v in row.targets.items() if k in targets})
+    return Policy(levels=levels, targets=targets, row=row)
+
+
+def readiness_of(verdicts: dict[str, Verdict], policy: Policy) -> tuple[str, str]:
+    """(the school's readiness, the key of the criterion that decided it)."""
+    verification = verdicts.get(VERIFICATION)
+    if verification is None or verification.state == State.NO_DATA:
+        return School.Readiness.UNVERIFIED, VERIFICATION
+    conditional = ""
+    for criterion in registry():
+        level = policy.level(criterion.key)
+        if level == ReadinessPolicy.Level.OFF:
+            continue
+        verdict = verdicts.get(criterion.key, Verdict(State.NO_DATA))
+        if verdict.state != State.MET:
+            if level == ReadinessPolicy.Level.REQUIRED:
+                return School.Readiness.FAILED, criterion.key
+            conditional = conditional or criterion.key
+        elif verdict.conditional:
+            conditional = conditional or criterion.key
+    if conditional:
+        return School.Readiness.CONDITIONAL, conditional
+    return School.Readiness.PASSED, ""
+
+
+def judge(school_ids: Sequence[int] | None, policy: Policy) -> dict[str, dict[int, Verdict]]:
+    """Every criterion's verdicts (criterion key → school id → verdict)."""
+    return {c.key: c.evaluate(school_ids, policy.targets) for c in registry()}
+
+
+def verdicts_of(judged: dict[str, dict[int, Verdict]], school_id: int) -> dict[str, Verdict]:
+    return {
+        key: per_school.get(school_id, Verdict(State.NO_DATA))
+        for key, per_school in judged.items()
+    }
+
+
+def percent(part: int, whole: int) -> Decimal:
+    """``part`` of ``whole`` in per cent, one decimal, rounded down (99.96 % is not 100 %)."""
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_DOWN)

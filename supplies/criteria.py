@@ -1,0 +1,68 @@
+"""The supplies criterion of readiness: the school's usable stock of every
+essential item covers at least the city's target of days. A school with no
+need set for any essential item (no norm for its level) has no data."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from readiness.criteria import Target, Verdict
+from readiness.models import Criterion, ReadinessPolicy
+
+from . import needs
+from .models import Holder
+
+
+class CoverCriterion:
+    key = "supplies"
+    label = gettext_lazy("Supplies in place")
+    order = 50
+    targets = (
+        Target("cover_days", gettext_lazy("Days of cover of essential items"), Decimal(7),
+               "天", Decimal(365)),
+    )  # fmt: skip
+    default_level = ReadinessPolicy.Level.CONDITIONAL
+
+    def evaluate(
+        self, school_ids: Sequence[int] | None, targets: dict[str, Decimal]
+    ) -> dict[int, Verdict]:
+        """Six queries: the cover of each essential item, and the schools' holders."""
+        target = targets["cover_days"]
+        cover = needs.cover_by_school(school_ids)
+        holders = Holder.objects.filter(kind=Holder.Kind.SCHOOL)
+        if school_ids is not None:
+            holders = holders.filter(school_id__in=school_ids)
+        cards = dict(holders.values_list("school_id", "pk"))
+        verdicts = {}
+        for school, per_item in cover.items():
+            counted = [(item, days) for item, days in per_item if days is not None]
+            if not counted:
+                continue  # no data: no need set
+            link = reverse("supplies_card", args=[cards[school]]) if school in cards else ""
+            short = [
+                _("%(item)s %(days)s days") % {"item": item.name, "days": days}
+                for item, days in counted
+                if days < target
+            ]
+            if short:
+                verdicts[school] = Verdict(
+                    Criterion.NOT_MET,
+                    _("Under %(target)s days of cover: %(items)s.")
+                    % {"target": target, "items": "、".join(short)},
+                    link,
+                )
+            else:
+                verdicts[school] = Verdict(
+                    Criterion.MET,
+                    _("Essential items cover at least %(target)s days.") % {"target": target},
+                    link,
+                )
+        return verdicts
+
+
+CRITERION = CoverCriterion()
