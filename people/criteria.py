@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from readiness.criteria import Target, Verdict, percent
 from readiness.models import Criterion, ReadinessPolicy
@@ -51,8 +51,13 @@ class ScreeningCriterion:
             link = f"{reverse('people')}?{urlencode({'school': code, 'screened': 'false'})}"
             short = []
             for label, done, files, target in (
-                (_("staff"), staff_done, staff, targets["staff_coverage"]),
-                (_("students"), students_done, students, targets["student_coverage"]),
+                (pgettext("coverage", "staff"), staff_done, staff, targets["staff_coverage"]),
+                (
+                    pgettext("coverage", "students"),
+                    students_done,
+                    students,
+                    targets["student_coverage"],
+                ),
             ):
                 if files and percent(done, files) < target:
                     short.append(

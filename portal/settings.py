@@ -296,6 +296,7 @@ SPECTACULAR_SETTINGS = {
         "VerificationStatusEnum": "verification.models.Verification.Status",
         "SupplyOriginEnum": "supplies.models.Movement.Origin",
         "PersonOriginEnum": "people.models.Person.Origin",
+        "ReadinessEnum": "readiness.models.School.Readiness",
     },
 }
 

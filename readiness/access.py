@@ -31,6 +31,7 @@ class Right(StrEnum):
     DISPATCH_VIEW = "dispatch_view"
     DISPATCH_BUILD = "dispatch_build"
     AUDIT_VIEW = "audit_view"
+    READINESS_POLICY = "readiness_policy"
 
 
 # Which roles carry each right. Every app has a mapping like this one, listed
@@ -43,6 +44,7 @@ RIGHTS: dict[str, frozenset[str]] = {
     Right.DISPATCH_VIEW: frozenset({Role.TASK_FORCE, Role.CITY_STAFF}),
     Right.DISPATCH_BUILD: frozenset({Role.CITY_STAFF}),
     Right.AUDIT_VIEW: frozenset({Role.TASK_FORCE, Role.CITY_STAFF}),
+    Right.READINESS_POLICY: frozenset({Role.CITY_STAFF}),
 }
 
 

@@ -8,6 +8,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from knox import views as knox_views
 from knox.models import AuthToken
 from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,7 +17,7 @@ from . import selectors, services
 from .api_auth import TokenAuthentication
 from .filters import SchoolFilter
 from .logins import address_failed, address_is_slowed
-from .models import County, School
+from .models import County, Criterion, ReadinessChange, ReadinessPolicy, School
 
 
 class SchoolFieldsMixin(serializers.Serializer):
@@ -58,6 +59,29 @@ class CountyViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.county_list(user=self.request.user).order_by("order", "code")
 
 
+class CriterionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    level = serializers.ChoiceField(choices=ReadinessPolicy.Level.choices)
+    state = serializers.ChoiceField(choices=Criterion.choices)
+    conditional = serializers.BooleanField()
+    reason = serializers.CharField()
+    link = serializers.CharField()
+
+
+class ReadinessChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReadinessChange
+        fields = ["before", "after", "key", "reason", "link", "at"]
+
+
+class SchoolReadinessSerializer(serializers.Serializer):
+    school = serializers.IntegerField()
+    readiness = serializers.ChoiceField(choices=School.Readiness.choices)
+    criteria = CriterionSerializer(many=True)
+    changes = ReadinessChangeSerializer(many=True)
+
+
 class SchoolViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -78,6 +102,22 @@ class SchoolViewSet(
         if self.request.method == "PATCH":
             return selectors.school_get_for_edit(user=self.request.user, pk=self.kwargs["pk"])
         return selectors.school_get_for_user(user=self.request.user, pk=self.kwargs["pk"])
+
+    @extend_schema(responses=SchoolReadinessSerializer)
+    @action(detail=True, methods=["get"])
+    def readiness(self, request, pk=None):
+        """The school's readiness, each criterion's state, and the last changes."""
+        school = self.get_object()
+        data = {
+            "school": school.pk,
+            "readiness": school.readiness,
+            "criteria": [
+                {**vars(row), "label": str(row.label)}
+                for row in selectors.school_criteria(school=school)
+            ],
+            "changes": selectors.readiness_changes(school=school),
+        }
+        return Response(SchoolReadinessSerializer(data).data)
 
     def perform_update(self, serializer):
         serializer.instance = services.school_update(

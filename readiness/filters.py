@@ -7,7 +7,8 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEntry, County, School
+from . import criteria
+from .models import AuditEntry, County, Criterion, School
 
 
 class SchoolFilter(django_filters.FilterSet):
@@ -25,16 +26,31 @@ class SchoolFilter(django_filters.FilterSet):
         method="filter_boarding",
         label=_("Boarding"),
     )
+    readiness = django_filters.ChoiceFilter(
+        choices=School.Readiness.choices, label=_("Readiness")
+    )
+    failing = django_filters.ChoiceFilter(
+        choices=lambda: [(c.key, c.label) for c in criteria.registry()],
+        method="filter_failing",
+        label=_("Criterion not met"),
+    )
 
     class Meta:
         model = School
-        fields = ["q", "county", "level", "jurisdiction", "risk_level", "boarding"]
+        fields = ["q", "county", "level", "jurisdiction", "risk_level", "boarding", "readiness"]
 
     def __init__(self, *args, counties: QuerySet[County] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Only the counties the user may see are offered (and accepted).
         self.filters["county"].queryset = (
             counties if counties is not None else County.objects.all()
+        )
+
+    def filter_failing(self, queryset: QuerySet[School], name: str, value: str):
+        """Schools for which the criterion is not met, or has no data (as last
+        computed: every school is judged nightly and whenever its data changes)."""
+        return queryset.filter(
+            criteria__key=value, criteria__state__in=[Criterion.NOT_MET, Criterion.NO_DATA]
         )
 
     def filter_boarding(self, queryset: QuerySet[School], name: str, value: str):

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 from django.http import HttpRequest, QueryDict
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
+from . import criteria
 from .access import scope_of
-from .models import School, User
+from .models import ReadinessPolicy, School, User
 from .services import SCHOOL_EDITABLE_FIELDS
 
 
@@ -50,3 +53,43 @@ def posted(request: HttpRequest) -> tuple[QueryDict | None, MultiValueDict | Non
     if request.method == "POST":
         return request.POST, request.FILES
     return None, None
+
+
+class PolicyForm(forms.Form):
+    """The city's readiness policy: a level for each criterion (the verification
+    is always required) and each criterion's targets, starting from the policy in force."""
+
+    note = forms.CharField(label=_("What changed, and why"), max_length=200)
+
+    def __init__(self, *args, policy, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.criteria = [c for c in criteria.registry() if c.key != criteria.VERIFICATION]
+        for criterion in self.criteria:
+            self.fields[f"level_{criterion.key}"] = forms.ChoiceField(
+                label=criterion.label,
+                choices=ReadinessPolicy.Level.choices,
+                initial=policy.level(criterion.key),
+            )
+        for criterion in criteria.registry():
+            for target in criterion.targets:
+                self.fields[f"target_{target.key}"] = forms.DecimalField(
+                    label=f"{target.label}（{target.unit}）" if target.unit else target.label,
+                    min_value=Decimal(0),
+                    max_value=target.maximum,
+                    max_digits=6,
+                    decimal_places=1,
+                    initial=policy.targets[target.key],
+                )
+        self.order_fields([name for name in self.fields if name != "note"] + ["note"])
+
+    def policy_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "levels": {c.key: data[f"level_{c.key}"] for c in self.criteria},
+            "targets": {
+                name.removeprefix("target_"): str(value)
+                for name, value in data.items()
+                if name.startswith("target_")
+            },
+            "note": data["note"],
+        }

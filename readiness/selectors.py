@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
+from . import criteria
 from .access import Right, may_edit_school, require_right, scope_of
 from .filters import AuditFilter, SchoolFilter
-from .models import AuditEntry, County, DispatchReport, School, SchoolImport, User
+from .models import (
+    AuditEntry,
+    County,
+    Criterion,
+    DispatchReport,
+    ReadinessChange,
+    ReadinessNotice,
+    ReadinessPolicy,
+    School,
+    SchoolCriterion,
+    SchoolImport,
+    User,
+)
 
 
 def county_list(*, user: User) -> QuerySet[County]:
@@ -96,3 +110,68 @@ def audit_filter(*, user: User, params) -> AuditFilter:
     require_right(user, Right.AUDIT_VIEW)
     entries = AuditEntry.objects.select_related("county").order_by("-at", "-pk")
     return AuditFilter(params, queryset=entries)
+
+
+# --- readiness, computed ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CriterionRow:
+    key: str
+    label: object
+    level: str
+    state: str
+    conditional: bool
+    reason: str
+    link: str
+
+
+def school_criteria(*, school: School) -> list[CriterionRow]:
+    """Each criterion's state for ``school`` (already read in scope), in the
+    registry's order, with the level the city gives it: two queries."""
+    policy = criteria.policy_current()
+    rows = {row.key: row for row in SchoolCriterion.objects.filter(school=school)}
+    shown = []
+    for criterion in criteria.registry():
+        row = rows.get(criterion.key)
+        shown.append(
+            CriterionRow(
+                key=criterion.key,
+                label=criterion.label,
+                level=policy.level(criterion.key),
+                state=row.state if row else Criterion.NO_DATA,
+                conditional=bool(row and row.conditional),
+                reason=row.reason if row else "",
+                link=row.link if row else "",
+            )
+        )
+    return shown
+
+
+def readiness_changes(*, school: School, limit: int = 20) -> list[ReadinessChange]:
+    return list(ReadinessChange.objects.filter(school=school)[:limit])
+
+
+def notices_unread(*, user: User) -> QuerySet[ReadinessNotice]:
+    """What the user has not yet opened, newest first, schools in their scope only."""
+    return (
+        ReadinessNotice.objects.filter(
+            user=user, read_at__isnull=True, change__school__in=school_list(user=user)
+        )
+        .select_related("change__school")
+        .order_by("-change__at", "-pk")
+    )
+
+
+def notice_get_for_user(*, user: User, pk: int | str) -> ReadinessNotice:
+    """One of the user's own notices; anyone else's is 404."""
+    try:
+        return ReadinessNotice.objects.select_related("change").get(pk=pk, user=user)
+    except (ReadinessNotice.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def policy_versions(*, user: User) -> QuerySet[ReadinessPolicy]:
+    """The city's readiness policies, newest first (for those who set them)."""
+    require_right(user, Right.READINESS_POLICY)
+    return ReadinessPolicy.objects.select_related("created_by").order_by("-pk")

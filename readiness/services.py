@@ -30,6 +30,7 @@ from .models import (
     DispatchReport,
     ReadinessChange,
     ReadinessNotice,
+    ReadinessPolicy,
     School,
     SchoolCriterion,
     SchoolImport,
@@ -252,9 +253,11 @@ def readiness_recompute(*, school_ids: Iterable[int] | None = None) -> int:
     rows, changes, moved = [], [], defaultdict(list)
     for pk, (was, _county) in before.items():
         verdicts = criteria.verdicts_of(judged, pk)
+        changed = []
         for key, verdict in verdicts.items():
             state = (verdict.state, verdict.conditional, verdict.reason[:200], verdict.link[:200])
             if kept.get((pk, key)) != state:
+                changed.append(key)
                 rows.append(SchoolCriterion(school_id=pk, key=key, checked_at=now,
                                             state=state[0], conditional=state[1],
                                             reason=state[2], link=state[3]))  # fmt: skip
@@ -262,6 +265,8 @@ def readiness_recompute(*, school_ids: Iterable[int] | None = None) -> int:
         if now_is == was:
             continue
         moved[now_is].append(pk)
+        # What decided it; for a school now ready, the criterion that has just changed.
+        key = key or next(iter(changed), "")
         cause = verdicts.get(key) if key else None
         changes.append(
             ReadinessChange(
@@ -347,3 +352,21 @@ def notice_open(*, actor: User, notice: ReadinessNotice) -> ReadinessNotice:
             read_at=timezone.now()
         )
     return notice
+
+
+@audited("readiness.policy")
+@transaction.atomic
+def readiness_policy_save(
+    *, actor: User, levels: dict[str, str], targets: dict[str, str], note: str
+) -> ReadinessPolicy:
+    """A new version of the city's readiness policy; every school is judged again
+    once it has committed."""
+    require_right(actor, Right.READINESS_POLICY)
+    known = criteria.by_key()
+    if set(levels) - set(known) or set(levels.values()) - set(ReadinessPolicy.Level.values):
+        raise ValidationError(_("Unknown criterion or level."))
+    policy = ReadinessPolicy.objects.create(
+        levels=levels, targets=targets, note=note.strip()[:200], created_by=actor
+    )
+    readiness_follow(school_ids=None)
+    return policy

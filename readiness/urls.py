@@ -16,6 +16,12 @@ urlpatterns = [
     ),
     path("schools/<int:pk>/", views.school_detail, name="school_detail"),
     path("schools/<int:pk>/edit/", views.school_edit, name="school_edit"),
+    path("readiness/policy/", views.readiness_policy, name="readiness_policy"),
+    path(
+        "readiness/notices/<int:pk>/open/",
+        views.readiness_notice_open,
+        name="readiness_notice_open",
+    ),
     path("audit/", views.audit_list, name="audit_list"),
     path("dispatch/", views.dispatch_list, name="dispatch_list"),
     path("dispatch/build/", views.dispatch_build, name="dispatch_build"),

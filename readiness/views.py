@@ -20,9 +20,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.defaults import page_not_found
 
-from . import dispatch, documents, selectors, services, tasks
+from . import criteria, dispatch, documents, selectors, services, tasks
 from .access import Right, may_edit_school, require_right, scope_of
-from .forms import ImportForm, SchoolForm, posted
+from .forms import ImportForm, PolicyForm, SchoolForm, posted
 from .jobs import job_not_queued, job_status
 from .logins import address_failed, address_is_slowed
 from .models import School, SchoolImport
@@ -35,7 +35,7 @@ PAGE_SIZE = 50
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    context = {"scope": scope_of(user)}
+    context = {"scope": scope_of(user), "notices": selectors.notices_unread(user=user)[:20]}
     if user.school_id:
         context["school"] = selectors.school_get_for_user(user=user, pk=user.school_id)
     else:
@@ -68,6 +68,8 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "readiness/school_detail.html",
         {
             "school": school,
+            "criteria": selectors.school_criteria(school=school),
+            "changes": selectors.readiness_changes(school=school),
             "history": history,
             "can_edit": may_edit_school(request.user, school),
         },
@@ -260,3 +262,30 @@ def _broker_state() -> str:
         return "ok"
     except Exception as error:
         return f"error: {type(error).__name__}"
+
+
+@login_required
+@require_POST
+def readiness_notice_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """The user opens a notice of a lost readiness: it leaves the home page."""
+    notice = selectors.notice_get_for_user(user=request.user, pk=pk)
+    services.notice_open(actor=request.user, notice=notice)
+    return redirect("school_detail", pk=notice.change.school_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def readiness_policy(request: HttpRequest) -> HttpResponse:
+    """The city bureau decides which criteria count for readiness, and the targets."""
+    require_right(request.user, Right.READINESS_POLICY)
+    form = PolicyForm(*posted(request), policy=criteria.policy_current())
+    if form.is_valid():
+        services.readiness_policy_save(actor=request.user, **form.policy_data())
+        messages.success(request, _("Saved; every school is being judged again."))
+        return redirect("readiness_policy")
+    return render(
+        request,
+        "readiness/policy.html",
+        {"form": form, "versions": selectors.policy_versions(user=request.user)[:20]},
+        status=400 if form.is_bound else 200,
+    )

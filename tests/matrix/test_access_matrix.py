@@ -110,6 +110,14 @@ ROUTES: dict[str, Row] = {
         sees=frozenset({"county_a"}),
         ok=302,
     ),
+    "readiness_policy": Row(may=frozenset({"city_staff"})),
+    # A notice is its addressee's alone.
+    "readiness_notice_open": Row(
+        method="POST",
+        url=fixed(lambda w: reverse("readiness_notice_open", args=[w["notice"].pk])),
+        sees=frozenset({"county_a"}),
+        ok=302,
+    ),
     "audit_list": Row(may=DISPATCH),
     "dispatch_list": Row(may=DISPATCH),
     "dispatch_build": Row(method="POST", may=frozenset({"city_staff"}), ok=302),
@@ -309,6 +317,7 @@ ROUTES: dict[str, Row] = {
     ),
     "school-list": Row(),
     "school-detail": Row(url=api("schools", "school"), sees=(SEES_A, SEES_B)),
+    "school-readiness": Row(url=api("schools", "school", "readiness"), sees=(SEES_A, SEES_B)),
     "person-list": Row(),
     "person-detail": Row(url=api("people", "person"), sees=(SEES_A, SEES_B)),
     "plan-list": Row(),

@@ -145,14 +145,25 @@ def build() -> dict:
     _supplies(a, county_a, users["supplies"], users["school_a"])
     _supplies(b, county_b, users["supplies"], UserFactory(role="school", school=b.school))
     receipts = _receipt_upload(users["supplies"])
+    notice = _readiness_notice(a.school, users["county_a"])
     report = DispatchReport.objects.create(
         on_date=timezone.localdate() - dt.timedelta(days=1), data={"sections": {}}
     )
     return {
         "a": a, "b": b, "users": users, "upload": upload, "job": job,
         "archive": archive, "report": report, "template": template,
-        "receipt_upload": receipts,
+        "receipt_upload": receipts, "notice": notice,
     }  # fmt: skip
+
+
+def _readiness_notice(school, user):
+    """A notice to county A's official that side A's school lost its readiness."""
+    from readiness.models import ReadinessChange, ReadinessNotice
+
+    change = ReadinessChange.objects.create(
+        school=school, before="passed", after="failed", key="inspections", at=timezone.now()
+    )
+    return ReadinessNotice.objects.create(user=user, change=change)
 
 
 def _receipt_upload(officer):
