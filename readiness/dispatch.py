@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from . import documents
-from .models import County, DispatchReport, School
+from .models import County, DispatchReport, ReadinessChange, School
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,10 @@ def figures(on_date: dt.date) -> dict:
             boarding=Count("schools", filter=Q(schools__boarding=True)),
             high_risk=Count("schools", filter=Q(schools__risk_level="high")),
             medium_risk=Count("schools", filter=Q(schools__risk_level="medium")),
+            **{
+                f"r_{state}": Count("schools", filter=Q(schools__readiness=state))
+                for state in School.Readiness.values
+            },
         )
         .order_by("order", "code")
         .values(
@@ -78,19 +83,49 @@ def figures(on_date: dt.date) -> dict:
             "boarding",
             "high_risk",
             "medium_risk",
+            *(f"r_{state}" for state in School.Readiness.values),
         )
     )
     by_level = dict(School.objects.values_list("level").annotate(n=Count("pk")).order_by("level"))
     totals = {
         key: sum(row[key] for row in per_county)
-        for key in ("school_count", "students", "staff", "boarding", "high_risk", "medium_risk")
-    }
+        for key in (
+            "school_count", "students", "staff", "boarding", "high_risk", "medium_risk",
+            *(f"r_{state}" for state in School.Readiness.values),
+        )
+    }  # fmt: skip
     totals["counties"] = len(per_county)
     return {
         "totals": totals,
         "by_level": by_level,
         "by_county": per_county,
+        "changed": readiness_changed(on_date),
     }
+
+
+def readiness_changed(on_date: dt.date, *, limit: int = 200) -> list[dict]:
+    """The schools whose readiness changed since the start of the day before, each
+    with where it started and where it is now, and the last change's reason."""
+    since = timezone.make_aware(dt.datetime.combine(on_date - dt.timedelta(days=1), dt.time()))
+    per_school: dict[int, dict] = {}
+    rows = (
+        ReadinessChange.objects.filter(at__gte=since)
+        .order_by("at", "pk")
+        .values("school_id", "school__name", "school__county__name", "before", "after", "reason")
+    )
+    for row in rows:
+        entry = per_school.setdefault(
+            row["school_id"],
+            {"name": row["school__name"], "county": row["school__county__name"],
+             "before": row["before"]},
+        )  # fmt: skip
+        entry.update(after=row["after"], reason=row["reason"])
+    changed = [e for e in per_school.values() if e["before"] != e["after"]]
+    labels = dict(School.Readiness.choices)
+    for entry in changed:
+        entry["before_label"] = str(labels[entry["before"]])
+        entry["after_label"] = str(labels[entry["after"]])
+    return sorted(changed, key=lambda e: (e["county"], e["name"]))[:limit]
 
 
 SECTION = Section(

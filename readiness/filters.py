@@ -26,9 +26,7 @@ class SchoolFilter(django_filters.FilterSet):
         method="filter_boarding",
         label=_("Boarding"),
     )
-    readiness = django_filters.ChoiceFilter(
-        choices=School.Readiness.choices, label=_("Readiness")
-    )
+    readiness = django_filters.ChoiceFilter(choices=School.Readiness.choices, label=_("Readiness"))
     failing = django_filters.ChoiceFilter(
         choices=lambda: [(c.key, c.label) for c in criteria.registry()],
         method="filter_failing",

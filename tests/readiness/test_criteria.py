@@ -332,3 +332,27 @@ def test_the_city_bureau_changes_the_policy_and_every_school_is_judged_again(
     )
     assert readiness(school_a) == "passed"
     assert login(official_a).get(reverse("readiness_policy")).status_code == 403
+
+
+def test_the_daily_report_counts_readiness_by_county_and_names_the_changes(
+    school_a, county_a, verification_alone
+):
+    from readiness import dispatch
+
+    other = SchoolFactory(county=county_a, name="兰山区第三小学")
+    verified(school_a)
+    verified(other)
+    readiness_recompute()
+    FindingFactory(school=other, visit__school=other, severity="critical")
+    readiness_recompute()
+    figures = dispatch.figures(TODAY)
+    row = next(r for r in figures["by_county"] if r["code"] == county_a.code)
+    assert (row["r_passed"], row["r_failed"], row["r_unverified"]) == (1, 1, 0)
+    assert figures["totals"]["r_passed"] == 1
+    # Both changed today: school A from unverified to ready, the other to not ready
+    # (its net change since the day before: unverified → not ready).
+    assert sorted((c["name"], c["before"], c["after"]) for c in figures["changed"]) == sorted(
+        [("兰山区第三小学", "unverified", "failed"), (school_a.name, "unverified", "passed")]
+    )
+    ReadinessChange.objects.update(at=timezone.now() - dt.timedelta(days=3))
+    assert dispatch.figures(TODAY)["changed"] == []
