@@ -9,10 +9,11 @@ from decimal import Decimal
 
 from django.db.models import Count, Min
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from readiness.criteria import Verdict
+from readiness.criteria import Fact, FactSpec, Verdict
 from readiness.models import Criterion, ReadinessPolicy, School
 
 from .models import Finding
@@ -58,6 +59,15 @@ class FindingsCriterion:
                 reverse("finding_detail", args=[row["first"]]),
             )
         return verdicts
+
+    def fact_specs(self) -> list[FactSpec]:
+        return [FactSpec("inspections.open_findings", _("Open findings"), higher_is_better=False)]
+
+    def facts(self, school_id: int) -> dict[str, Fact]:
+        """One query: the school's findings not yet closed, of any severity."""
+        (spec,) = self.fact_specs()
+        count = Finding.objects.filter(school_id=school_id).exclude(status=Finding.Status.CLOSED)
+        return {spec.key: Fact(spec, Decimal(count.count()), timezone.now())}
 
 
 CRITERION = FindingsCriterion()

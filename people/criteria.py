@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from readiness.criteria import Target, Verdict, percent
+from readiness.criteria import Fact, FactSpec, Target, Verdict, percent
 from readiness.models import Criterion, ReadinessPolicy
 
 from .models import ScreeningCount
@@ -71,6 +72,32 @@ class ScreeningCriterion:
                     Criterion.MET, _("Screening coverage is at the targets."), link
                 )
         return verdicts
+
+    def fact_specs(self) -> list[FactSpec]:
+        return [
+            FactSpec("people.coverage", _("Persons screened"), "%"),
+            FactSpec("people.staff_coverage", _("Staff screened"), "%"),
+            FactSpec("people.student_coverage", _("Students screened"), "%"),
+        ]
+
+    def facts(self, school_id: int) -> dict[str, Fact]:
+        """One query: the school's counts, as the ledger last refreshed them."""
+        every, staff, students = self.fact_specs()
+        row = ScreeningCount.objects.filter(school_id=school_id).select_related("school").first()
+        if row is None:
+            now = timezone.now()
+            return {s.key: Fact(s, None, now) for s in (every, staff, students)}
+        link = f"{reverse('people')}?{urlencode({'school': row.school.code, 'screened': 'false'})}"
+        files = row.staff_files + row.student_files
+        share = [
+            (every, row.staff_screened + row.student_screened, files),
+            (staff, row.staff_screened, row.staff_files),
+            (students, row.student_screened, row.student_files),
+        ]
+        return {
+            spec.key: Fact(spec, percent(done, whole) if whole else None, row.refreshed_at, link)
+            for spec, done, whole in share
+        }
 
 
 CRITERION = ScreeningCriterion()

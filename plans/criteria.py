@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from readiness.criteria import Verdict
+from readiness.criteria import Fact, FactSpec, Verdict
 from readiness.models import Criterion, ReadinessPolicy, School
 
 from .models import ReopeningPlan
@@ -48,6 +49,17 @@ class PlanCriterion:
                     link,
                 )
         return verdicts
+
+    def fact_specs(self) -> list[FactSpec]:
+        return [FactSpec("plans.approved", _("Return plan approved (1 yes, 0 no)"))]
+
+    def facts(self, school_id: int) -> dict[str, Fact]:
+        """One query: whether the school's plan is approved."""
+        (spec,) = self.fact_specs()
+        plan = ReopeningPlan.objects.filter(school_id=school_id).values("pk", "status").first()
+        approved = bool(plan and plan["status"] == ReopeningPlan.Status.APPROVED)
+        link = reverse("plan_detail", args=[plan["pk"]]) if plan else ""
+        return {spec.key: Fact(spec, Decimal(int(approved)), timezone.now(), link)}
 
 
 CRITERION = PlanCriterion()

@@ -19,6 +19,7 @@ holds the targets the criteria read. ``readiness_of`` combines the verdicts:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
@@ -53,6 +54,33 @@ class Target:
     maximum: Decimal | None = None
 
 
+@dataclass(frozen=True)
+class FactSpec:
+    """A figure a line of work reads for one school, to which a checklist item may be
+    bound (with a threshold): "people.coverage", "supplies.cover.mask"."""
+
+    key: str
+    label: str
+    unit: str = ""
+    higher_is_better: bool = True  # open findings: lower is better
+
+
+@dataclass(frozen=True)
+class Fact:
+    spec: FactSpec
+    value: Decimal | None  # None: no data
+    read_at: dt.datetime
+    link: str = ""
+
+    def meets(self, threshold: Decimal) -> bool | None:
+        """Whether the value meets ``threshold``; None without data."""
+        if self.value is None:
+            return None
+        if self.spec.higher_is_better:
+            return self.value >= threshold
+        return self.value <= threshold
+
+
 class CriterionProvider(Protocol):
     key: str
     label: object
@@ -65,6 +93,12 @@ class CriterionProvider(Protocol):
     ) -> dict[int, Verdict]:
         """Per school id (every school when ``school_ids`` is None), its verdict.
         A school left out has no data."""
+
+    def fact_specs(self) -> list[FactSpec]:
+        """The facts this line of work offers to checklist items."""
+
+    def facts(self, school_id: int) -> dict[str, Fact]:
+        """The facts of one school, read now (a few queries)."""
 
 
 @cache
@@ -144,3 +178,19 @@ def verdicts_of(judged: dict[str, dict[int, Verdict]], school_id: int) -> dict[s
 def percent(part: int, whole: int) -> Decimal:
     """``part`` of ``whole`` in per cent, one decimal, rounded down (99.96 % is not 100 %)."""
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+
+
+def fact_specs() -> dict[str, FactSpec]:
+    """Every fact offered, by key, in the registry's order."""
+    return {spec.key: spec for c in registry() for spec in c.fact_specs()}
+
+
+def facts_of(school_id: int, keys: Sequence[str] | None = None) -> dict[str, Fact]:
+    """The facts of one school (only the lines of work that offer ``keys``, when given)."""
+    found: dict[str, Fact] = {}
+    for criterion in registry():
+        prefix = f"{criterion.key}."
+        if keys is not None and not any(k.startswith(prefix) for k in keys):
+            continue
+        found.update(criterion.facts(school_id))
+    return found

@@ -8,14 +8,15 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from readiness.criteria import Target, Verdict
+from readiness.criteria import Fact, FactSpec, Target, Verdict
 from readiness.models import Criterion, ReadinessPolicy
 
 from . import needs
-from .models import Holder
+from .models import Holder, Item
 
 
 class CoverCriterion:
@@ -63,6 +64,31 @@ class CoverCriterion:
                     link,
                 )
         return verdicts
+
+    def fact_specs(self) -> list[FactSpec]:
+        specs = [FactSpec("supplies.cover_min", _("Days of cover of essential items"), "天")]
+        for item in Item.objects.filter(essential=True).order_by("order", "pk"):
+            specs.append(
+                FactSpec(f"supplies.cover.{item.code}", _("%(item)s days of cover") % {
+                    "item": item.name}, "天")
+            )  # fmt: skip
+        return specs
+
+    def facts(self, school_id: int) -> dict[str, Fact]:
+        """Six queries: the school's cover of each essential item, and the least."""
+        now = timezone.now()
+        per_item = needs.cover_by_school([school_id]).get(school_id, [])
+        specs = {spec.key: spec for spec in self.fact_specs()}
+        holder = Holder.objects.filter(school_id=school_id).values_list("pk", flat=True).first()
+        link = reverse("supplies_card", args=[holder]) if holder else ""
+        found = {}
+        for item, days in per_item:
+            key = f"supplies.cover.{item.code}"
+            found[key] = Fact(specs[key], days, now, link)
+        counted = [days for _item, days in per_item if days is not None]
+        least = specs["supplies.cover_min"]
+        found[least.key] = Fact(least, min(counted) if counted else None, now, link)
+        return found
 
 
 CRITERION = CoverCriterion()

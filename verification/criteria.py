@@ -68,5 +68,11 @@ class VerificationCriterion:
                 verdicts[school] = Verdict(Criterion.NOT_MET, _("Verification failed."), link)
         return verdicts
 
+    def fact_specs(self) -> list:
+        return []
+
+    def facts(self, school_id: int) -> dict:
+        return {}
+
 
 CRITERION = VerificationCriterion()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -183,6 +184,7 @@ def seed(*, schools: int, seed: int = 2020, **options) -> dict:
         _seed_rules(departments)
         added["templates"] = 1
     template = ChecklistTemplate.objects.get(name=RULES_NAME, status="published")
+    added["bound items"] = _bind_facts(template)
 
     teams = []
     for i, name in enumerate(CITY_TEAMS, 1):
@@ -202,6 +204,25 @@ def seed(*, schools: int, seed: int = 2020, **options) -> dict:
     if not Verification.objects.exists():
         added["verifications"] = _seed_verifications(template, teams, rng)
     return added
+
+
+# Items of the 人员排查 and 物资储备 sections that read the school's data: the
+# checklist shows the live value beside them and proposes the answer.
+FACT_BINDINGS = {
+    "口罩储备满足全体师生2周用量": ("supplies.cover.mask", Decimal(14)),
+    "84消毒液、酒精、洗手液储备充足并安全存放": ("supplies.cover_min", Decimal(7)),
+    "教职工和学生一人一档排查全覆盖": ("people.coverage", Decimal(100)),
+}
+
+
+def _bind_facts(template: ChecklistTemplate) -> int:
+    """Binds the items above that are not bound yet; returns how many."""
+    bound = 0
+    for text, (fact, threshold) in FACT_BINDINGS.items():
+        bound += ChecklistItem.objects.filter(template=template, text=text, fact="").update(
+            fact=fact, threshold=threshold
+        )
+    return bound
 
 
 def _seed_rules(departments: dict[str, Department]) -> None:

@@ -15,11 +15,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from readiness import criteria
 from readiness import selectors as school_selectors
 from readiness.models import School, User
 
 from . import selectors
 from .models import ChecklistItem, Response, VerificationTeam
+from .resources import fact_errors
 from .services import EVIDENCE_MAX_BYTES, StaleAnswer
 
 OUT_OF_DATE = _("The page is out of date: reload it.")
@@ -190,10 +192,24 @@ class ChecklistItemAdminForm(forms.ModelForm):
             "levels",
             "boarding_only",
             "order",
+            "fact",
+            "threshold",
         ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["fact"] = forms.ChoiceField(
+            label=_("Fact read"),
+            required=False,
+            choices=[("", "—"), *((k, s.label) for k, s in criteria.fact_specs().items())],
+        )
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        for field, messages in fact_errors(
+            cleaned.get("fact", ""), cleaned.get("threshold")
+        ).items():
+            self.add_error(field, messages)
         template, section = cleaned.get("template"), cleaned.get("section")
         if template and section and section.template_id != template.pk:
             self.add_error("section", _("The section belongs to another version of the rules."))

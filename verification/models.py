@@ -170,6 +170,12 @@ class ChecklistItem(models.Model):
     levels = models.JSONField(_("school levels"), default=list, blank=True)
     boarding_only = models.BooleanField(_("boarding schools only"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Bound to a fact of the school (readiness.criteria.fact_specs) and a threshold:
+    # the checklist shows the live value and proposes the answer.
+    fact = models.CharField(_("fact read"), max_length=60, blank=True)
+    threshold = models.DecimalField(
+        _("threshold"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("checklist item")
@@ -304,6 +310,11 @@ class Response(models.Model):
     note = models.TextField(_("note"), blank=True)
     # Bumped on every change: an edit made against an older revision is stale.
     revision = models.PositiveIntegerField(default=1)
+    # For an item bound to a fact: the value read when the answer was saved, when
+    # it was read, and the answer it proposed ("" without data).
+    fact_value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    fact_read_at = models.DateTimeField(null=True, blank=True)
+    fact_proposed = models.CharField(max_length=4, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
+from readiness import criteria
 from readiness.models import School
 from readiness.resources import TextWidget, YesNoWidget
 
@@ -30,7 +31,18 @@ COLUMNS = {
     "levels": gettext_lazy("Levels (empty: all)"),
     "boarding_only": gettext_lazy("Boarding schools only"),
     "order": gettext_lazy("Order"),
+    "fact": gettext_lazy("Fact read"),
+    "threshold": gettext_lazy("Threshold"),
 }
+
+
+def fact_errors(fact: str, threshold) -> dict[str, list[str]]:
+    """An item bound to a fact names a fact offered and a threshold, or neither."""
+    if fact and fact not in criteria.fact_specs():
+        return {"fact": [_("No such fact: %(fact)s.") % {"fact": fact}]}
+    if bool(fact) != (threshold is not None):
+        return {"threshold": [_("A fact and its threshold go together.")]}
+    return {}
 
 
 class DepartmentWidget(widgets.Widget):
@@ -95,6 +107,8 @@ class ChecklistItemResource(resources.ModelResource):
                 "boarding_only", "boarding_only", widget=YesNoWidget(), saves_null_values=False
             ),
             "order": fields.Field("order", "order", widget=widgets.IntegerWidget()),
+            "fact": fields.Field("fact", "fact", widget=TextWidget(60)),
+            "threshold": fields.Field("threshold", "threshold", widget=widgets.DecimalWidget()),
         }
         self._templates: dict[tuple, ChecklistTemplate | None] = {}
 
@@ -135,6 +149,7 @@ class ChecklistItemResource(resources.ModelResource):
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         template = self.template_of(row)
+        errors.update(fact_errors(instance.fact, instance.threshold))
         if template is None:
             errors["template"] = [_("No such rules and version.")]
         elif template.status != ChecklistTemplate.Status.DRAFT:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
+from readiness import criteria
 from readiness.access import has_right, scope_of
+from readiness.criteria import Fact
 from readiness.models import County, School, User
 
 from .access import Right, verification_q
@@ -120,6 +123,7 @@ class Row:
     item: ChecklistItem
     response: Response | None
     evidence: list[Evidence] = field(default_factory=list)
+    reading: Reading | None = None  # for an item bound to a fact, on the checklist page
 
     @property
     def answered(self) -> bool:
@@ -225,6 +229,43 @@ def checklist(*, verification: Verification) -> Checklist:
         sections=list(sections.values()),
         departments=ordered,
     )
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The live value of the fact an item is bound to, and the answer it proposes
+    ("pass", "fail", or "" without data)."""
+
+    fact: Fact
+    threshold: Decimal
+    proposal: str
+
+
+def reading_of(fact: Fact | None, item: ChecklistItem) -> Reading | None:
+    if fact is None or item.threshold is None:
+        return None
+    meets = fact.meets(item.threshold)
+    proposal = "" if meets is None else (Response.Answer.PASS if meets else Response.Answer.FAIL)
+    return Reading(fact=fact, threshold=item.threshold, proposal=proposal)
+
+
+def read_facts(*, verification: Verification, rows: list[Row]) -> None:
+    """Reads, once for the page, the facts the school's bound items need."""
+    keys = sorted({row.item.fact for row in rows if row.item.fact})
+    if not keys:
+        return
+    facts = criteria.facts_of(verification.school_id, keys)
+    for row in rows:
+        if row.item.fact:
+            row.reading = reading_of(facts.get(row.item.fact), row.item)
+
+
+def item_reading(*, verification: Verification, item: ChecklistItem) -> Reading | None:
+    """The reading of one bound item, now (when an answer is saved)."""
+    if not item.fact:
+        return None
+    facts = criteria.facts_of(verification.school_id, [item.fact])
+    return reading_of(facts.get(item.fact), item)
 
 
 def verification_history(*, verification: Verification) -> list:

@@ -189,6 +189,23 @@ def response_save(
     if item.veto and answer == Response.Answer.NOT_APPLICABLE:
         # Rules that apply to a school are verified: a veto item is never waived.
         raise ValidationError(_("A veto item must be answered pass or fail."))
+    reading = selectors.item_reading(verification=verification, item=item)
+    if (
+        reading
+        and reading.proposal
+        and answer != reading.proposal
+        and answer != Response.Answer.NOT_APPLICABLE
+        and not note.strip()
+    ):
+        raise ValidationError(
+            _(
+                "The reading (%(value)s) proposes “%(proposal)s”: say in the note why you answer otherwise."
+            )
+            % {
+                "value": f"{reading.fact.value}{reading.fact.spec.unit}",
+                "proposal": Response.Answer(reading.proposal).label,
+            }
+        )
     response = Response.objects.select_for_update().filter(verification=verification, item=item)
     response = response.first()
     if revision is not None and (response.revision if response else 0) != revision:
@@ -203,6 +220,10 @@ def response_save(
     else:
         response.revision += 1
     response.answer, response.note, response.answered_by = answer, note, actor
+    if reading is not None:  # what the verifier saw, kept with the answer
+        response.fact_value = reading.fact.value
+        response.fact_read_at = reading.fact.read_at
+        response.fact_proposed = reading.proposal
     response._history_user = actor
     response.save()
     DepartmentSignoff.objects.filter(
@@ -434,6 +455,8 @@ def template_new_draft(*, template: ChecklistTemplate) -> ChecklistTemplate:
             levels=item.levels,
             boarding_only=item.boarding_only,
             order=item.order,
+            fact=item.fact,
+            threshold=item.threshold,
         )
         for item in template.items.all()
     )

@@ -94,6 +94,8 @@ def _detail(request: HttpRequest, verification: Verification, **bound: forms.For
     """The checklist page; ``bound`` is the form of a refused action, by its name in
     the template, shown in place of the blank one with its errors."""
     member = membership(request.user, verification.team_id)
+    sheet = selectors.checklist(verification=verification)
+    selectors.read_facts(verification=verification, rows=sheet.rows)
     blank = {
         "approve_form": ApproveForm(),
         "return_form": ReturnForm(),
@@ -104,7 +106,7 @@ def _detail(request: HttpRequest, verification: Verification, **bound: forms.For
         "verification/detail.html",
         {
             "verification": verification,
-            "sheet": selectors.checklist(verification=verification),
+            "sheet": sheet,
             "member": member,
             "can_answer": member is not None and verification.editable,
             "is_leader": verification.team.leader_id == request.user.pk,
