@@ -56,7 +56,6 @@ def test_a_critical_finding_revokes_readiness_until_it_is_closed(
     expect(reason).to_contain_text("未满足")
     reason.get_by_role("link", name="1 项严重问题未关闭。").click()
     expect(county).to_have_url(re.compile(rf"/inspections/findings/{finding.pk}/$"))
-    )
     county.goto("/")
     expect(county.locator("#notices")).to_have_count(0)  # opened: it leaves the home page
 
