@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.defaults import page_not_found
 
 from . import criteria, dispatch, documents, selectors, services, tasks
-from .access import Right, may_edit_school, require_right, scope_of
+from .access import Right, has_right, may_edit_school, require_right, scope_of
 from .forms import ImportForm, PolicyForm, SchoolForm, posted
 from .jobs import job_not_queued, job_status
 from .logins import address_failed, address_is_slowed
@@ -69,6 +69,7 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "school": school,
             "criteria": selectors.school_criteria(school=school),
+            "can_set_policy": has_right(request.user, Right.READINESS_POLICY),
             "changes": selectors.readiness_changes(school=school),
             "history": history,
             "can_edit": may_edit_school(request.user, school),
