@@ -229,16 +229,22 @@ def readiness_recompute(*, school_ids: Iterable[int] | None = None) -> int:
 
     Idempotent; a fixed number of queries whatever the number of schools (one
     or two per criterion, and the writes). The schools' rows are locked, so two
-    recomputes of one school follow each other."""
+    recomputes of one school follow each other. Reasons are kept in the city's
+    language, whoever's request or task led to the recompute."""
     ids = None if school_ids is None else sorted(set(school_ids))
     if ids == []:
         return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        return _recompute(ids)
+
+
+def _recompute(ids: list[int] | None) -> int:
     policy = criteria.policy_current()
     schools = School.objects.select_for_update().order_by("pk")
     if ids is not None:
         schools = schools.filter(pk__in=ids)
-    before = {pk: (readiness, county) for pk, readiness, county in
-              schools.values_list("pk", "readiness", "county_id")}  # fmt: skip
+    rows = schools.values_list("pk", "readiness", "county_id")
+    before = {pk: (readiness, county) for pk, readiness, county in rows}
     judged = criteria.judge(ids, policy)
     kept_rows = SchoolCriterion.objects.all()
     if ids is not None:
@@ -258,9 +264,8 @@ def readiness_recompute(*, school_ids: Iterable[int] | None = None) -> int:
             state = (verdict.state, verdict.conditional, verdict.reason[:200], verdict.link[:200])
             if kept.get((pk, key)) != state:
                 changed.append(key)
-                rows.append(SchoolCriterion(school_id=pk, key=key, checked_at=now,
-                                            state=state[0], conditional=state[1],
-                                            reason=state[2], link=state[3]))  # fmt: skip
+                fields = dict(zip(("state", "conditional", "reason", "link"), state, strict=True))
+                rows.append(SchoolCriterion(school_id=pk, key=key, checked_at=now, **fields))
         now_is, key = criteria.readiness_of(verdicts, policy)
         if now_is == was:
             continue
@@ -307,19 +312,22 @@ def _notify_lost(changes: list[ReadinessChange], *, counties: dict[int, int]) ->
     )
     notices, mails = [], []
     names = dict(School.objects.filter(pk__in=by_school).values_list("pk", "name"))
+    subject = _("Schools no longer ready to reopen")  # in the city's language (the caller's)
     for user in users.only("pk", "email", "role", "school_id", "county_id"):
-        mine = [c for s, c in by_school.items()
-                if user.school_id == s or (user.role == User.Role.COUNTY_OFFICIAL
-                                           and counties[s] == user.county_id)]  # fmt: skip
+        mine = [c for s, c in by_school.items() if _concerns(user, s, counties[s])]
         notices += [ReadinessNotice(user=user, change=c) for c in mine]
         if user.email and mine:
-            with translation.override(settings.LANGUAGE_CODE):
-                lines = [f"{names[c.school_id]}: {c.reason}" for c in mine]
-                mails.append((_("Schools no longer ready to reopen"), "\n".join(lines),
-                              None, [user.email]))  # fmt: skip
+            lines = [f"{names[c.school_id]}: {c.reason}" for c in mine]
+            mails.append((subject, "\n".join(lines), None, [user.email]))
     ReadinessNotice.objects.bulk_create(notices, batch_size=1000)
     if mails:
         transaction.on_commit(lambda: _send_mails(mails))
+
+
+def _concerns(user: User, school_id: int, county_id: int) -> bool:
+    if user.role == User.Role.SCHOOL:
+        return user.school_id == school_id
+    return user.county_id == county_id  # a county official
 
 
 def _send_mails(mails: list[tuple]) -> None:

@@ -356,3 +356,12 @@ def test_the_daily_report_counts_readiness_by_county_and_names_the_changes(
     )
     ReadinessChange.objects.update(at=timezone.now() - dt.timedelta(days=3))
     assert dispatch.figures(TODAY)["changed"] == []
+
+
+def test_reasons_are_kept_in_the_citys_language_whoever_asks(school_a):
+    from django.utils import translation
+
+    verified(school_a)
+    with translation.override("en"):
+        readiness_recompute(school_ids=[school_a.pk])
+    assert state(school_a, "verification") == ("met", "核验通过。")
