@@ -25,6 +25,7 @@ def _median_s(fn, runs: int = RUNS) -> float:
 
 def run() -> dict:
     from people.models import Person
+    from readiness import criteria
     from readiness.models import County, ReadinessChange, School, SchoolCriterion
     from readiness.services import readiness_recompute
 
@@ -52,19 +53,31 @@ def run() -> dict:
     with CaptureQueriesContext(connection) as queries:
         readiness_recompute()
     schools = School.objects.count()
-    ratio = round(cold_s / scan_s, 2)
+    steady_ratio = round(steady_s / scan_s, 2)
+    cold_ratio = round(cold_s / scan_s, 2)
+    scanned = f"GROUP BY scan of {Person.objects.count():,} person files {scan_s * 1000:.0f} ms"
     return {
         "readiness_recompute_vs_person_scan": {
-            "value": ratio,
+            "value": steady_ratio,
             "unit": "ratio",
             "goal": "<= 1",
-            "holds": ratio <= 1,
+            "holds": steady_ratio <= 1,
             "detail": (
-                f"median of {RUNS}: judging all {schools:,} schools with every criterion row "
-                f"written {cold_s * 1000:.0f} ms, nightly (nothing changed) {steady_s * 1000:.0f} ms, "
-                f"one county ({len(one_county)} schools) {county_s * 1000:.0f} ms; "
-                f"GROUP BY scan of {Person.objects.count():,} person files {scan_s * 1000:.0f} ms; "
-                f"{len(queries)} queries a run; {ReadinessChange.objects.count():,} changes kept"
+                f"median of {RUNS}: judging all {schools:,} schools by every criterion, "
+                f"keeping what changed (the nightly run, and any run after the first) "
+                f"{steady_s * 1000:.0f} ms; one county ({len(one_county)} schools) "
+                f"{county_s * 1000:.0f} ms; {scanned}; {len(queries)} queries a run"
             ),
-        }
+        },
+        "readiness_first_compute_vs_person_scan": {
+            "value": cold_ratio,
+            "unit": "ratio",
+            "goal": "<= 1",
+            "holds": cold_ratio <= 1,
+            "detail": (
+                f"median of {RUNS}: the same with every criterion row written anew "
+                f"({schools * len(criteria.registry()):,} rows) {cold_s * 1000:.0f} ms; "
+                f"{scanned}; {ReadinessChange.objects.count():,} changes kept"
+            ),
+        },
     }

@@ -8,12 +8,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db.models import Count, Min
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from readiness.criteria import Fact, FactSpec, Verdict
+from readiness.criteria import Fact, FactSpec, Verdict, link_to
 from readiness.models import Criterion, ReadinessPolicy, School
 
 from .models import Finding
@@ -42,6 +41,7 @@ class FindingsCriterion:
             for row in open_critical.values("school_id").annotate(n=Count("pk"), first=Min("pk"))
         }
         met = Verdict(Criterion.MET, _("No critical finding is open."))
+        link_of = link_to("finding_detail")
         verdicts = {}
         for school in schools.values_list("pk", flat=True):
             row = counts.get(school)
@@ -56,7 +56,7 @@ class FindingsCriterion:
                     row["n"],
                 )
                 % {"n": row["n"]},
-                reverse("finding_detail", args=[row["first"]]),
+                link_of(row["first"]),
             )
         return verdicts
 

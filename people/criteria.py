@@ -39,6 +39,13 @@ class ScreeningCriterion:
         if school_ids is not None:
             counts = counts.filter(school_id__in=school_ids)
         verdicts = {}
+        ledger = reverse("people")
+        met_reason = _("Screening coverage is at the targets.")
+        short_of = _("%(who)s %(share)s%% screened (target %(target)s%%)")
+        staff_label, student_label = (
+            pgettext("coverage", "staff"),
+            pgettext("coverage", "students"),
+        )
         for school, code, staff, staff_done, students, students_done in counts.values_list(
             "school_id",
             "school__code",
@@ -49,28 +56,20 @@ class ScreeningCriterion:
         ):
             if not staff and not students:
                 continue  # no data
-            link = f"{reverse('people')}?{urlencode({'school': code, 'screened': 'false'})}"
+            link = f"{ledger}?school={code}&screened=false"  # a code is ten digits
             short = []
             for label, done, files, target in (
-                (pgettext("coverage", "staff"), staff_done, staff, targets["staff_coverage"]),
-                (
-                    pgettext("coverage", "students"),
-                    students_done,
-                    students,
-                    targets["student_coverage"],
-                ),
+                (staff_label, staff_done, staff, targets["staff_coverage"]),
+                (student_label, students_done, students, targets["student_coverage"]),
             ):
                 if files and percent(done, files) < target:
                     short.append(
-                        _("%(who)s %(share)s%% screened (target %(target)s%%)")
-                        % {"who": label, "share": percent(done, files), "target": target}
+                        short_of % {"who": label, "share": percent(done, files), "target": target}
                     )
             if short:
                 verdicts[school] = Verdict(Criterion.NOT_MET, "；".join(short) + "。", link)
             else:
-                verdicts[school] = Verdict(
-                    Criterion.MET, _("Screening coverage is at the targets."), link
-                )
+                verdicts[school] = Verdict(Criterion.MET, met_reason, link)
         return verdicts
 
     def fact_specs(self) -> list[FactSpec]:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from readiness.criteria import Fact, FactSpec, Verdict
+from readiness.criteria import Fact, FactSpec, Verdict, link_to
 from readiness.models import Criterion, ReadinessPolicy, School
 
 from .models import ReopeningPlan
@@ -33,14 +33,17 @@ class PlanCriterion:
             else School.objects.filter(pk__in=school_ids)
         )
         verdicts = {}
+        link_of = link_to("plan_detail")
+        none = Verdict(Criterion.NOT_MET, _("No return plan yet."))
+        approved = _("The return plan is approved.")
         rows = schools.values_list("pk", "plan__pk", "plan__status")
         for school, plan, status in rows:
             if plan is None:
-                verdicts[school] = Verdict(Criterion.NOT_MET, _("No return plan yet."))
+                verdicts[school] = none
                 continue
-            link = reverse("plan_detail", args=[plan])
+            link = link_of(plan)
             if status == ReopeningPlan.Status.APPROVED:
-                verdicts[school] = Verdict(Criterion.MET, _("The return plan is approved."), link)
+                verdicts[school] = Verdict(Criterion.MET, approved, link)
             else:
                 verdicts[school] = Verdict(
                     Criterion.NOT_MET,

@@ -24,9 +24,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from functools import cache
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.module_loading import import_string
 
 from .models import Criterion as State
@@ -35,8 +36,10 @@ from .models import ReadinessPolicy, School
 VERIFICATION = "verification"  # the criterion without which a school is not yet verified
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
+    """A tuple, not a frozen dataclass: a recompute of the city makes tens of
+    thousands, and a frozen dataclass's ``__init__`` costs several times more."""
+
     state: str  # State
     reason: str = ""
     link: str = ""
@@ -129,6 +132,11 @@ class Policy:
             return ReadinessPolicy.Level.REQUIRED  # never off: it decides "verified"
         return self.levels.get(key, ReadinessPolicy.Level.OFF)
 
+    def counted(self) -> list[tuple[str, str]]:
+        """(key, level) of each criterion that counts, in the registry's order."""
+        pairs = [(c.key, self.level(c.key)) for c in registry()]
+        return [(key, level) for key, level in pairs if level != ReadinessPolicy.Level.OFF]
+
 
 def policy_current() -> Policy:
     """The latest policy, completed with each criterion's defaults (one query)."""
@@ -141,23 +149,23 @@ def policy_current() -> Policy:
     return Policy(levels=levels, targets=targets, row=row)
 
 
-def readiness_of(verdicts: dict[str, Verdict], policy: Policy) -> tuple[str, str]:
-    """(the school's readiness, the key of the criterion that decided it)."""
-    verification = verdicts.get(VERIFICATION)
-    if verification is None or verification.state == State.NO_DATA:
+NO_DATA = Verdict(State.NO_DATA)
+
+
+def readiness_of(verdicts: dict[str, Verdict], counted: list[tuple[str, str]]) -> tuple[str, str]:
+    """(the school's readiness, the key of the criterion that decided it), from its
+    verdicts and the policy's ``counted()`` criteria."""
+    if verdicts.get(VERIFICATION, NO_DATA).state == State.NO_DATA:
         return School.Readiness.UNVERIFIED, VERIFICATION
     conditional = ""
-    for criterion in registry():
-        level = policy.level(criterion.key)
-        if level == ReadinessPolicy.Level.OFF:
-            continue
-        verdict = verdicts.get(criterion.key, Verdict(State.NO_DATA))
+    for key, level in counted:
+        verdict = verdicts.get(key, NO_DATA)
         if verdict.state != State.MET:
             if level == ReadinessPolicy.Level.REQUIRED:
-                return School.Readiness.FAILED, criterion.key
-            conditional = conditional or criterion.key
+                return School.Readiness.FAILED, key
+            conditional = conditional or key
         elif verdict.conditional:
-            conditional = conditional or criterion.key
+            conditional = conditional or key
     if conditional:
         return School.Readiness.CONDITIONAL, conditional
     return School.Readiness.PASSED, ""
@@ -169,10 +177,7 @@ def judge(school_ids: Sequence[int] | None, policy: Policy) -> dict[str, dict[in
 
 
 def verdicts_of(judged: dict[str, dict[int, Verdict]], school_id: int) -> dict[str, Verdict]:
-    return {
-        key: per_school.get(school_id, Verdict(State.NO_DATA))
-        for key, per_school in judged.items()
-    }
+    return {key: per_school.get(school_id, NO_DATA) for key, per_school in judged.items()}
 
 
 def percent(part: int, whole: int) -> Decimal:
@@ -194,3 +199,13 @@ def facts_of(school_id: int, keys: Sequence[str] | None = None) -> dict[str, Fac
             continue
         found.update(criterion.facts(school_id))
     return found
+
+
+def link_to(url_name: str):
+    """``pk → the URL of url_name for that pk``, resolved once: a recompute of the
+    city makes thousands of links, and ``reverse`` per link would cost more than
+    every criterion's queries together."""
+    marker = 999_999_999
+    template = reverse(url_name, args=[marker])
+    head, _sep, tail = template.partition(str(marker))
+    return lambda pk: f"{head}{pk}{tail}"

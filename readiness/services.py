@@ -256,6 +256,7 @@ def _recompute(ids: list[int] | None) -> int:
         )
     }
     now = timezone.now()
+    counted = policy.counted()
     rows, changes, moved = [], [], defaultdict(list)
     for pk, (was, _county) in before.items():
         verdicts = criteria.verdicts_of(judged, pk)
@@ -266,7 +267,7 @@ def _recompute(ids: list[int] | None) -> int:
                 changed.append(key)
                 fields = dict(zip(("state", "conditional", "reason", "link"), state, strict=True))
                 rows.append(SchoolCriterion(school_id=pk, key=key, checked_at=now, **fields))
-        now_is, key = criteria.readiness_of(verdicts, policy)
+        now_is, key = criteria.readiness_of(verdicts, counted)
         if now_is == was:
             continue
         moved[now_is].append(pk)

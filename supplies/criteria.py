@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from readiness.criteria import Fact, FactSpec, Target, Verdict
+from readiness.criteria import Fact, FactSpec, Target, Verdict, link_to
 from readiness.models import Criterion, ReadinessPolicy
 
 from . import needs
@@ -39,30 +39,35 @@ class CoverCriterion:
         if school_ids is not None:
             holders = holders.filter(school_id__in=school_ids)
         cards = dict(holders.values_list("school_id", "pk"))
+        card_of = link_to("supplies_card")
+        met = Verdict(
+            Criterion.MET,
+            _("Essential items cover at least %(target)s days.") % {"target": target},
+        )
+        # The messages are looked up once: thousands of schools share them.
+        days_of, under = (
+            _("%(item)s %(days)s days"),
+            _("Under %(target)s days of cover: %(items)s."),
+        )
         verdicts = {}
         for school, per_item in cover.items():
             counted = [(item, days) for item, days in per_item if days is not None]
             if not counted:
                 continue  # no data: no need set
-            link = reverse("supplies_card", args=[cards[school]]) if school in cards else ""
+            link = card_of(cards[school]) if school in cards else ""
             short = [
-                _("%(item)s %(days)s days") % {"item": item.name, "days": days}
+                days_of % {"item": item.name, "days": days}
                 for item, days in counted
                 if days < target
             ]
             if short:
                 verdicts[school] = Verdict(
                     Criterion.NOT_MET,
-                    _("Under %(target)s days of cover: %(items)s.")
-                    % {"target": target, "items": "、".join(short)},
+                    under % {"target": target, "items": "、".join(short)},
                     link,
                 )
             else:
-                verdicts[school] = Verdict(
-                    Criterion.MET,
-                    _("Essential items cover at least %(target)s days.") % {"target": target},
-                    link,
-                )
+                verdicts[school] = Verdict(met.state, met.reason, link)
         return verdicts
 
     def fact_specs(self) -> list[FactSpec]:

@@ -49,16 +49,17 @@ def daily_needs_of(items: list[Item], schools: list[dict]) -> dict[int, dict[int
         overrides[item_id][school_id] = daily
     result = {}
     for item in items:
+        own, by_level = overrides[item.pk], norms[item.pk]
         per_school = result[item.pk] = {}
         for school in schools:
-            own = overrides[item.pk].get(school["id"])
-            norm = norms[item.pk].get(school["level"]) or norms[item.pk].get("")
-            if own is not None:
-                per_school[school["id"]] = own
+            sid = school["id"]
+            norm = by_level.get(school["level"]) or by_level.get("")
+            if sid in own:
+                per_school[sid] = own[sid]
             elif norm is None:
-                per_school[school["id"]] = ZERO
+                per_school[sid] = ZERO
             else:
-                per_school[school["id"]] = (
+                per_school[sid] = (
                     (school["students"] + school["staff"]) * norm.per_person_day
                     + school["beds"] * norm.per_bed_day
                     + norm.per_school_day
@@ -79,26 +80,31 @@ def cover_by_school(school_ids) -> dict[int, list[tuple[Item, Decimal | None]]]:
     held = Balance.objects.filter(_usable_q(), holder__kind=Holder.Kind.SCHOOL, item__in=items)
     if school_ids is not None:
         held = held.filter(holder__school_id__in=school_ids)
-    usable = {
-        (school, item): total
-        for school, item, total in held.values_list("holder__school_id", "item_id")
+    usable = defaultdict(dict)
+    for school, item, total in (
+        held.values_list("holder__school_id", "item_id")
         .annotate(total=Sum("quantity"))
         .values_list("holder__school_id", "item_id", "total")
-    }
-    return {
-        row["id"]: [
-            (
-                item,
-                (usable.get((row["id"], item.pk), ZERO) / daily[item.pk][row["id"]]).quantize(
-                    Decimal("0.1"), rounding=ROUND_DOWN
-                )
-                if daily[item.pk][row["id"]]
-                else None,
-            )
-            for item in items
-        ]
-        for row in rows
-    }
+    ):
+        usable[school][item] = total
+    tenth = Decimal("0.1")
+    per_item = [(item, item.pk, daily[item.pk]) for item in items]
+    cover = {}
+    nothing: dict = {}
+    for row in rows:
+        sid = row["id"]
+        held_here = usable.get(sid, nothing)
+        days = []
+        for item, pk, needed in per_item:
+            need, have = needed[sid], held_here.get(pk)
+            if not need:
+                days.append((item, None))
+            elif not have:  # most schools hold none of most items: no division
+                days.append((item, ZERO))
+            else:
+                days.append((item, (have / need).quantize(tenth, rounding=ROUND_DOWN)))
+        cover[sid] = days
+    return cover
 
 
 def _usable_q(prefix: str = "") -> Q:

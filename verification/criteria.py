@@ -7,14 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from readiness.criteria import Verdict
-from readiness.models import Criterion, ReadinessPolicy, School
+from readiness.criteria import Verdict, link_to
+from readiness.models import Criterion, ReadinessPolicy
 
 from .models import Verification
 
@@ -29,26 +27,21 @@ class VerificationCriterion:
     def evaluate(
         self, school_ids: Sequence[int] | None, targets: dict[str, Decimal]
     ) -> dict[int, Verdict]:
-        """One query: each school with its latest approved verification."""
-        latest = Verification.objects.filter(
-            school=OuterRef("pk"), status=Verification.Status.APPROVED
-        ).order_by("-approved_at", "-pk")
-        schools = (
-            School.objects.all()
-            if school_ids is None
-            else School.objects.filter(pk__in=school_ids)
+        """One query: the approved verifications, each school's latest first (a
+        school never verified is left out: no data)."""
+        approved = Verification.objects.filter(status=Verification.Status.APPROVED)
+        if school_ids is not None:
+            approved = approved.filter(school_id__in=school_ids)
+        rows = approved.order_by("school_id", "-approved_at", "-pk").values_list(
+            "school_id", "pk", "result", "reverify_due"
         )
-        rows = schools.annotate(
-            v_id=Subquery(latest.values("pk")[:1]),
-            v_result=Subquery(latest.values("result")[:1]),
-            v_due=Subquery(latest.values("reverify_due")[:1]),
-        ).values_list("pk", "v_id", "v_result", "v_due")
         today = timezone.localdate()
+        link_of = link_to("verification_detail")
         verdicts = {}
         for school, pk, result, due in rows:
-            if pk is None:
-                continue  # no data: not yet verified
-            link = reverse("verification_detail", args=[pk])
+            if school in verdicts:
+                continue  # an older verification of the same school
+            link = link_of(pk)
             if result == Verification.Result.PASSED:
                 verdicts[school] = Verdict(Criterion.MET, _("Verification passed."), link)
             elif result == Verification.Result.CONDITIONAL and due and due >= today:
