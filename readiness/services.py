@@ -379,3 +379,10 @@ def readiness_policy_save(
     )
     readiness_follow(school_ids=None)
     return policy
+
+
+@audited("readiness.recompute")
+def readiness_recompute_request(*, actor: User) -> None:
+    """The city bureau asks for every school to be judged again now (in the background)."""
+    require_right(actor, Right.READINESS_POLICY)
+    readiness_follow(school_ids=None)

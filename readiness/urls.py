@@ -17,6 +17,7 @@ urlpatterns = [
     path("schools/<int:pk>/", views.school_detail, name="school_detail"),
     path("schools/<int:pk>/edit/", views.school_edit, name="school_edit"),
     path("readiness/policy/", views.readiness_policy, name="readiness_policy"),
+    path("readiness/recompute/", views.readiness_recompute, name="readiness_recompute"),
     path(
         "readiness/notices/<int:pk>/open/",
         views.readiness_notice_open,

@@ -290,3 +290,12 @@ def readiness_policy(request: HttpRequest) -> HttpResponse:
         {"form": form, "versions": selectors.policy_versions(user=request.user)[:20]},
         status=400 if form.is_bound else 200,
     )
+
+
+@login_required
+@require_POST
+def readiness_recompute(request: HttpRequest) -> HttpResponse:
+    """Every school judged again now, on the city bureau's demand."""
+    services.readiness_recompute_request(actor=request.user)
+    messages.success(request, _("Every school is being judged again."))
+    return redirect("readiness_policy")

@@ -111,6 +111,7 @@ ROUTES: dict[str, Row] = {
         ok=302,
     ),
     "readiness_policy": Row(may=frozenset({"city_staff"})),
+    "readiness_recompute": Row(method="POST", may=frozenset({"city_staff"}), ok=302),
     # A notice is its addressee's alone.
     "readiness_notice_open": Row(
         method="POST",

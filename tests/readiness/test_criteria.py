@@ -365,3 +365,14 @@ def test_reasons_are_kept_in_the_citys_language_whoever_asks(school_a):
     with translation.override("en"):
         readiness_recompute(school_ids=[school_a.pk])
     assert state(school_a, "verification") == ("met", "核验通过。")
+
+
+def test_the_city_bureau_has_every_school_judged_now(
+    login, school_a, city_staff, official_a, django_capture_on_commit_callbacks
+):
+    verified(school_a)  # approved outside the services: not yet judged
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(city_staff).post(reverse("readiness_recompute"))
+    assert response.status_code == 302
+    assert readiness(school_a) == "conditional"
+    assert login(official_a).post(reverse("readiness_recompute")).status_code == 403
