@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -228,9 +228,9 @@ def readiness_recompute(*, school_ids: Iterable[int] | None = None) -> int:
     Returns how many schools changed readiness.
 
     Idempotent; a fixed number of queries whatever the number of schools (one
-    or two per criterion, and the writes). The schools' rows are locked, so two
-    recomputes of one school follow each other. Reasons are kept in the city's
-    language, whoever's request or task led to the recompute."""
+    or two per criterion, and the writes). Two recomputes follow each other
+    (``_serialise_recomputes``). Reasons are kept in the city's language,
+    whoever's request or task led to the recompute."""
     ids = None if school_ids is None else sorted(set(school_ids))
     if ids == []:
         return 0
@@ -238,9 +238,24 @@ def readiness_recompute(*, school_ids: Iterable[int] | None = None) -> int:
         return _recompute(ids)
 
 
+# Any number; the one key of the advisory lock that serialises recomputes.
+RECOMPUTE_LOCK = 7_310_020
+
+
+def _serialise_recomputes() -> None:
+    """Two recomputes never interleave, or both would see a school's old readiness
+    and both record its change. On PostgreSQL one advisory lock, held to the end of
+    the transaction, does it: locking every school row would cost a recompute of
+    the city more than its queries. SQLite lets one writer in at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RECOMPUTE_LOCK])
+
+
 def _recompute(ids: list[int] | None) -> int:
+    _serialise_recomputes()
     policy = criteria.policy_current()
-    schools = School.objects.select_for_update().order_by("pk")
+    schools = School.objects.order_by("pk")
     if ids is not None:
         schools = schools.filter(pk__in=ids)
     rows = schools.values_list("pk", "readiness", "county_id")

@@ -376,3 +376,32 @@ def test_the_city_bureau_has_every_school_judged_now(
     assert response.status_code == 302
     assert readiness(school_a) == "conditional"
     assert login(official_a).post(reverse("readiness_recompute")).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recomputes_racing_for_one_school_record_its_change_once(postgres_live, school_a):
+    """Eight recomputes of a newly verified school at once: the advisory lock lets
+    one record the change; the others find it done."""
+    import threading
+
+    verified(school_a)
+    barrier = threading.Barrier(8)
+    outcomes = []
+
+    def recompute():
+        try:
+            barrier.wait()
+            outcomes.append(readiness_recompute(school_ids=[school_a.pk]))
+        except Exception as error:  # reported below
+            outcomes.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=recompute) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == [0] * 7 + [1]
+    assert ReadinessChange.objects.filter(school=school_a).count() == 1
+    assert SchoolCriterion.objects.filter(school=school_a).count() == 5
