@@ -20,6 +20,7 @@ holds the targets the criteria read. ``readiness_of`` combines the verdicts:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
@@ -44,6 +45,15 @@ class Verdict(NamedTuple):
     reason: str = ""
     link: str = ""
     conditional: bool = False  # met, but only on conditions
+
+    def kept(self) -> dict:
+        """As a school's judgement keeps it (``SchoolJudgement.criteria``)."""
+        return {
+            "state": self.state,
+            "conditional": self.conditional,
+            "reason": self.reason[:200],
+            "link": self.link[:200],
+        }
 
 
 @dataclass(frozen=True)
@@ -174,6 +184,16 @@ def readiness_of(verdicts: dict[str, Verdict], counted: list[tuple[str, str]]) -
 def judge(school_ids: Sequence[int] | None, policy: Policy) -> dict[str, dict[int, Verdict]]:
     """Every criterion's verdicts (criterion key → school id → verdict)."""
     return {c.key: c.evaluate(school_ids, policy.targets) for c in registry()}
+
+
+def digest_of(verdicts: dict[str, Verdict]) -> str:
+    """A fingerprint of a school's whole judgement: a recompute that finds it
+    unchanged neither reads nor writes the judgement itself."""
+    text = "\x1e".join(
+        f"{key}\x1f{v.state}\x1f{v.conditional:d}\x1f{v.reason[:200]}\x1f{v.link[:200]}"
+        for key, v in verdicts.items()
+    )
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def verdicts_of(judged: dict[str, dict[int, Verdict]], school_id: int) -> dict[str, Verdict]:

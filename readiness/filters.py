@@ -47,9 +47,8 @@ class SchoolFilter(django_filters.FilterSet):
     def filter_failing(self, queryset: QuerySet[School], name: str, value: str):
         """Schools for which the criterion is not met, or has no data (as last
         computed: every school is judged nightly and whenever its data changes)."""
-        return queryset.filter(
-            criteria__key=value, criteria__state__in=[Criterion.NOT_MET, Criterion.NO_DATA]
-        )
+        failing = [Criterion.NOT_MET, Criterion.NO_DATA]  # ``value`` is a known key
+        return queryset.filter(**{f"judgement__criteria__{value}__state__in": failing})
 
     def filter_boarding(self, queryset: QuerySet[School], name: str, value: str):
         return queryset.filter(boarding=value == "true")

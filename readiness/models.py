@@ -376,26 +376,21 @@ class ReadinessPolicy(models.Model):
         return f"{self.pk}"
 
 
-class SchoolCriterion(models.Model):
-    """One criterion's state for one school, as last computed."""
+class SchoolJudgement(models.Model):
+    """Each criterion's state for one school, as last computed: one row per school,
+    ``criteria`` maps a criterion's key to its ``state``, ``conditional``,
+    ``reason`` and ``link``. One row (not one per criterion) because a recompute of
+    the city reads them all and compares each school's whole judgement at once."""
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="criteria")
-    key = models.CharField(max_length=30)
-    state = models.CharField(max_length=8, choices=Criterion.choices)
-    # Met, but only on conditions (a conditional verification inside its date).
-    conditional = models.BooleanField(default=False)
-    reason = models.CharField(max_length=200, blank=True)
-    link = models.CharField(max_length=200, blank=True)
+    school = models.OneToOneField(
+        School, on_delete=models.CASCADE, primary_key=True, related_name="judgement"
+    )
+    criteria = models.JSONField(default=dict)
+    digest = models.CharField(max_length=32)  # readiness.criteria.digest_of
     checked_at = models.DateTimeField()
 
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["school", "key"], name="school_criterion_once"),
-        ]
-        indexes = [models.Index(fields=["key", "state"], name="school_criterion_state")]
-
     def __str__(self) -> str:
-        return f"{self.school_id} {self.key}: {self.state}"
+        return f"{self.school_id}: {self.checked_at}"
 
 
 class ReadinessChange(models.Model):

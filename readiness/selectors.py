@@ -21,8 +21,8 @@ from .models import (
     ReadinessNotice,
     ReadinessPolicy,
     School,
-    SchoolCriterion,
     SchoolImport,
+    SchoolJudgement,
     User,
 )
 
@@ -130,19 +130,20 @@ def school_criteria(*, school: School) -> list[CriterionRow]:
     """Each criterion's state for ``school`` (already read in scope), in the
     registry's order, with the level the city gives it: two queries."""
     policy = criteria.policy_current()
-    rows = {row.key: row for row in SchoolCriterion.objects.filter(school=school)}
+    judgement = SchoolJudgement.objects.filter(school=school).values_list("criteria", flat=True)
+    kept = judgement.first() or {}
     shown = []
     for criterion in criteria.registry():
-        row = rows.get(criterion.key)
+        row = kept.get(criterion.key, {})
         shown.append(
             CriterionRow(
                 key=criterion.key,
                 label=criterion.label,
                 level=policy.level(criterion.key),
-                state=row.state if row else Criterion.NO_DATA,
-                conditional=bool(row and row.conditional),
-                reason=row.reason if row else "",
-                link=row.link if row else "",
+                state=row.get("state", Criterion.NO_DATA),
+                conditional=row.get("conditional", False),
+                reason=row.get("reason", ""),
+                link=row.get("link", ""),
             )
         )
     return shown

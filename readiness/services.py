@@ -32,8 +32,8 @@ from .models import (
     ReadinessNotice,
     ReadinessPolicy,
     School,
-    SchoolCriterion,
     SchoolImport,
+    SchoolJudgement,
     User,
 )
 from .resources import SchoolResource, header_label, missing_columns_message, normalise_headers
@@ -261,33 +261,28 @@ def _recompute(ids: list[int] | None) -> int:
     rows = schools.values_list("pk", "readiness", "county_id")
     before = {pk: (readiness, county) for pk, readiness, county in rows}
     judged = criteria.judge(ids, policy)
-    kept_rows = SchoolCriterion.objects.all()
+    kept_rows = SchoolJudgement.objects.all()
     if ids is not None:
         kept_rows = kept_rows.filter(school_id__in=ids)
-    kept = {
-        (school, key): (state, conditional, reason, link)
-        for school, key, state, conditional, reason, link in kept_rows.values_list(
-            "school_id", "key", "state", "conditional", "reason", "link"
-        )
-    }
+    # Only the digests: comparing them is all a run that changes nothing needs.
+    kept = dict(kept_rows.values_list("school_id", "digest"))
     now = timezone.now()
     counted = policy.counted()
-    rows, changes, moved = [], [], defaultdict(list)
+    rows, changes, moved, ready = [], [], defaultdict(list), {}
     for pk, (was, _county) in before.items():
         verdicts = criteria.verdicts_of(judged, pk)
-        changed = []
-        for key, verdict in verdicts.items():
-            state = (verdict.state, verdict.conditional, verdict.reason[:200], verdict.link[:200])
-            if kept.get((pk, key)) != state:
-                changed.append(key)
-                fields = dict(zip(("state", "conditional", "reason", "link"), state, strict=True))
-                rows.append(SchoolCriterion(school_id=pk, key=key, checked_at=now, **fields))
+        digest = criteria.digest_of(verdicts)
+        if digest != kept.get(pk):
+            judgement = {key: verdict.kept() for key, verdict in verdicts.items()}
+            rows.append(
+                SchoolJudgement(school_id=pk, criteria=judgement, digest=digest, checked_at=now)
+            )
         now_is, key = criteria.readiness_of(verdicts, counted)
         if now_is == was:
             continue
         moved[now_is].append(pk)
-        # What decided it; for a school now ready, the criterion that has just changed.
-        key = key or next(iter(changed), "")
+        if not key:  # now ready: the criterion that has just changed, found below
+            ready[pk] = verdicts
         cause = verdicts.get(key) if key else None
         changes.append(
             ReadinessChange(
@@ -300,12 +295,13 @@ def _recompute(ids: list[int] | None) -> int:
                 at=now,
             )
         )
-    SchoolCriterion.objects.bulk_create(
+    _name_what_changed([c for c in changes if c.school_id in ready], ready)
+    SchoolJudgement.objects.bulk_create(
         rows,
         batch_size=1000,
         update_conflicts=True,
-        unique_fields=["school", "key"],
-        update_fields=["state", "conditional", "reason", "link", "checked_at"],
+        unique_fields=["school"],
+        update_fields=["criteria", "digest", "checked_at"],
     )
     for readiness, pks in moved.items():
         School.objects.filter(pk__in=pks).update(readiness=readiness, updated_at=now)
@@ -314,6 +310,25 @@ def _recompute(ids: list[int] | None) -> int:
         [c for c in changes if c.lost], counties={pk: c for pk, (_r, c) in before.items()}
     )
     return len(changes)
+
+
+def _name_what_changed(changes: list[ReadinessChange], verdicts: dict[int, dict]) -> None:
+    """A school now ready owes it to no criterion in particular: its change names
+    the first criterion whose state differs from the judgement kept before (one query)."""
+    if not changes:
+        return
+    old = dict(
+        SchoolJudgement.objects.filter(school_id__in=[c.school_id for c in changes]).values_list(
+            "school_id", "criteria"
+        )
+    )
+    for change in changes:
+        before = old.get(change.school_id, {})
+        for key, verdict in verdicts[change.school_id].items():
+            if verdict.kept() != before.get(key):
+                change.key, change.link = key, verdict.link[:200]
+                change.reason = verdict.reason[:200]
+                break
 
 
 def _notify_lost(changes: list[ReadinessChange], *, counties: dict[int, int]) -> None:

@@ -90,16 +90,18 @@ def cover_by_school(school_ids) -> dict[int, list[tuple[Item, Decimal | None]]]:
     tenth = Decimal("0.1")
     per_item = [(item, item.pk, daily[item.pk]) for item in items]
     cover = {}
-    nothing: dict = {}
     for row in rows:
         sid = row["id"]
-        held_here = usable.get(sid, nothing)
+        held_here = usable.get(sid)
+        if held_here is None:  # most schools hold nothing: no lookups, no division
+            cover[sid] = [(item, ZERO if needed[sid] else None) for item, _pk, needed in per_item]
+            continue
         days = []
         for item, pk, needed in per_item:
             need, have = needed[sid], held_here.get(pk)
             if not need:
                 days.append((item, None))
-            elif not have:  # most schools hold none of most items: no division
+            elif not have:
                 days.append((item, ZERO))
             else:
                 days.append((item, (have / need).quantize(tenth, rounding=ROUND_DOWN)))

@@ -24,7 +24,7 @@ from readiness.models import (
     ReadinessNotice,
     ReadinessPolicy,
     School,
-    SchoolCriterion,
+    SchoolJudgement,
 )
 from readiness.services import readiness_recompute
 from supplies import services as supply_services
@@ -50,8 +50,8 @@ def verified(school, result="passed", due=None):
 
 
 def state(school, key):
-    row = SchoolCriterion.objects.get(school=school, key=key)
-    return row.state, row.reason
+    row = SchoolJudgement.objects.get(school=school).criteria[key]
+    return row["state"], row["reason"]
 
 
 def readiness(school):
@@ -79,8 +79,8 @@ def test_the_verification_criterion(school_a, result, due, expected, reason):
     v = verified(school_a, result, due)
     readiness_recompute(school_ids=[school_a.pk])
     assert state(school_a, "verification") == (expected, reason)
-    row = SchoolCriterion.objects.get(school=school_a, key="verification")
-    assert row.link == reverse("verification_detail", args=[v.pk])
+    row = SchoolJudgement.objects.get(school=school_a).criteria["verification"]
+    assert row["link"] == reverse("verification_detail", args=[v.pk])
 
 
 def test_only_the_latest_approved_verification_counts(school_a, verification_alone):
@@ -256,9 +256,9 @@ def test_a_recompute_runs_a_fixed_number_of_queries(county_a, verification_alone
 def test_a_recompute_changes_nothing_the_second_time(school_a):
     verified(school_a)
     readiness_recompute()
-    rows = list(SchoolCriterion.objects.values_list("key", "state", "checked_at"))
+    rows = list(SchoolJudgement.objects.values_list("criteria", "checked_at"))
     assert readiness_recompute() == 0
-    assert list(SchoolCriterion.objects.values_list("key", "state", "checked_at")) == rows
+    assert list(SchoolJudgement.objects.values_list("criteria", "checked_at")) == rows
     assert ReadinessChange.objects.count() == 1
 
 
@@ -404,4 +404,4 @@ def test_recomputes_racing_for_one_school_record_its_change_once(postgres_live, 
         t.join()
     assert sorted(outcomes) == [0] * 7 + [1]
     assert ReadinessChange.objects.filter(school=school_a).count() == 1
-    assert SchoolCriterion.objects.filter(school=school_a).count() == 5
+    assert len(SchoolJudgement.objects.get(school=school_a).criteria) == 5
