@@ -370,6 +370,15 @@ READINESS_CRITERIA = [
     "supplies.criteria.CRITERION",
 ]
 
+# A school's whole file (学校一校一档): each line of work contributes one section.
+SCHOOL_FILE_SECTIONS = [
+    "verification.school_file.SECTION",
+    "inspections.school_file.SECTION",
+    "plans.school_file.SECTION",
+    "people.school_file.SECTION",
+    "supplies.school_file.SECTION",
+]
+
 # The daily dispatch report: each line of work contributes one section.
 DISPATCH_SECTIONS = [
     "readiness.dispatch.SECTION",

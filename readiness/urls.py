@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("schools/<int:pk>/", views.school_detail, name="school_detail"),
     path("schools/<int:pk>/edit/", views.school_edit, name="school_edit"),
+    path("schools/<int:pk>/file/", views.school_file, name="school_file"),
     path("readiness/policy/", views.readiness_policy, name="readiness_policy"),
     path("readiness/recompute/", views.readiness_recompute, name="readiness_recompute"),
     path(

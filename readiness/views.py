@@ -27,6 +27,7 @@ from .jobs import job_not_queued, job_status
 from .logins import address_failed, address_is_slowed
 from .models import School, SchoolImport
 from .resources import SchoolResource
+from .school_file import sections_for
 from .spreadsheets import CONTENT_TYPES, spreadsheet_response
 
 PAGE_SIZE = 50
@@ -73,6 +74,25 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "changes": selectors.readiness_changes(school=school),
             "history": history,
             "can_edit": may_edit_school(request.user, school),
+        },
+    )
+
+
+@login_required
+@require_GET
+def school_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """A school's whole file (学校一校一档): its card and readiness, then each line
+    of work's section, each read through that line's scoped selectors."""
+    school = selectors.school_get_for_user(user=request.user, pk=pk)
+    return render(
+        request,
+        "readiness/school_file.html",
+        {
+            "school": school,
+            "criteria": selectors.school_criteria(school=school),
+            "changes": selectors.readiness_changes(school=school),
+            "can_set_policy": has_right(request.user, Right.READINESS_POLICY),
+            "sections": sections_for(user=request.user, school=school),
         },
     )
 

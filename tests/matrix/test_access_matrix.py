@@ -95,6 +95,7 @@ ROUTES: dict[str, Row] = {
     "home": Row(),
     "school_list": Row(),
     "school_detail": Row(url=obj("school", "school_detail"), sees=(SEES_A, SEES_B)),
+    "school_file": Row(url=obj("school", "school_file"), sees=(SEES_A, SEES_B)),
     "school_edit": Row(url=obj("school", "school_edit"), sees=(SEES_A, SEES_B), may=EDITORS),
     "school_export": Row(may=SUPERVISORS),
     "school_import": Row(may=IMPORTERS),

@@ -1,0 +1,49 @@
+"""The supplies section of a school's whole file: its usable stock by item with
+the days it covers, what is on its way, and its requests."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from readiness.access import has_right
+from readiness.models import School, User
+from readiness.school_file import FileSection
+
+from . import needs
+from .access import Right
+from .models import Holder
+from .quantities import shown
+from .selectors import holder_list, request_list, shipment_list
+
+
+def context(user: User, school: School) -> dict | None:
+    """Nine queries; left out for those without sight of supplies."""
+    if not has_right(user, Right.SUPPLY_VIEW):
+        return None
+    holder = holder_list(user=user).filter(kind=Holder.Kind.SCHOOL, school=school).first()
+    cover = needs.cover_by_school([school.pk]).get(school.pk, [])
+    usable = needs.usable_by_item(Holder.objects.filter(pk=holder.pk)) if holder else {}
+    items = [
+        {
+            "item": item,
+            "usable": shown(item, usable.get(item.pk, 0)),
+            "days": days,
+        }
+        for item, days in cover
+    ]
+    coming = shipment_list(user=user).filter(target__school=school, received_at__isnull=True)
+    asked = request_list(user=user).filter(holder__school=school).order_by("-pk")[:10]
+    return {
+        "holder": holder,
+        "items": items,
+        "coming": [(s, shown(s.item, s.quantity)) for s in coming.order_by("sent_at")[:20]],
+        "requests": [(r, shown(r.item, r.quantity)) for r in asked],
+    }
+
+
+SECTION = FileSection(
+    key="supplies",
+    title=_("Supplies"),
+    template="supplies/school_file.html",
+    context=context,
+)
