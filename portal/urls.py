@@ -15,6 +15,9 @@ from verification import api as verification_api
 router = DefaultRouter()
 router.register("counties", readiness_api.CountyViewSet, basename="county")
 router.register("schools", readiness_api.SchoolViewSet, basename="school")
+router.register(
+    "dispatch-reports", readiness_api.DispatchReportViewSet, basename="dispatch-report"
+)
 router.register("people", people_api.PersonViewSet, basename="person")
 router.register("plans", plans_api.PlanViewSet, basename="plan")
 router.register("drills", plans_api.DrillViewSet, basename="drill")

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
+from django.db.models import Count
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from knox import views as knox_views
 from knox.models import AuthToken
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -17,7 +23,14 @@ from . import selectors, services
 from .api_auth import TokenAuthentication
 from .filters import SchoolFilter
 from .logins import address_failed, address_is_slowed
-from .models import County, Criterion, ReadinessChange, ReadinessPolicy, School
+from .models import (
+    County,
+    Criterion,
+    DispatchReport,
+    ReadinessChange,
+    ReadinessPolicy,
+    School,
+)
 
 
 class SchoolFieldsMixin(serializers.Serializer):
@@ -124,6 +137,48 @@ class SchoolViewSet(
             actor=self.request.user,
             school=serializer.instance,
             data=dict(serializer.validated_data),
+        )
+
+
+class DispatchReportSerializer(serializers.ModelSerializer):
+    """A day's frozen report: the figures the caller may read (a county's only, for
+    a county official)."""
+
+    data = serializers.SerializerMethodField()
+    revisions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DispatchReport
+        fields = ["on_date", "built_at", "revisions", "data"]
+
+    @extend_schema_field(serializers.DictField())
+    def get_data(self, report: DispatchReport) -> dict:
+        return selectors.report_data_for(user=self.context["request"].user, report=report)
+
+    def get_revisions(self, report: DispatchReport) -> int:
+        return report.revision_count
+
+
+class DispatchReportListSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DispatchReport
+        fields = ["on_date", "built_at"]
+
+
+class DispatchReportViewSet(viewsets.ReadOnlyModelViewSet):
+    """The daily dispatch reports, newest first; one by its date (YYYY-MM-DD)."""
+
+    queryset = DispatchReport.objects.none()
+    lookup_field = "on_date"
+    lookup_value_regex = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    filter_backends: list = []
+
+    def get_serializer_class(self):
+        return DispatchReportListSerializer if self.action == "list" else DispatchReportSerializer
+
+    def get_queryset(self):
+        return selectors.dispatch_reports_for_api(user=self.request.user).annotate(
+            revision_count=Count("revisions")
         )
 
 

@@ -93,3 +93,7 @@ class PolicyForm(forms.Form):
             },
             "note": data["note"],
         }
+
+
+class RebuildForm(forms.Form):
+    reason = forms.CharField(label=_("Why build it again"), max_length=200)

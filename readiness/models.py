@@ -235,6 +235,26 @@ class DispatchReport(models.Model):
         return str(self.on_date)
 
 
+class DispatchReportRevision(models.Model):
+    """A snapshot a rebuild replaced: what the report said, when it was built,
+    and who rebuilt it and why."""
+
+    report = models.ForeignKey(DispatchReport, on_delete=models.CASCADE, related_name="revisions")
+    data = models.JSONField()
+    built_at = models.DateTimeField()
+    replaced_at = models.DateTimeField(auto_now_add=True)
+    replaced_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )  # None: from the shell
+    reason = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["-replaced_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} @ {self.built_at:%Y-%m-%d %H:%M}"
+
+
 class Job(models.Model):
     """A long piece of work done in the background for one user (an import, a ZIP).
 

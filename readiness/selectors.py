@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from . import criteria
-from .access import Right, may_edit_school, require_right, scope_of
+from .access import Right, has_right, may_edit_school, require_right, scope_of
 from .filters import AuditFilter, SchoolFilter
 from .models import (
     AuditEntry,
@@ -82,6 +82,33 @@ def county_overview(*, user: User) -> list[dict]:
 def dispatch_report_list(*, user: User) -> QuerySet[DispatchReport]:
     require_right(user, Right.DISPATCH_VIEW)
     return DispatchReport.objects.all()
+
+
+def dispatch_reports_for_api(*, user: User) -> QuerySet[DispatchReport]:
+    """The reports the API serves: every report to the city's readers, and to a
+    county official (who then sees only their county's figures, ``report_data_for``);
+    403 to anyone else."""
+    if not (has_right(user, Right.DISPATCH_VIEW) or user.role == User.Role.COUNTY_OFFICIAL):
+        raise PermissionDenied
+    return DispatchReport.objects.order_by("-on_date")
+
+
+def report_data_for(*, user: User, report: DispatchReport) -> dict:
+    """The snapshot as ``user`` may read it: whole for the city's readers; for a
+    county, each section's figures for that county only (its row of ``by_county``),
+    and no section that has no breakdown by county."""
+    if has_right(user, Right.DISPATCH_VIEW):
+        return report.data
+    code = (
+        County.objects.filter(pk=scope_of(user).county_id).values_list("code", flat=True).first()
+    )
+    sections = {}
+    for key, section in report.data.get("sections", {}).items():
+        if isinstance(section, dict) and isinstance(section.get("by_county"), list):
+            sections[key] = {
+                "by_county": [r for r in section["by_county"] if r.get("code") == code]
+            }
+    return {"on_date": report.data.get("on_date"), "county": code, "sections": sections}
 
 
 def dispatch_report_get(*, user: User, on_date: str) -> DispatchReport:

@@ -28,6 +28,7 @@ from .imports import (
 )
 from .models import (
     DispatchReport,
+    DispatchReportRevision,
     ReadinessChange,
     ReadinessNotice,
     ReadinessPolicy,
@@ -214,6 +215,41 @@ def dispatch_report_build(*, on_date: dt.date) -> DispatchReport:
     report, _created = DispatchReport.objects.get_or_create(
         on_date=on_date, defaults={"data": data}
     )
+    return report
+
+
+@audited("dispatch.rebuild")
+@transaction.atomic
+def dispatch_report_rebuild(
+    *, actor: User | None, on_date: dt.date, reason: str
+) -> DispatchReport:
+    """Builds today's report again, replacing its snapshot; the replaced one is kept
+    in the report's history with who rebuilt it (None: the shell) and why.
+
+    Only today's: the figures are those of the moment."""
+    if actor is not None:
+        require_right(actor, Right.DISPATCH_BUILD)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Say why the report is built again."))
+    if on_date != timezone.localdate():
+        raise StaleReportDate(f"{on_date} is not today; its figures are gone")
+    report = DispatchReport.objects.select_for_update().filter(on_date=on_date).first()
+    if report is None:
+        return dispatch_report_build(on_date=on_date)
+    for section in dispatch.registered():
+        if section.prepare is not None:
+            section.prepare()
+    DispatchReportRevision.objects.create(
+        report=report,
+        data=report.data,
+        built_at=report.built_at,
+        replaced_by=actor,
+        reason=reason[:200],
+    )
+    report.data = dispatch.build(on_date)
+    report.built_at = timezone.now()
+    report.save(update_fields=["data", "built_at"])
     return report
 
 

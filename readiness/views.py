@@ -22,7 +22,7 @@ from django.views.defaults import page_not_found
 
 from . import criteria, dispatch, documents, selectors, services, tasks
 from .access import Right, has_right, may_edit_school, require_right, scope_of
-from .forms import ImportForm, PolicyForm, SchoolForm, posted
+from .forms import ImportForm, PolicyForm, RebuildForm, SchoolForm, posted
 from .jobs import job_not_queued, job_status
 from .logins import address_failed, address_is_slowed
 from .models import School, SchoolImport
@@ -194,10 +194,46 @@ def dispatch_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def dispatch_detail(request: HttpRequest, on_date: str) -> HttpResponse:
     report = selectors.dispatch_report_get(user=request.user, on_date=on_date)
-    sections = dispatch.shown(report.data)
-    return render(
-        request, "readiness/dispatch_detail.html", {"report": report, "sections": sections}
+    return _dispatch_page(request, report, RebuildForm())
+
+
+def _dispatch_page(request: HttpRequest, report, form: RebuildForm, status: int = 200):
+    may_rebuild = (
+        has_right(request.user, Right.DISPATCH_BUILD) and report.on_date == timezone.localdate()
     )
+    return render(
+        request,
+        "readiness/dispatch_detail.html",
+        {
+            "report": report,
+            "sections": dispatch.shown(report.data),
+            "revisions": report.revisions.select_related("replaced_by")[:20],
+            "rebuild_form": form if may_rebuild or form.errors else None,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def dispatch_rebuild(request: HttpRequest, on_date: str) -> HttpResponse:
+    """Today's report built again, with the reason; the replaced snapshot is kept."""
+    report = selectors.dispatch_report_get(user=request.user, on_date=on_date)
+    require_right(request.user, Right.DISPATCH_BUILD)
+    form = RebuildForm(request.POST)
+    if form.is_valid():
+        try:
+            services.dispatch_report_rebuild(
+                actor=request.user, on_date=report.on_date, reason=form.cleaned_data["reason"]
+            )
+        except services.StaleReportDate:
+            form.add_error(None, _("Only today's report can be built again."))
+        except ValidationError as error:
+            form.add_error("reason", error)
+        else:
+            messages.success(request, _("The report is built again; the earlier one is kept."))
+            return redirect("dispatch_detail", on_date=report.on_date.isoformat())
+    return _dispatch_page(request, report, form, status=400)
 
 
 @login_required

@@ -127,6 +127,12 @@ ROUTES: dict[str, Row] = {
         url=fixed(lambda w: reverse("dispatch_detail", args=[w["report"].on_date.isoformat()])),
         may=DISPATCH,
     ),
+    "dispatch_rebuild": Row(
+        method="POST",
+        url=fixed(lambda w: reverse("dispatch_rebuild", args=[w["report"].on_date.isoformat()])),
+        may=frozenset({"city_staff"}),
+        ok=OK_WRITE,
+    ),
     "dispatch_pdf": Row(
         url=fixed(lambda w: reverse("dispatch_pdf", args=[w["report"].on_date.isoformat()])),
         may=DISPATCH,
@@ -319,6 +325,12 @@ ROUTES: dict[str, Row] = {
     ),
     "school-list": Row(),
     "school-detail": Row(url=api("schools", "school"), sees=(SEES_A, SEES_B)),
+    "dispatch-report-list": Row(may=DISPATCH | {"county_a", "county_b"}),
+    # A county official reads the report's figures for their own county only.
+    "dispatch-report-detail": Row(
+        url=fixed(lambda w: f"/api/v1/dispatch-reports/{w['report'].on_date.isoformat()}/"),
+        may=DISPATCH | {"county_a", "county_b"},
+    ),
     "school-readiness": Row(url=api("schools", "school", "readiness"), sees=(SEES_A, SEES_B)),
     "person-list": Row(),
     "person-detail": Row(url=api("people", "person"), sees=(SEES_A, SEES_B)),

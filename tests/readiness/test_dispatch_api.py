@@ -1,0 +1,124 @@
+"""The daily report through the API (scoped: a county reads its own figures only)
+and from the shell, built once a day, rebuilt with its earlier snapshot kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from readiness.models import AuditEntry, DispatchReport, DispatchReportRevision
+from readiness.services import dispatch_report_build, dispatch_report_rebuild
+from tests.readiness.factories import SchoolFactory
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def report(county_a, county_b):
+    SchoolFactory(county=county_a, students=100)
+    SchoolFactory(county=county_b, students=300)
+    return dispatch_report_build(on_date=TODAY)
+
+
+def test_the_city_reads_every_report_whole(login, report, city_staff, county_a, county_b):
+    client = login(city_staff)
+    listed = client.get("/api/v1/dispatch-reports/").json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert [r["on_date"] for r in rows] == [TODAY.isoformat()]
+    body = client.get(f"/api/v1/dispatch-reports/{TODAY.isoformat()}/").json()
+    readiness = body["data"]["sections"]["readiness"]
+    assert readiness["totals"]["students"] == 400
+    assert {(row["code"], row["students"]) for row in readiness["by_county"]} == {
+        (county_a.code, 100),
+        (county_b.code, 300),
+    }
+
+
+def test_a_county_reads_only_its_own_figures(login, report, official_a, county_a):
+    body = login(official_a).get(f"/api/v1/dispatch-reports/{TODAY.isoformat()}/").json()
+    readiness = body["data"]["sections"]["readiness"]
+    assert "totals" not in readiness
+    assert [(row["code"], row["students"]) for row in readiness["by_county"]] == [
+        (county_a.code, 100)
+    ]
+    for section in body["data"]["sections"].values():
+        assert {row["code"] for row in section["by_county"]} <= {county_a.code}
+
+
+@pytest.mark.parametrize("role", ["school", "inspector", "supplies"])
+def test_others_are_refused(login, report, make_user, school_a, role):
+    user = make_user(role, school=school_a) if role == "school" else make_user(role)
+    client = login(user)
+    assert client.get("/api/v1/dispatch-reports/").status_code == 403
+    assert client.get(f"/api/v1/dispatch-reports/{TODAY.isoformat()}/").status_code == 403
+
+
+def test_a_date_without_a_report_is_404(login, report, city_staff):
+    client = login(city_staff)
+    assert client.get("/api/v1/dispatch-reports/2020-01-01/").status_code == 404
+    assert client.get("/api/v1/dispatch-reports/2026-13-45/").status_code == 404
+
+
+def test_a_rebuild_keeps_the_replaced_snapshot_with_who_and_why(report, city_staff, county_a):
+    first = report.data
+    SchoolFactory(county=county_a, students=50)
+    rebuilt = dispatch_report_rebuild(actor=city_staff, on_date=TODAY, reason="县区补报学校")
+    assert DispatchReport.objects.count() == 1
+    assert rebuilt.data["sections"]["readiness"]["totals"]["students"] == 450
+    revision = DispatchReportRevision.objects.get()
+    assert (revision.data, revision.replaced_by, revision.reason) == (
+        first,
+        city_staff,
+        "县区补报学校",
+    )
+    assert AuditEntry.objects.filter(action="dispatch.rebuild").count() == 1
+    with pytest.raises(Exception, match="请说明重新生成的原因"):
+        dispatch_report_rebuild(actor=city_staff, on_date=TODAY, reason=" ")
+
+
+def test_the_shell_builds_once_and_rebuilds_with_a_reason(county_a):
+    out = StringIO()
+    call_command("build_dispatch_report", stdout=out)
+    call_command("build_dispatch_report", stdout=out)  # the same date twice: one report
+    assert DispatchReport.objects.count() == 1
+    call_command("build_dispatch_report", "--reason", "数据更正", stdout=out)
+    revision = DispatchReportRevision.objects.get()
+    assert (revision.replaced_by, revision.reason) == (None, "数据更正")
+    assert "1 earlier snapshot(s) kept" in out.getvalue()
+    yesterday = (TODAY - dt.timedelta(days=1)).isoformat()
+    with pytest.raises(CommandError, match="is not today"):
+        call_command("build_dispatch_report", "--date", yesterday)
+    with pytest.raises(CommandError, match="not a date"):
+        call_command("build_dispatch_report", "--date", "12/04/2026")
+
+
+def test_the_page_rebuilds_with_a_reason_and_lists_the_history(login, report, city_staff):
+    from django.urls import reverse
+
+    client = login(city_staff)
+    url = reverse("dispatch_rebuild", args=[TODAY.isoformat()])
+    refused = client.post(url, {"reason": ""})
+    assert refused.status_code == 400 and not DispatchReportRevision.objects.exists()
+    response = client.post(url, {"reason": "沂水县补报数据"})
+    assert response.status_code == 302
+    page = client.get(reverse("dispatch_detail", args=[TODAY.isoformat()])).content.decode()
+    assert "沂水县补报数据" in page and "重新生成今日报告" in page
+
+
+def test_a_past_report_is_not_rebuilt_from_the_page(login, city_staff):
+    from django.urls import reverse
+
+    past = DispatchReport.objects.create(on_date=TODAY - dt.timedelta(days=2), data={})
+    client = login(city_staff)
+    page = client.get(reverse("dispatch_detail", args=[past.on_date.isoformat()]))
+    assert "重新生成今日报告" not in page.content.decode()
+    response = client.post(
+        reverse("dispatch_rebuild", args=[past.on_date.isoformat()]), {"reason": "更正"}
+    )
+    assert response.status_code == 400
+    assert "只能重新生成今日的报告" in response.content.decode()
+    assert not DispatchReportRevision.objects.exists()
