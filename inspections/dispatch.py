@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 
-from readiness.dispatch import Section
+from readiness.dispatch import Section, Tile
 from readiness.models import County
 
 from .models import Finding, Visit
@@ -66,4 +67,8 @@ SECTION = Section(
     figures=figures,
     template="inspections/dispatch/section.html",
     pdf_template="inspections/dispatch/section_pdf.html",
+    tiles=(
+        Tile("open", _("Findings open"), False, link="finding_list?status=open"),
+        Tile("overdue", _("Findings overdue"), False, link="finding_list?overdue=true"),
+    ),
 )

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
 
-from readiness.dispatch import Section
+from readiness.dispatch import Section, Tile
 from readiness.models import County
 from readiness.selectors import rate
 
@@ -47,4 +48,8 @@ SECTION = Section(
     template="people/dispatch/section.html",
     pdf_template="people/dispatch/section_pdf.html",
     prepare=screening_refresh,
+    tiles=(
+        Tile("abroad", _("Abroad, not returned"), False, link="people_abroad"),
+        Tile("symptoms", _("With symptoms"), False, link="people?health=symptoms"),
+    ),
 )

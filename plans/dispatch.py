@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
-from readiness.dispatch import Section
+from readiness.dispatch import Section, Tile
 from readiness.models import School
 
 from .models import Drill, ReopeningPlan
@@ -47,4 +48,10 @@ SECTION = Section(
     figures=figures,
     template="plans/dispatch/section.html",
     pdf_template="plans/dispatch/section_pdf.html",
+    tiles=(
+        Tile("approved", _("Return plans approved"), link="plan_list?status=approved"),
+        Tile(
+            "submitted", _("Plans waiting for approval"), False, link="plan_list?status=submitted"
+        ),
+    ),
 )

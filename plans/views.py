@@ -27,7 +27,10 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     if request.user.role == "school":
         return redirect("plan_mine")
     plans = selectors.plan_list(user=request.user).order_by("status", "school__code")
-    return render(request, "plans/list.html", {"plans": plans})
+    status = request.GET.get("status", "")
+    if status in ReopeningPlan.Status.values:  # from a dashboard figure
+        plans = plans.filter(status=status)
+    return render(request, "plans/list.html", {"plans": plans, "status": status})
 
 
 @login_required

@@ -16,6 +16,8 @@ def navigation(request: HttpRequest) -> dict:
             "can_import": has_right(user, Right.SCHOOL_IMPORT),
             "can_export": has_right(user, Right.SCHOOL_EXPORT),
             "can_dispatch": has_right(user, Right.DISPATCH_VIEW),
+            "can_dashboard": has_right(user, Right.DISPATCH_VIEW)
+            or user.role == user.Role.COUNTY_OFFICIAL,
             "can_build_dispatch": has_right(user, Right.DISPATCH_BUILD),
             "can_audit": has_right(user, Right.AUDIT_VIEW),
             # Rights of the lines of work are named by their string: the core imports no app.

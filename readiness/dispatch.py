@@ -18,9 +18,21 @@ from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 from . import documents
 from .models import County, DispatchReport, ReadinessChange, School
+
+
+@dataclass(frozen=True)
+class Tile:
+    """A figure of a section shown on the dashboard with its change and its trend:
+    ``field`` of the section's ``totals`` (of the county's row, for a county)."""
+
+    field: str
+    label: object  # lazy: translated when shown
+    higher_is_better: bool = True
+    link: str = ""  # the list behind the figure, filtered ("url-name?query")
 
 
 @dataclass(frozen=True)
@@ -32,6 +44,7 @@ class Section:
     # A write the section needs before its figures are read (a recount), run by
     # the build service, never by ``figures``.
     prepare: Callable[[], None] | None = None
+    tiles: tuple[Tile, ...] = ()
 
 
 def registered() -> list[Section]:
@@ -133,6 +146,14 @@ SECTION = Section(
     figures=figures,
     template="readiness/dispatch/section.html",
     pdf_template="readiness/dispatch/section_pdf.html",
+    tiles=(
+        Tile("r_passed", _("Ready to reopen"), link="school_list?readiness=passed"),
+        Tile("r_conditional", _("Conditionally ready"), link="school_list?readiness=conditional"),
+        Tile("r_failed", _("Not ready"), False, link="school_list?readiness=failed"),
+        Tile(
+            "r_unverified", _("Not yet verified"), False, link="school_list?readiness=unverified"
+        ),
+    ),
 )
 
 

@@ -203,3 +203,8 @@ def policy_versions(*, user: User) -> QuerySet[ReadinessPolicy]:
     """The city's readiness policies, newest first (for those who set them)."""
     require_right(user, Right.READINESS_POLICY)
     return ReadinessPolicy.objects.select_related("created_by").order_by("-pk")
+
+
+def reads_whole_reports(*, user: User) -> bool:
+    """The city's readers see the reports whole; a county official, their county's rows."""
+    return has_right(user, Right.DISPATCH_VIEW)

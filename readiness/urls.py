@@ -25,6 +25,7 @@ urlpatterns = [
         name="readiness_notice_open",
     ),
     path("audit/", views.audit_list, name="audit_list"),
+    path("dashboard/", views.dashboard_page, name="dashboard"),
     path("dispatch/", views.dispatch_list, name="dispatch_list"),
     path("dispatch/build/", views.dispatch_build, name="dispatch_build"),
     path("dispatch/<str:on_date>/", views.dispatch_detail, name="dispatch_detail"),

@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.defaults import page_not_found
 
-from . import criteria, dispatch, documents, selectors, services, tasks
+from . import criteria, dashboard, dispatch, documents, selectors, services, tasks
 from .access import Right, has_right, may_edit_school, require_right, scope_of
 from .forms import ImportForm, PolicyForm, RebuildForm, SchoolForm, posted
 from .jobs import job_not_queued, job_status
@@ -355,3 +355,17 @@ def readiness_recompute(request: HttpRequest) -> HttpResponse:
     services.readiness_recompute_request(actor=request.user)
     messages.success(request, _("Every school is being judged again."))
     return redirect("readiness_policy")
+
+
+@login_required
+@require_GET
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    """The day's figures with their change and trend, for the city or the user's county."""
+    period = request.GET.get("days", "14")
+    period = period if period in dashboard.PERIODS else "14"
+    tiles, latest = dashboard.tiles(user=request.user, period=period)
+    return render(
+        request,
+        "readiness/dashboard.html",
+        {"tiles": tiles, "latest": latest, "period": period, "periods": list(dashboard.PERIODS)},
+    )

@@ -5,6 +5,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from readiness.demo import seed_report_history
 from readiness.services import readiness_recompute
 
 
@@ -33,3 +34,8 @@ class Command(BaseCommand):
         changed = readiness_recompute()
         elapsed = time.perf_counter() - started
         self.stdout.write(f"seed_demo readiness: {changed} schools changed in {elapsed:.1f} s")
+        # The daily reports of the last 14 days, for the dashboard's trends.
+        started = time.perf_counter()
+        reports = seed_report_history(days=14)
+        elapsed = time.perf_counter() - started
+        self.stdout.write(f"seed_demo dispatch reports: {reports} days in {elapsed:.1f} s")

@@ -1,0 +1,123 @@
+"""The task force's dashboard: the figures the report sections declare as tiles,
+each with its change since the previous report and its trend over the last days,
+read from the frozen reports (never recounted here), for the city or one county.
+
+The trend is drawn here as SVG, server-side: a polyline and two labels are a few
+lines of arithmetic, and a chart library would mean JavaScript from a CDN.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from . import dispatch, selectors
+from .models import DispatchReport, User
+
+PERIODS = {"14": 14, "30": 30, "all": None}
+WIDTH, HEIGHT, PAD = 240, 64, 4
+
+
+@dataclass
+class TileFigure:
+    key: str
+    label: str
+    value: int | float | None
+    change: int | float | None  # since the previous report; None without one
+    better: bool | None  # whether the change is for the better; None: no change
+    link: str
+    points: list[tuple[str, float]] = field(default_factory=list)  # (date, value)
+
+    @property
+    def svg(self) -> str:
+        return trend_svg(self.points)
+
+
+def _link(spec: str) -> str:
+    name, _sep, query = spec.partition("?")
+    return f"{reverse(name)}?{query}" if query else reverse(name)
+
+
+def _value(data: dict, section: str, name: str, county: bool):
+    """A figure of a report as the user may read it: the city's total, or the
+    county's row."""
+    figures = data.get("sections", {}).get(section)
+    if not isinstance(figures, dict):
+        return None
+    if county:
+        rows = figures.get("by_county") or []
+        return rows[0].get(name) if rows else None
+    return (figures.get("totals") or {}).get(name)
+
+
+def tiles(*, user: User, period: str = "14") -> tuple[list[TileFigure], DispatchReport | None]:
+    """The dashboard's tiles from the reports the user may read (one query), newest
+    last in each trend."""
+    days = PERIODS.get(period, 14)
+    reports = selectors.dispatch_reports_for_api(user=user)
+    reports = list(reports[:days] if days else reports)[::-1]
+    if not reports:
+        return [], None
+    county = not selectors.reads_whole_reports(user=user)
+    data = [
+        (r.on_date.isoformat(), selectors.report_data_for(user=user, report=r)) for r in reports
+    ]
+    shown = []
+    for section in dispatch.registered():
+        for tile in section.tiles:
+            points = [
+                (day, value)
+                for day, figures in data
+                if (value := _value(figures, section.key, tile.field, county)) is not None
+            ]
+            value = points[-1][1] if points and points[-1][0] == data[-1][0] else None
+            previous = points[-2][1] if len(points) > 1 and value is not None else None
+            change = value - previous if previous is not None else None
+            better = None if not change else (change > 0) == tile.higher_is_better
+            shown.append(
+                TileFigure(
+                    key=f"{section.key}.{tile.field}",
+                    label=str(tile.label),
+                    value=value,
+                    change=change,
+                    better=better,
+                    link=_link(tile.link) if tile.link else "",
+                    points=points,
+                )
+            )
+    return shown, reports[-1]
+
+
+def trend_svg(points: list[tuple[str, float]]) -> str:
+    """A small line chart of ``points`` (oldest first), scaled to its own range,
+    with the first and last dates under it. Empty with fewer than two points."""
+    if len(points) < 2:
+        return ""
+    values = [v for _day, v in points]
+    low, high = min(values), max(values)
+    span = (high - low) or 1
+    step = (WIDTH - 2 * PAD) / (len(points) - 1)
+    coords = [
+        (PAD + i * step, PAD + (HEIGHT - 2 * PAD) * (1 - (v - low) / span))
+        for i, v in enumerate(values)
+    ]
+    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+    last = [(f"{x:.1f}", f"{y:.1f}") for x, y in coords[-1:]]
+    dots = format_html_join("", '<circle cx="{}" cy="{}" r="1.8"></circle>', last)
+    return format_html(
+        '<svg class="trend" viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="{label}">'
+        '<polyline points="{line}" fill="none" stroke="currentColor" stroke-width="1.5"></polyline>'
+        "{dots}</svg>"
+        '<p class="trend-axis"><span>{first}</span><span>{low}–{high}</span><span>{last}</span></p>',
+        w=WIDTH,
+        h=HEIGHT,
+        label=f"{points[0][0]}–{points[-1][0]}",
+        line=line,
+        dots=dots,
+        first=points[0][0][5:],
+        last=points[-1][0][5:],
+        low=low,
+        high=high,
+    )

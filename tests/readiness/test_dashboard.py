@@ -1,0 +1,104 @@
+"""The dashboard: each tile's value from the latest report, its change since the
+report before (figures worked by hand), its trend as SVG; the city's totals or a
+county's own row; a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from readiness import dashboard
+from readiness.models import DispatchReport
+
+TODAY = timezone.localdate()
+
+
+def report(day_offset: int, passed: int, failed: int, a_passed: int) -> DispatchReport:
+    """A report whose readiness section holds the city's totals and county rows."""
+    return DispatchReport.objects.create(
+        on_date=TODAY - dt.timedelta(days=day_offset),
+        data={
+            "sections": {
+                "readiness": {
+                    "totals": {"r_passed": passed, "r_failed": failed},
+                    "by_county": [
+                        {"code": "371302", "r_passed": a_passed, "r_failed": 1},
+                        {"code": "371323", "r_passed": passed - a_passed, "r_failed": failed - 1},
+                    ],
+                }
+            }
+        },
+    )
+
+
+def test_tiles_carry_the_change_since_the_report_before(city_staff):
+    report(2, passed=10, failed=9, a_passed=4)
+    report(1, passed=12, failed=7, a_passed=5)
+    report(0, passed=15, failed=8, a_passed=7)
+    tiles, latest = dashboard.tiles(user=city_staff)
+    assert latest.on_date == TODAY
+    by_key = {t.key: t for t in tiles}
+    ready, not_ready = by_key["readiness.r_passed"], by_key["readiness.r_failed"]
+    assert (ready.value, ready.change, ready.better) == (15, 3, True)  # 15 − 12
+    assert (not_ready.value, not_ready.change, not_ready.better) == (8, 1, False)  # 8 − 7
+    assert [v for _day, v in ready.points] == [10, 12, 15]
+    assert "<polyline" in ready.svg
+    # A tile whose section is missing from the reports has no value and no chart.
+    assert by_key["inspections.open"].value is None and by_key["inspections.open"].svg == ""
+
+
+def test_a_county_sees_its_own_row(county_a, county_b, official_a):
+    report(1, passed=12, failed=7, a_passed=5)
+    report(0, passed=15, failed=8, a_passed=7)
+    by_key = {t.key: t for t in dashboard.tiles(user=official_a)[0]}
+    assert (by_key["readiness.r_passed"].value, by_key["readiness.r_passed"].change) == (7, 2)
+
+
+def test_the_period_limits_the_trend(city_staff):
+    for back in range(20):
+        report(back, passed=100 - back, failed=back, a_passed=10)
+    assert (
+        len({t.key: t for t in dashboard.tiles(user=city_staff)[0]}["readiness.r_passed"].points)
+        == 14
+    )
+    assert (
+        len(
+            {t.key: t for t in dashboard.tiles(user=city_staff, period="30")[0]}[
+                "readiness.r_passed"
+            ].points
+        )
+        == 20
+    )
+
+
+def test_the_page_shows_the_tiles_with_links(login, city_staff):
+    report(1, passed=12, failed=7, a_passed=5)
+    report(0, passed=15, failed=8, a_passed=7)
+    page = login(city_staff).get(reverse("dashboard")).content.decode()
+    assert "具备开学条件" in page and "▲ 3" in page
+    assert f'href="{reverse("school_list")}?readiness=passed"' in page
+    assert "<svg" in page
+
+
+def test_the_page_reads_in_a_fixed_number_of_queries(login, city_staff):
+    client = login(city_staff)
+
+    def queries(days):
+        DispatchReport.objects.all().delete()
+        for back in range(days):
+            report(back, passed=20 + back, failed=back, a_passed=3)
+        client.get(reverse("dashboard"))
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("dashboard"))
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    assert queries(3) == queries(14)
+
+
+def test_others_are_refused(login, make_user):
+    assert login(make_user("inspector")).get(reverse("dashboard")).status_code == 403
