@@ -49,9 +49,18 @@ SECTION = Section(
     template="plans/dispatch/section.html",
     pdf_template="plans/dispatch/section_pdf.html",
     tiles=(
-        Tile("approved", _("Return plans approved"), link="plan_list?status=approved"),
         Tile(
-            "submitted", _("Plans waiting for approval"), False, link="plan_list?status=submitted"
+            "approved",
+            _("Return plans approved"),
+            link="plan_list?status=approved",
+            within="plans",
+        ),
+        Tile(
+            "submitted",
+            _("Plans waiting for approval"),
+            False,
+            link="plan_list?status=submitted",
+            within="plans",
         ),
     ),
 )

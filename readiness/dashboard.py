@@ -40,16 +40,18 @@ def _link(spec: str) -> str:
     return f"{reverse(name)}?{query}" if query else reverse(name)
 
 
-def _value(data: dict, section: str, name: str, county: bool):
+def _value(data: dict, section: str, tile: dispatch.Tile, county: bool):
     """A figure of a report as the user may read it: the city's total, or the
     county's row."""
     figures = data.get("sections", {}).get(section)
+    if isinstance(figures, dict) and tile.within:
+        figures = figures.get(tile.within)
     if not isinstance(figures, dict):
         return None
     if county:
         rows = figures.get("by_county") or []
-        return rows[0].get(name) if rows else None
-    return (figures.get("totals") or {}).get(name)
+        return rows[0].get(tile.field) if rows else None
+    return (figures.get("totals") or {}).get(tile.field)
 
 
 def tiles(*, user: User, period: str = "14") -> tuple[list[TileFigure], DispatchReport | None]:
@@ -70,7 +72,7 @@ def tiles(*, user: User, period: str = "14") -> tuple[list[TileFigure], Dispatch
             points = [
                 (day, value)
                 for day, figures in data
-                if (value := _value(figures, section.key, tile.field, county)) is not None
+                if (value := _value(figures, section.key, tile, county)) is not None
             ]
             value = points[-1][1] if points and points[-1][0] == data[-1][0] else None
             previous = points[-2][1] if len(points) > 1 and value is not None else None

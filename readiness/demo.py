@@ -260,7 +260,7 @@ def seed_report_history(*, days: int = 14) -> int:
     today = timezone.localdate()
     base = dispatch_report_build(on_date=today).data
     tiles = {
-        (section.key, tile.field): tile.higher_is_better
+        (section.key, tile.within, tile.field): tile.higher_is_better
         for section in dispatch.registered()
         for tile in section.tiles
     }
@@ -271,13 +271,17 @@ def seed_report_history(*, days: int = 14) -> int:
             continue
         data = copy.deepcopy(base)
         data["on_date"] = day.isoformat()
-        for (key, name), higher_is_better in tiles.items():
+        for (key, within, name), higher_is_better in tiles.items():
             figures = data["sections"].get(key)
+            if isinstance(figures, dict) and within:
+                figures = figures.get(within)
             if not isinstance(figures, dict):
                 continue
             # Fewer of the good figures, more of the bad ones, the further back.
             factor = (1 - 0.04 * back) if higher_is_better else (1 + 0.06 * back)
-            for row in [figures.get("totals") or {}, *(figures.get("by_county") or [])]:
+            by_county = figures.get("by_county") or []
+            rows = by_county.values() if isinstance(by_county, dict) else by_county
+            for row in [figures.get("totals") or {}, *rows]:
                 if isinstance(row.get(name), int):
                     row[name] = max(0, round(row[name] * factor + (back % 3 if row[name] else 0)))
         DispatchReport.objects.create(on_date=day, data=data)

@@ -33,6 +33,7 @@ class Tile:
     label: object  # lazy: translated when shown
     higher_is_better: bool = True
     link: str = ""  # the list behind the figure, filtered ("url-name?query")
+    within: str = ""  # the part of the section's figures that holds it, if nested
 
 
 @dataclass(frozen=True)

@@ -95,20 +95,34 @@ def dispatch_reports_for_api(*, user: User) -> QuerySet[DispatchReport]:
 
 def report_data_for(*, user: User, report: DispatchReport) -> dict:
     """The snapshot as ``user`` may read it: whole for the city's readers; for a
-    county, each section's figures for that county only (its row of ``by_county``),
+    county, each section's figures for that county only (its rows of ``by_county``),
     and no section that has no breakdown by county."""
-    if has_right(user, Right.DISPATCH_VIEW):
+    if reads_whole_reports(user=user):
         return report.data
-    code = (
-        County.objects.filter(pk=scope_of(user).county_id).values_list("code", flat=True).first()
-    )
+    county = County.objects.filter(pk=scope_of(user).county_id)
+    code = county.values_list("code", flat=True).first()
     sections = {}
     for key, section in report.data.get("sections", {}).items():
-        if isinstance(section, dict) and isinstance(section.get("by_county"), list):
-            sections[key] = {
-                "by_county": [r for r in section["by_county"] if r.get("code") == code]
-            }
+        if not isinstance(section, dict):
+            continue
+        own = _county_part(section, code)
+        if own is None:  # parts nested one level down (plans: {"plans": {...}})
+            parts = {k: _county_part(v, code) for k, v in section.items() if isinstance(v, dict)}
+            own = {k: v for k, v in parts.items() if v is not None} or None
+        if own is not None:
+            sections[key] = own
     return {"on_date": report.data.get("on_date"), "county": code, "sections": sections}
+
+
+def _county_part(figures: dict, code: str) -> dict | None:
+    """The county's rows of a part with ``by_county`` (a list of rows with their
+    code, or rows keyed by code), as a list of rows; None without a breakdown."""
+    rows = figures.get("by_county")
+    if isinstance(rows, list):
+        return {"by_county": [r for r in rows if r.get("code") == code]}
+    if isinstance(rows, dict):
+        return {"by_county": [{"code": code, **rows[code]}] if code in rows else []}
+    return None
 
 
 def dispatch_report_get(*, user: User, on_date: str) -> DispatchReport:

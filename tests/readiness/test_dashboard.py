@@ -102,3 +102,19 @@ def test_the_page_reads_in_a_fixed_number_of_queries(login, city_staff):
 
 def test_others_are_refused(login, make_user):
     assert login(make_user("inspector")).get(reverse("dashboard")).status_code == 403
+
+
+def test_a_tile_nested_in_its_section_and_keyed_by_county(city_staff, official_a, county_a):
+    """The plans section keeps its figures under "plans", counties keyed by code."""
+    for back, approved in ((1, 3), (0, 5)):
+        DispatchReport.objects.create(
+            on_date=TODAY - dt.timedelta(days=back),
+            data={"sections": {"plans": {"plans": {
+                "totals": {"approved": approved + 10},
+                "by_county": {county_a.code: {"approved": approved}},
+            }}}},
+        )  # fmt: skip
+    city = {t.key: t for t in dashboard.tiles(user=city_staff)[0]}["plans.approved"]
+    county = {t.key: t for t in dashboard.tiles(user=official_a)[0]}["plans.approved"]
+    assert (city.value, city.change) == (15, 2)
+    assert (county.value, county.change) == (5, 2)
