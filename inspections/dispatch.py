@@ -10,7 +10,7 @@ import datetime as dt
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from readiness.dispatch import Section, Tile
+from readiness.dispatch import Measure, Section, Tile, count
 from readiness.models import County
 
 from .models import Finding, Visit
@@ -71,4 +71,5 @@ SECTION = Section(
         Tile("open", _("Findings open"), False, link="finding_list?status=open"),
         Tile("overdue", _("Findings overdue"), False, link="finding_list?overdue=true"),
     ),
+    measures=(Measure("findings_overdue", _("Findings overdue"), count("overdue"), False, 0, 2),),
 )

@@ -7,7 +7,7 @@ import datetime as dt
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from readiness.dispatch import Section, Tile
+from readiness.dispatch import Measure, Section, Tile, share
 from readiness.models import School
 
 from .models import Drill, ReopeningPlan
@@ -60,6 +60,17 @@ SECTION = Section(
             _("Plans waiting for approval"),
             False,
             link="plan_list?status=submitted",
+            within="plans",
+        ),
+    ),
+    measures=(
+        Measure(
+            "plans_approved_pct",
+            _("Plans approved %"),
+            share("approved", "draft", "submitted", "approved", "returned"),
+            True,
+            90,
+            60,
             within="plans",
         ),
     ),

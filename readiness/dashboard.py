@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from . import dispatch, selectors
-from .models import DispatchReport, User
+from .models import DashboardTargets, DispatchReport, User
 
 PERIODS = {"14": 14, "30": 30, "all": None}
 WIDTH, HEIGHT, PAD = 240, 64, 4
@@ -54,7 +54,9 @@ def _value(data: dict, section: str, tile: dispatch.Tile, county: bool):
     return (figures.get("totals") or {}).get(tile.field)
 
 
-def tiles(*, user: User, period: str = "14") -> tuple[list[TileFigure], DispatchReport | None]:
+def tiles(
+    *, user: User, period: str = "14", county: str | None = None
+) -> tuple[list[TileFigure], DispatchReport | None]:
     """The dashboard's tiles from the reports the user may read (one query), newest
     last in each trend."""
     days = PERIODS.get(period, 14)
@@ -62,10 +64,11 @@ def tiles(*, user: User, period: str = "14") -> tuple[list[TileFigure], Dispatch
     reports = list(reports[:days] if days else reports)[::-1]
     if not reports:
         return [], None
-    county = not selectors.reads_whole_reports(user=user)
     data = [
-        (r.on_date.isoformat(), selectors.report_data_for(user=user, report=r)) for r in reports
+        (r.on_date.isoformat(), selectors.report_data_for(user=user, report=r, county=county))
+        for r in reports
     ]
+    county = county is not None or not selectors.reads_whole_reports(user=user)
     shown = []
     for section in dispatch.registered():
         for tile in section.tiles:
@@ -123,3 +126,88 @@ def trend_svg(points: list[tuple[str, float]]) -> str:
         low=low,
         high=high,
     )
+
+
+@dataclass
+class Cell:
+    value: float | None
+    colour: str  # "green" | "amber" | "red" | "none"
+
+
+@dataclass
+class CountyRow:
+    code: str
+    name: str
+    cells: dict[str, Cell]
+
+    @property
+    def ordered(self) -> list[Cell]:
+        """The cells in the measures' order, for the table's columns."""
+        return list(self.cells.values())
+
+    @property
+    def reds(self) -> int:
+        return sum(1 for c in self.cells.values() if c.colour == "red")
+
+    @property
+    def ambers(self) -> int:
+        return sum(1 for c in self.cells.values() if c.colour == "amber")
+
+
+def measures() -> list[tuple[str, dispatch.Measure]]:
+    """(section key, measure) of every section, in the registry's order."""
+    return [(s.key, m) for s in dispatch.registered() for m in s.measures]
+
+
+def thresholds() -> dict[str, dict]:
+    """Each measure's green and amber thresholds: the city's latest, else the defaults."""
+    saved = DashboardTargets.objects.order_by("-pk").values_list("thresholds", flat=True).first()
+    found = {m.key: {"green": m.green, "amber": m.amber} for _key, m in measures()}
+    for key, pair in (saved or {}).items():
+        if key in found:
+            found[key] = {"green": float(pair["green"]), "amber": float(pair["amber"])}
+    return found
+
+
+def colour(measure: dispatch.Measure, value: float | None, pair: dict) -> str:
+    if value is None:
+        return "none"
+    better = (lambda v, t: v >= t) if measure.higher_is_better else (lambda v, t: v <= t)
+    if better(value, pair["green"]):
+        return "green"
+    return "amber" if better(value, pair["amber"]) else "red"
+
+
+def _county_rows(figures: dict | None) -> dict[str, dict]:
+    """A part's rows by county code (rows listed with their code, or keyed by it)."""
+    rows = (figures or {}).get("by_county") or []
+    if isinstance(rows, dict):
+        return rows
+    return {row.get("code"): row for row in rows}
+
+
+def county_table(report: DispatchReport, *, sort: str = "", descending: bool = True):
+    """The counties of ``report`` ranked: by the measure ``sort`` when given, else
+    the reddest first. Two queries (the thresholds; the counties' names are in
+    the report)."""
+    pairs = thresholds()
+    sections = report.data.get("sections", {})
+    counties = _county_rows(sections.get("readiness"))
+    table = []
+    for code, base in counties.items():
+        cells = {}
+        for key, measure in measures():
+            figures = sections.get(key)
+            if isinstance(figures, dict) and measure.within:
+                figures = figures.get(measure.within)
+            row = _county_rows(figures if isinstance(figures, dict) else None).get(code)
+            value = measure.value(row) if row else None
+            cells[measure.key] = Cell(value, colour(measure, value, pairs[measure.key]))
+        table.append(CountyRow(code=code, name=base.get("name", code), cells=cells))
+    keys = {m.key for _k, m in measures()}
+    if sort in keys:
+        present = [r for r in table if r.cells[sort].value is not None]
+        absent = [r for r in table if r.cells[sort].value is None]
+        present.sort(key=lambda r: r.cells[sort].value, reverse=descending)
+        return present + absent
+    return sorted(table, key=lambda r: (-r.reds, -r.ambers, r.code))

@@ -37,6 +37,35 @@ class Tile:
 
 
 @dataclass(frozen=True)
+class Measure:
+    """A column of the dashboard's county table: a figure worked out from the
+    county's row of the section, coloured green / amber / red against the
+    thresholds the city sets (these are the defaults)."""
+
+    key: str
+    label: object
+    value: Callable[[dict], float | None]  # the county's row → the figure
+    higher_is_better: bool
+    green: float  # at or better than this: green
+    amber: float  # at or better than this: amber; worse: red
+    within: str = ""
+
+
+def share(part: str, *wholes: str) -> Callable[[dict], float | None]:
+    """``part`` as a percentage of the sum of ``wholes`` in a county's row."""
+
+    def value(row: dict) -> float | None:
+        whole = sum(row.get(w) or 0 for w in wholes)
+        return round(100 * (row.get(part) or 0) / whole, 1) if whole else None
+
+    return value
+
+
+def count(field: str) -> Callable[[dict], float | None]:
+    return lambda row: row.get(field)
+
+
+@dataclass(frozen=True)
 class Section:
     key: str  # where the figures are kept in the report's data
     figures: Callable[[dt.date], dict]  # reads only: never writes
@@ -46,6 +75,7 @@ class Section:
     # the build service, never by ``figures``.
     prepare: Callable[[], None] | None = None
     tiles: tuple[Tile, ...] = ()
+    measures: tuple[Measure, ...] = ()
 
 
 def registered() -> list[Section]:
@@ -154,6 +184,9 @@ SECTION = Section(
         Tile(
             "r_unverified", _("Not yet verified"), False, link="school_list?readiness=unverified"
         ),
+    ),
+    measures=(
+        Measure("ready_pct", _("Ready %"), share("r_passed", "school_count"), True, 80, 50),
     ),
 )
 

@@ -97,3 +97,44 @@ class PolicyForm(forms.Form):
 
 class RebuildForm(forms.Form):
     reason = forms.CharField(label=_("Why build it again"), max_length=200)
+
+
+class TargetsForm(forms.Form):
+    """The county table's thresholds: for each measure, green at or better than one
+    figure, amber at or better than another, red beyond."""
+
+    def __init__(self, *args, measures, current: dict, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.measures = [m for _key, m in measures]
+        for measure in self.measures:
+            for band in ("green", "amber"):
+                self.fields[f"{measure.key}__{band}"] = forms.DecimalField(
+                    label=f"{measure.label} · {BANDS[band]}",
+                    min_value=Decimal(0),
+                    max_digits=8,
+                    decimal_places=1,
+                    initial=current[measure.key][band],
+                )
+
+    def clean(self):
+        data = super().clean()
+        for measure in self.measures:
+            green, amber = data.get(f"{measure.key}__green"), data.get(f"{measure.key}__amber")
+            if green is None or amber is None:
+                continue
+            if (green < amber) if measure.higher_is_better else (green > amber):
+                self.add_error(
+                    f"{measure.key}__amber",
+                    _("Amber must lie between green and red: no better than green."),
+                )
+        return data
+
+    def thresholds(self) -> dict:
+        data = self.cleaned_data
+        return {
+            m.key: {"green": str(data[f"{m.key}__green"]), "amber": str(data[f"{m.key}__amber"])}
+            for m in self.measures
+        }
+
+
+BANDS = {"green": _("green at or better than"), "amber": _("amber at or better than")}

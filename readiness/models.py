@@ -451,3 +451,19 @@ class ReadinessNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.change_id}"
+
+
+class DashboardTargets(models.Model):
+    """The thresholds the city bureau sets for the dashboard's county table, one
+    row per version (the latest applies): for each measure (``dispatch.Measure``),
+    ``{"green": x, "amber": y}``."""
+
+    thresholds = models.JSONField(default=dict)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.pk}"

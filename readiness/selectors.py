@@ -93,14 +93,18 @@ def dispatch_reports_for_api(*, user: User) -> QuerySet[DispatchReport]:
     return DispatchReport.objects.order_by("-on_date")
 
 
-def report_data_for(*, user: User, report: DispatchReport) -> dict:
+def report_data_for(*, user: User, report: DispatchReport, county: str | None = None) -> dict:
     """The snapshot as ``user`` may read it: whole for the city's readers; for a
     county, each section's figures for that county only (its rows of ``by_county``),
     and no section that has no breakdown by county."""
-    if reads_whole_reports(user=user):
+    whole = reads_whole_reports(user=user)
+    if whole and county is None:
         return report.data
-    county = County.objects.filter(pk=scope_of(user).county_id)
-    code = county.values_list("code", flat=True).first()
+    if whole:  # the city's readers drill down to one county
+        code = county
+    else:
+        own = County.objects.filter(pk=scope_of(user).county_id)
+        code = own.values_list("code", flat=True).first()
     sections = {}
     for key, section in report.data.get("sections", {}).items():
         if not isinstance(section, dict):

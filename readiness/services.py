@@ -27,6 +27,7 @@ from .imports import (
     checked_import_start,
 )
 from .models import (
+    DashboardTargets,
     DispatchReport,
     DispatchReportRevision,
     ReadinessChange,
@@ -452,3 +453,10 @@ def readiness_recompute_request(*, actor: User) -> None:
     """The city bureau asks for every school to be judged again now (in the background)."""
     require_right(actor, Right.READINESS_POLICY)
     readiness_follow(school_ids=None)
+
+
+@audited("dashboard.targets")
+def dashboard_targets_save(*, actor: User, thresholds: dict) -> DashboardTargets:
+    """A new version of the county table's thresholds (the latest applies)."""
+    require_right(actor, Right.DISPATCH_BUILD)
+    return DashboardTargets.objects.create(thresholds=thresholds, created_by=actor)

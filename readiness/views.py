@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from django.views.defaults import page_not_found
 
 from . import criteria, dashboard, dispatch, documents, selectors, services, tasks
 from .access import Right, has_right, may_edit_school, require_right, scope_of
-from .forms import ImportForm, PolicyForm, RebuildForm, SchoolForm, posted
+from .forms import ImportForm, PolicyForm, RebuildForm, SchoolForm, TargetsForm, posted
 from .jobs import job_not_queued, job_status
 from .logins import address_failed, address_is_slowed
 from .models import School, SchoolImport
@@ -360,12 +360,54 @@ def readiness_recompute(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def dashboard_page(request: HttpRequest) -> HttpResponse:
-    """The day's figures with their change and trend, for the city or the user's county."""
+    """The day's figures with their change and trend, for the city, one of its
+    counties (?county=), or the user's county; and for the city, the counties ranked."""
     period = request.GET.get("days", "14")
     period = period if period in dashboard.PERIODS else "14"
-    tiles, latest = dashboard.tiles(user=request.user, period=period)
+    whole = selectors.reads_whole_reports(user=request.user)
+    county = request.GET.get("county") if whole else None
+    counties = dict(selectors.county_list(user=request.user).values_list("code", "name"))
+    if county is not None and county not in counties:
+        raise Http404
+    tiles, latest = dashboard.tiles(user=request.user, period=period, county=county)
+    sort = request.GET.get("sort", "")
+    table = (
+        dashboard.county_table(latest, sort=sort, descending=request.GET.get("dir") != "asc")
+        if latest and whole and county is None
+        else []
+    )
     return render(
         request,
         "readiness/dashboard.html",
-        {"tiles": tiles, "latest": latest, "period": period, "periods": list(dashboard.PERIODS)},
+        {
+            "tiles": tiles,
+            "latest": latest,
+            "period": period,
+            "periods": list(dashboard.PERIODS),
+            "county": county,
+            "county_name": counties.get(county, ""),
+            "table": table,
+            "measures": [m for _key, m in dashboard.measures()],
+            "sort": sort,
+            "can_set_targets": has_right(request.user, Right.DISPATCH_BUILD),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dashboard_targets(request: HttpRequest) -> HttpResponse:
+    """The city bureau sets the green and amber thresholds of the county table."""
+    require_right(request.user, Right.DISPATCH_BUILD)
+    current = dashboard.thresholds()
+    form = TargetsForm(*posted(request), measures=dashboard.measures(), current=current)
+    if form.is_valid():
+        services.dashboard_targets_save(actor=request.user, thresholds=form.thresholds())
+        messages.success(request, _("Saved."))
+        return redirect("dashboard")
+    return render(
+        request,
+        "readiness/dashboard_targets.html",
+        {"form": form},
+        status=400 if form.is_bound else 200,
     )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from readiness.dispatch import Section
+from django.utils.translation import gettext_lazy as _
+
+from readiness.dispatch import Measure, Section, count, share
 from readiness.models import County, School
 
 from .selectors import STATES, state_counts
@@ -27,4 +29,17 @@ SECTION = Section(
     figures=figures,
     template="verification/dispatch/section.html",
     pdf_template="verification/dispatch/section_pdf.html",
+    measures=(
+        Measure(
+            "verification_passed_pct",
+            _("Verification passed %"),
+            share("passed", "total"),
+            True,
+            80,
+            50,
+        ),
+        Measure(
+            "verifications_overdue", _("Verifications overdue"), count("overdue"), False, 0, 3
+        ),
+    ),
 )

@@ -118,3 +118,72 @@ def test_a_tile_nested_in_its_section_and_keyed_by_county(city_staff, official_a
     county = {t.key: t for t in dashboard.tiles(user=official_a)[0]}["plans.approved"]
     assert (city.value, city.change) == (15, 2)
     assert (county.value, county.change) == (5, 2)
+
+
+def ranked_report(county_a, county_b):
+    """County A: 8 of 10 schools ready (80 %), 3 findings overdue; county B: 2 of 10
+    ready (20 %), none overdue."""
+    return DispatchReport.objects.create(
+        on_date=TODAY,
+        data={"sections": {
+            "readiness": {"totals": {}, "by_county": [
+                {"code": county_a.code, "name": "兰山区", "school_count": 10, "r_passed": 8},
+                {"code": county_b.code, "name": "沂水县", "school_count": 10, "r_passed": 2},
+            ]},
+            "inspections": {"totals": {}, "by_county": [
+                {"code": county_a.code, "overdue": 3},
+                {"code": county_b.code, "overdue": 0},
+            ]},
+        }},
+    )  # fmt: skip
+
+
+def test_the_county_table_colours_and_ranks(county_a, county_b, city_staff):
+    """Defaults: ready % green ≥ 80, amber ≥ 50; findings overdue green ≤ 0, amber ≤ 2.
+    A: 80 % green, 3 overdue red. B: 20 % red, 0 overdue green: one red each, then
+    one amber each (none) — the tie goes by code."""
+    report = ranked_report(county_a, county_b)
+    table = dashboard.county_table(report)
+    cells = {row.code: {k: (c.value, c.colour) for k, c in row.cells.items()} for row in table}
+    assert cells[county_a.code]["ready_pct"] == (80.0, "green")
+    assert cells[county_a.code]["findings_overdue"] == (3, "red")
+    assert cells[county_b.code]["ready_pct"] == (20.0, "red")
+    assert cells[county_b.code]["findings_overdue"] == (0, "green")
+    assert cells[county_a.code]["verification_passed_pct"] == (None, "none")  # not in report
+    by_ready = dashboard.county_table(report, sort="ready_pct", descending=False)
+    assert [row.code for row in by_ready] == [county_b.code, county_a.code]
+
+
+def test_the_city_sets_the_thresholds(login, county_a, county_b, city_staff, official_a):
+    report = ranked_report(county_a, county_b)
+    client = login(city_staff)
+    data = {}
+    for _key, measure in dashboard.measures():
+        data[f"{measure.key}__green"] = measure.green
+        data[f"{measure.key}__amber"] = measure.amber
+    refused = client.post(reverse("dashboard_targets"), {**data, "ready_pct__amber": "90"})
+    assert refused.status_code == 400  # amber better than green
+    assert 'value="90"' in refused.content.decode()
+    response = client.post(reverse("dashboard_targets"), {**data, "findings_overdue__amber": "3"})
+    assert response.status_code == 302
+    cells = {row.code: row.cells for row in dashboard.county_table(report)}
+    assert cells[county_a.code]["findings_overdue"].colour == "amber"  # 3 ≤ 3 now
+    assert login(official_a).get(reverse("dashboard_targets")).status_code == 403
+
+
+def test_the_page_ranks_and_drills_down_to_a_county(
+    login, county_a, county_b, city_staff, official_a
+):
+    ranked_report(county_a, county_b)
+    client = login(city_staff)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert 'id="county-table"' in page and 'class="num rag-red"' in page
+    down = client.get(reverse("dashboard"), {"county": county_b.code})
+    assert down.status_code == 200
+    tiles = {t.key: t for t in down.context["tiles"]}
+    assert tiles["readiness.r_passed"].value == 2 and "沂水县" in down.content.decode()
+    assert client.get(reverse("dashboard"), {"county": "999999"}).status_code == 404
+    # A county official's ?county= is ignored: their own county always.
+    own = login(official_a).get(reverse("dashboard"), {"county": county_b.code})
+    assert {t.key: t for t in own.context["tiles"]}["readiness.r_passed"].value == 8
+    assert 'id="county-table"' not in own.content.decode()
