@@ -68,8 +68,16 @@ SECTION = Section(
     template="inspections/dispatch/section.html",
     pdf_template="inspections/dispatch/section_pdf.html",
     tiles=(
-        Tile("open", _("Findings open"), False, link="finding_list?status=open"),
-        Tile("overdue", _("Findings overdue"), False, link="finding_list?overdue=true"),
+        Tile(
+            "open", _("Findings open"), False, link="finding_list?status=open", county_filter=True
+        ),
+        Tile(
+            "overdue",
+            _("Findings overdue"),
+            False,
+            link="finding_list?overdue=true",
+            county_filter=True,
+        ),
     ),
     measures=(Measure("findings_overdue", _("Findings overdue"), count("overdue"), False, 0, 2),),
 )

@@ -35,8 +35,11 @@ class TileFigure:
         return trend_svg(self.points)
 
 
-def _link(spec: str) -> str:
-    name, _sep, query = spec.partition("?")
+def _link(tile: dispatch.Tile, county: str | None) -> str:
+    """The list behind a tile, filtered to the county being looked at when it can be."""
+    name, _sep, query = tile.link.partition("?")
+    if county and tile.county_filter:
+        query = f"{query}&county={county}" if query else f"county={county}"
     return f"{reverse(name)}?{query}" if query else reverse(name)
 
 
@@ -68,6 +71,7 @@ def tiles(
         (r.on_date.isoformat(), selectors.report_data_for(user=user, report=r, county=county))
         for r in reports
     ]
+    code = county or selectors.own_county_code(user=user)
     county = county is not None or not selectors.reads_whole_reports(user=user)
     shown = []
     for section in dispatch.registered():
@@ -88,7 +92,7 @@ def tiles(
                     value=value,
                     change=change,
                     better=better,
-                    link=_link(tile.link) if tile.link else "",
+                    link=_link(tile, code) if tile.link else "",
                     points=points,
                 )
             )

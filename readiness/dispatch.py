@@ -34,6 +34,7 @@ class Tile:
     higher_is_better: bool = True
     link: str = ""  # the list behind the figure, filtered ("url-name?query")
     within: str = ""  # the part of the section's figures that holds it, if nested
+    county_filter: bool = False  # the list behind it takes ?county=<code>
 
 
 @dataclass(frozen=True)
@@ -178,11 +179,31 @@ SECTION = Section(
     template="readiness/dispatch/section.html",
     pdf_template="readiness/dispatch/section_pdf.html",
     tiles=(
-        Tile("r_passed", _("Ready to reopen"), link="school_list?readiness=passed"),
-        Tile("r_conditional", _("Conditionally ready"), link="school_list?readiness=conditional"),
-        Tile("r_failed", _("Not ready"), False, link="school_list?readiness=failed"),
         Tile(
-            "r_unverified", _("Not yet verified"), False, link="school_list?readiness=unverified"
+            "r_passed",
+            _("Ready to reopen"),
+            link="school_list?readiness=passed",
+            county_filter=True,
+        ),
+        Tile(
+            "r_conditional",
+            _("Conditionally ready"),
+            link="school_list?readiness=conditional",
+            county_filter=True,
+        ),
+        Tile(
+            "r_failed",
+            _("Not ready"),
+            False,
+            link="school_list?readiness=failed",
+            county_filter=True,
+        ),
+        Tile(
+            "r_unverified",
+            _("Not yet verified"),
+            False,
+            link="school_list?readiness=unverified",
+            county_filter=True,
         ),
     ),
     measures=(

@@ -226,3 +226,11 @@ def policy_versions(*, user: User) -> QuerySet[ReadinessPolicy]:
 def reads_whole_reports(*, user: User) -> bool:
     """The city's readers see the reports whole; a county official, their county's rows."""
     return has_right(user, Right.DISPATCH_VIEW)
+
+
+def own_county_code(*, user: User) -> str | None:
+    """The code of the county a county-level user works in; None for the city."""
+    scope = scope_of(user)
+    if scope.level != "county":
+        return None
+    return County.objects.filter(pk=scope.county_id).values_list("code", flat=True).first()
