@@ -73,6 +73,19 @@ def tiles(
     ]
     code = county or selectors.own_county_code(user=user)
     county = county is not None or not selectors.reads_whole_reports(user=user)
+    return _tiles_of(data, county=county, code=code), reports[-1]
+
+
+def report_tiles(report: DispatchReport, *, days: int = 14) -> list[TileFigure]:
+    """The city's tiles as of ``report`` (its date and the days before), for its PDF."""
+    reports = DispatchReport.objects.filter(on_date__lte=report.on_date).order_by("-on_date")
+    data = [(r.on_date.isoformat(), r.data) for r in list(reports[:days])[::-1]]
+    return _tiles_of(data, county=False, code=None)
+
+
+def _tiles_of(data: list[tuple[str, dict]], *, county: bool, code: str | None) -> list[TileFigure]:
+    """Each declared tile over ``data`` (oldest first): the last value, its change
+    since the one before, and the points of its trend."""
     shown = []
     for section in dispatch.registered():
         for tile in section.tiles:
@@ -96,7 +109,7 @@ def tiles(
                     points=points,
                 )
             )
-    return shown, reports[-1]
+    return shown
 
 
 def trend_svg(points: list[tuple[str, float]]) -> str:

@@ -214,5 +214,7 @@ SECTION = Section(
 
 def report_pdf(report: DispatchReport, *, time_limit: int | None = None) -> bytes:
     """The frozen report as a PDF, each section in its own template."""
-    context = {"report": report, "sections": shown(report.data)}
+    from .dashboard import report_tiles  # the dashboard reads this module's sections
+
+    context = {"report": report, "sections": shown(report.data), "tiles": report_tiles(report)}
     return documents.render_pdf("documents/dispatch.html", context, time_limit=time_limit)

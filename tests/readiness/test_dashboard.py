@@ -187,3 +187,18 @@ def test_the_page_ranks_and_drills_down_to_a_county(
     own = login(official_a).get(reverse("dashboard"), {"county": county_b.code})
     assert {t.key: t for t in own.context["tiles"]}["readiness.r_passed"].value == 8
     assert 'id="county-table"' not in own.content.decode()
+
+
+def test_the_reports_pdf_carries_the_tiles_and_their_trends(login, city_staff):
+    import io
+
+    from pypdf import PdfReader
+
+    report(1, passed=12, failed=7, a_passed=5)
+    report(0, passed=15, failed=8, a_passed=7)
+    response = login(city_staff).get(reverse("dispatch_pdf", args=[TODAY.isoformat()]))
+    assert response.status_code == 200
+    pdf = b"".join(response.streaming_content) if response.streaming else response.content
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "主要指标及近 14 天走势" in text
+    assert "具备开学条件" in text and "15" in text and "▲3" in text.replace(" ", "")
