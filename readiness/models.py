@@ -225,6 +225,9 @@ class DispatchReport(models.Model):
     on_date = models.DateField(_("date"), unique=True)
     data = models.JSONField(_("figures"))
     built_at = models.DateTimeField(_("built at"), auto_now_add=True)
+    # Rendered once, when the report is built (or on first demand for one built
+    # before): the snapshot never changes, so neither does its PDF.
+    pdf = models.FileField(upload_to="dispatch/%Y/", blank=True)
 
     class Meta:
         verbose_name = _("daily dispatch report")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.mail import send_mass_mail
 from django.db import connection, transaction
 from django.db.models import Q
@@ -250,8 +252,27 @@ def dispatch_report_rebuild(
     )
     report.data = dispatch.build(on_date)
     report.built_at = timezone.now()
-    report.save(update_fields=["data", "built_at"])
+    old_pdf, report.pdf = report.pdf.name, ""
+    report.save(update_fields=["data", "built_at", "pdf"])
+    if old_pdf:  # the replaced snapshot's PDF: rendered again from its data if asked for
+        transaction.on_commit(lambda: report.pdf.storage.delete(old_pdf))
     return report
+
+
+def dispatch_report_pdf(*, report: DispatchReport) -> bytes:
+    """The report's PDF: rendered once and kept, then read from storage."""
+    if report.pdf:
+        with report.pdf.open("rb") as handle:
+            return handle.read()
+    pdf = dispatch.report_pdf(report)
+    report.pdf.save(
+        f"dispatch-{report.on_date}-{uuid.uuid4().hex[:8]}.pdf", ContentFile(pdf), save=False
+    )
+    # Only if no one stored one meanwhile: the first stored is the one kept.
+    if not DispatchReport.objects.filter(pk=report.pk, pdf="").update(pdf=report.pdf.name):
+        report.pdf.storage.delete(report.pdf.name)
+        report.refresh_from_db(fields=["pdf"])
+    return pdf
 
 
 # --- Readiness, computed (readiness/criteria.py) --------------------------------------

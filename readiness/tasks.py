@@ -31,6 +31,7 @@ def dispatch_report_build(self, on_date: str | None = None) -> str:
     day = dt.date.fromisoformat(on_date) if on_date else timezone.localdate()
     try:
         report = services.dispatch_report_build(on_date=day)
+        services.dispatch_report_pdf(report=report)  # rendered once, with the build
     except services.StaleReportDate:
         # A message delivered after midnight: today's figures are not that day's.
         logger.warning("dispatch report for %s not built: the day is over", day)

@@ -240,7 +240,8 @@ def dispatch_rebuild(request: HttpRequest, on_date: str) -> HttpResponse:
 @require_GET
 def dispatch_pdf(request: HttpRequest, on_date: str) -> HttpResponse:
     report = selectors.dispatch_report_get(user=request.user, on_date=on_date)
-    return documents.pdf_response(dispatch.report_pdf(report), f"dispatch-{report.on_date}.pdf")
+    pdf = services.dispatch_report_pdf(report=report)
+    return documents.pdf_response(pdf, f"dispatch-{report.on_date}.pdf")
 
 
 @login_required

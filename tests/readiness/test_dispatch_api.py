@@ -126,3 +126,26 @@ def test_a_past_report_is_not_rebuilt_from_the_page(login, city_staff):
     assert response.status_code == 400
     assert "只能重新生成今日的报告" in response.content.decode()
     assert not DispatchReportRevision.objects.exists()
+
+
+def test_the_pdf_is_rendered_once_and_kept(login, report, city_staff):
+    import io
+
+    from django.urls import reverse
+    from pypdf import PdfReader
+
+    client = login(city_staff)
+    url = reverse("dispatch_pdf", args=[TODAY.isoformat()])
+    first = client.get(url).content
+    report.refresh_from_db()
+    assert report.pdf.name
+    # The kept file is what is served: figures changed underneath do not show.
+    DispatchReport.objects.filter(pk=report.pk).update(data={**report.data, "sections": {}})
+    second = client.get(url).content
+    assert second == first
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(second)).pages)
+    assert "临沂市教育系统疫情防控每日调度" in text
+    # A rebuild drops the kept PDF; the next request renders the new snapshot.
+    dispatch_report_rebuild(actor=city_staff, on_date=TODAY, reason="更正")
+    report.refresh_from_db()
+    assert not report.pdf

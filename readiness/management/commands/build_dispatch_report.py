@@ -4,7 +4,12 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from readiness.services import StaleReportDate, dispatch_report_build, dispatch_report_rebuild
+from readiness.services import (
+    StaleReportDate,
+    dispatch_report_build,
+    dispatch_report_pdf,
+    dispatch_report_rebuild,
+)
 
 
 class Command(BaseCommand):
@@ -31,6 +36,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
+        dispatch_report_pdf(report=report)  # rendered once, with the build
         revisions = report.revisions.count()
         self.stdout.write(
             f"dispatch report {report.on_date}: built {timezone.localtime(report.built_at):%H:%M:%S}"
