@@ -12,14 +12,14 @@ from readiness.models import County
 from readiness.selectors import rate
 
 from .models import ScreeningCount
-from .services import screening_refresh
 
 KEYS = ("staff_files", "student_files", "abroad", "symptoms", "observation", "confirmed")
 
 
 def figures(on_date: dt.date) -> dict:
-    """Per county, from the per-school counts (two queries). The counts are
-    recounted by the build service before (``prepare``), never here."""
+    """Per county, from the per-school counts the ledger keeps (two queries): every
+    import recounts the schools it touched, and the nightly task (02:30) the whole
+    city, so the 07:30 report reads them as they are, without a recount."""
     counts = {
         row["school__county__code"]: row
         for row in ScreeningCount.objects.values("school__county__code")
@@ -47,7 +47,6 @@ SECTION = Section(
     figures=figures,
     template="people/dispatch/section.html",
     pdf_template="people/dispatch/section_pdf.html",
-    prepare=screening_refresh,
     tiles=(
         Tile("abroad", _("Abroad, not returned"), False, link="people_abroad"),
         Tile("symptoms", _("With symptoms"), False, link="people?health=symptoms"),
