@@ -11,10 +11,12 @@ imports none of the apps built on it.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -22,6 +24,8 @@ from django.utils.translation import gettext_lazy as _
 
 from . import documents
 from .models import County, DispatchReport, ReadinessChange, School
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -84,11 +88,18 @@ def registered() -> list[Section]:
 
 
 def build(on_date: dt.date) -> dict:
-    """The figures of every section, as they are now."""
-    return {
-        "on_date": on_date.isoformat(),
-        "sections": {section.key: section.figures(on_date) for section in registered()},
-    }
+    """The figures of every section, as they are now. A section that raises is
+    recorded as failed, with the error's kind, and the others still appear: one
+    line of work's fault never costs the task force its morning report."""
+    sections, failed = {}, {}
+    for section in registered():
+        try:
+            with transaction.atomic():  # a failed query must not poison the rest
+                sections[section.key] = section.figures(on_date)
+        except Exception as error:  # reported in the snapshot and the log
+            logger.exception("dispatch section %s failed", section.key)
+            failed[section.key] = type(error).__name__
+    return {"on_date": on_date.isoformat(), "sections": sections, "failed": failed}
 
 
 def shown(data: dict) -> list[dict]:

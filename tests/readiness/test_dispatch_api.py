@@ -149,3 +149,23 @@ def test_the_pdf_is_rendered_once_and_kept(login, report, city_staff):
     dispatch_report_rebuild(actor=city_staff, on_date=TODAY, reason="更正")
     report.refresh_from_db()
     assert not report.pdf
+
+
+def test_a_section_that_fails_is_recorded_and_the_others_appear(
+    login, city_staff, county_a, settings
+):
+    from django.urls import reverse
+
+    settings.DISPATCH_SECTIONS = [
+        "tests.readiness.broken_section.SECTION",
+        *settings.DISPATCH_SECTIONS,
+    ]
+    SchoolFactory(county=county_a, students=100)
+    built = dispatch_report_build(on_date=TODAY)
+    assert set(built.data["failed"]) == {"broken"}
+    assert built.data["failed"]["broken"] in {"ProgrammingError", "OperationalError"}
+    assert built.data["sections"]["readiness"]["totals"]["students"] == 100
+    page = login(city_staff).get(reverse("dispatch_detail", args=[TODAY.isoformat()]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'id="failed-sections"' in body and "broken" in body
