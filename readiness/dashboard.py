@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from . import dispatch, selectors
-from .models import DashboardTargets, DispatchReport, User
+from .models import County, DashboardTargets, DispatchReport, User
 
 PERIODS = {"14": 14, "30": 30, "all": None}
 WIDTH, HEIGHT, PAD = 240, 64, 4
@@ -228,3 +228,28 @@ def county_table(report: DispatchReport, *, sort: str = "", descending: bool = T
         present.sort(key=lambda r: r.cells[sort].value, reverse=descending)
         return present + absent
     return sorted(table, key=lambda r: (-r.reds, -r.ambers, r.code))
+
+
+@dataclass
+class MapTile:
+    row: CountyRow
+    cell: Cell
+    map_row: int
+    map_column: int
+
+
+def tile_map(table: list[CountyRow], measure: str) -> list[MapTile]:
+    """The counties of ``table`` at their places on the map (those with one), each
+    coloured by ``measure``. One query."""
+    places = {
+        code: (row, column)
+        for code, row, column in County.objects.filter(map_row__isnull=False).values_list(
+            "code", "map_row", "map_column"
+        )
+    }
+    return [
+        MapTile(row=r, cell=r.cells[measure], map_row=places[r.code][0],
+                map_column=places[r.code][1])
+        for r in table
+        if r.code in places and measure in r.cells
+    ]  # fmt: skip

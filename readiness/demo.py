@@ -172,6 +172,25 @@ class SeedResult:
     users: int
 
 
+# The counties on the dashboard's tile map, by rough geography: (row, column),
+# north at the top. 沂水 in the north, 郯城 in the south, 平邑 west, 莒南 east.
+MAP = {
+    "371323": (1, 3),  # 沂水县
+    "371328": (2, 2),  # 蒙阴县
+    "371321": (2, 3),  # 沂南县
+    "371326": (3, 1),  # 平邑县
+    "371325": (3, 2),  # 费县
+    "371302": (3, 3),  # 兰山区
+    "371312": (3, 4),  # 河东区
+    "371327": (3, 5),  # 莒南县
+    "371371": (4, 2),  # 临沂高新技术产业开发区
+    "371311": (4, 3),  # 罗庄区
+    "371329": (4, 4),  # 临沭县
+    "371324": (5, 2),  # 兰陵县
+    "371322": (5, 3),  # 郯城县
+}
+
+
 @transaction.atomic
 def seed(*, schools: int, seed: int = 2020, **options) -> SeedResult:
     """Inserts what is missing of the demo city; returns how many rows were added."""
@@ -182,6 +201,10 @@ def seed(*, schools: int, seed: int = 2020, **options) -> SeedResult:
         if code not in existing_counties
     ]
     County.objects.bulk_create(new_counties)
+    for code, (row, column) in MAP.items():
+        County.objects.filter(code=code, map_row__isnull=True).update(
+            map_row=row, map_column=column
+        )
     counties = list(County.objects.filter(code__in=[c[0] for c in COUNTIES]).order_by("order"))
     by_code = {c.code: c for c in counties}
 

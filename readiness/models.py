@@ -22,6 +22,9 @@ class County(models.Model):
     name = models.CharField(_("name"), max_length=50, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
+    # Its place on the dashboard's tile map, by rough geography (north at the top).
+    map_row = models.PositiveSmallIntegerField(_("map row"), null=True, blank=True)
+    map_column = models.PositiveSmallIntegerField(_("map column"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("county")

@@ -377,6 +377,11 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         if latest and whole and county is None
         else []
     )
+    measures = [m for _key, m in dashboard.measures()]
+    shown_on_map = request.GET.get("map", "")
+    if shown_on_map not in {m.key for m in measures}:
+        shown_on_map = measures[0].key if measures else ""
+    tile_map = dashboard.tile_map(table, shown_on_map) if table else []
     return render(
         request,
         "readiness/dashboard.html",
@@ -388,8 +393,10 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
             "county": county,
             "county_name": counties.get(county, ""),
             "table": table,
-            "measures": [m for _key, m in dashboard.measures()],
+            "measures": measures,
             "sort": sort,
+            "tile_map": tile_map,
+            "shown_on_map": shown_on_map,
             "can_set_targets": has_right(request.user, Right.DISPATCH_BUILD),
         },
     )

@@ -202,3 +202,22 @@ def test_the_reports_pdf_carries_the_tiles_and_their_trends(login, city_staff):
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "主要指标及近 14 天走势" in text
     assert "具备开学条件" in text and "15" in text and "▲3" in text.replace(" ", "")
+
+
+def test_the_tile_map_places_and_colours_the_counties(login, county_a, county_b, city_staff):
+    from readiness.models import County
+
+    County.objects.filter(pk=county_b.pk).update(map_row=1, map_column=3)  # 沂水, north
+    County.objects.filter(pk=county_a.pk).update(map_row=3, map_column=3)  # 兰山
+    ranked_report(county_a, county_b)
+    page = login(city_staff).get(reverse("dashboard"), {"map": "findings_overdue"})
+    tiles = {t.row.code: t for t in page.context["tile_map"]}
+    assert (tiles[county_b.code].map_row, tiles[county_b.code].cell.colour) == (1, "green")
+    assert (tiles[county_a.code].map_row, tiles[county_a.code].cell.colour) == (3, "red")
+    body = page.content.decode()
+    assert 'style="grid-row: 1; grid-column: 3;"' in body
+    # By default the map shows the first measure: ready %, 80 % green for 兰山.
+    tiles = {
+        t.row.code: t for t in login(city_staff).get(reverse("dashboard")).context["tile_map"]
+    }
+    assert (tiles[county_a.code].cell.value, tiles[county_a.code].cell.colour) == (80.0, "green")
