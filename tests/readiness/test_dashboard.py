@@ -215,7 +215,7 @@ def test_the_tile_map_places_and_colours_the_counties(login, county_a, county_b,
     assert (tiles[county_b.code].map_row, tiles[county_b.code].cell.colour) == (1, "green")
     assert (tiles[county_a.code].map_row, tiles[county_a.code].cell.colour) == (3, "red")
     body = page.content.decode()
-    assert 'map-r1 map-c3' in body
+    assert "map-r1 map-c3" in body
     # By default the map shows the first measure: ready %, 80 % green for 兰山.
     tiles = {
         t.row.code: t for t in login(city_staff).get(reverse("dashboard")).context["tile_map"]
