@@ -67,13 +67,13 @@ def tiles(
     reports = list(reports[:days] if days else reports)[::-1]
     if not reports:
         return [], None
-    data = [
-        (r.on_date.isoformat(), selectors.report_data_for(user=user, report=r, county=county))
-        for r in reports
-    ]
-    code = county or selectors.own_county_code(user=user)
-    county = county is not None or not selectors.reads_whole_reports(user=user)
-    return _tiles_of(data, county=county, code=code), reports[-1]
+    whole = selectors.reads_whole_reports(user=user)
+    code = county if whole else selectors.own_county_code(user=user)  # one query, not one a day
+    if code is None:
+        data = [(r.on_date.isoformat(), r.data) for r in reports]
+    else:
+        data = [(r.on_date.isoformat(), selectors.county_data(r.data, code)) for r in reports]
+    return _tiles_of(data, county=code is not None, code=code), reports[-1]
 
 
 def report_tiles(report: DispatchReport, *, days: int = 14) -> list[TileFigure]:

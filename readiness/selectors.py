@@ -100,13 +100,14 @@ def report_data_for(*, user: User, report: DispatchReport, county: str | None = 
     whole = reads_whole_reports(user=user)
     if whole and county is None:
         return report.data
-    if whole:  # the city's readers drill down to one county
-        code = county
-    else:
-        own = County.objects.filter(pk=scope_of(user).county_id)
-        code = own.values_list("code", flat=True).first()
+    # The city's readers drill down to one county; a county official reads their own.
+    return county_data(report.data, county if whole else own_county_code(user=user))
+
+
+def county_data(data: dict, code: str | None) -> dict:
+    """A snapshot's figures for the county ``code`` only (no query)."""
     sections = {}
-    for key, section in report.data.get("sections", {}).items():
+    for key, section in data.get("sections", {}).items():
         if not isinstance(section, dict):
             continue
         own = _county_part(section, code)
@@ -115,7 +116,7 @@ def report_data_for(*, user: User, report: DispatchReport, county: str | None = 
             own = {k: v for k, v in parts.items() if v is not None} or None
         if own is not None:
             sections[key] = own
-    return {"on_date": report.data.get("on_date"), "county": code, "sections": sections}
+    return {"on_date": data.get("on_date"), "county": code, "sections": sections}
 
 
 def _county_part(figures: dict, code: str) -> dict | None:

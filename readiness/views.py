@@ -68,14 +68,21 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "readiness/school_detail.html",
         {
-            "school": school,
-            "criteria": selectors.school_criteria(school=school),
-            "can_set_policy": has_right(request.user, Right.READINESS_POLICY),
-            "changes": selectors.readiness_changes(school=school),
+            **_readiness_of(request, school),
             "history": history,
             "can_edit": may_edit_school(request.user, school),
         },
     )
+
+
+def _readiness_of(request: HttpRequest, school: School) -> dict:
+    """What ``readiness/_school_card.html`` and ``_school_criteria.html`` show."""
+    return {
+        "school": school,
+        "criteria": selectors.school_criteria(school=school),
+        "changes": selectors.readiness_changes(school=school),
+        "can_set_policy": has_right(request.user, Right.READINESS_POLICY),
+    }
 
 
 @login_required
@@ -88,10 +95,7 @@ def school_file(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "readiness/school_file.html",
         {
-            "school": school,
-            "criteria": selectors.school_criteria(school=school),
-            "changes": selectors.readiness_changes(school=school),
-            "can_set_policy": has_right(request.user, Right.READINESS_POLICY),
+            **_readiness_of(request, school),
             "sections": sections_for(user=request.user, school=school),
         },
     )

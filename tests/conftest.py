@@ -186,3 +186,17 @@ def verification_alone(db):
     return ReadinessPolicy.objects.create(
         levels={"plans": "off", "people": "off", "supplies": "off"}, note="verification alone"
     )
+
+
+@pytest.fixture
+def send(login, django_capture_on_commit_callbacks):
+    """Posts as ``user`` with the queued job run as the broker would run it, and
+    follows the redirect to the job's page."""
+
+    def post(user, url, data=None):
+        client = login(user)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, data or {})
+        return client.get(response["Location"]) if response.status_code == 302 else response
+
+    return post

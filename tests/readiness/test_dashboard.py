@@ -221,3 +221,18 @@ def test_the_tile_map_places_and_colours_the_counties(login, county_a, county_b,
         t.row.code: t for t in login(city_staff).get(reverse("dashboard")).context["tile_map"]
     }
     assert (tiles[county_a.code].cell.value, tiles[county_a.code].cell.colour) == (80.0, "green")
+
+
+def test_a_countys_page_reads_in_a_fixed_number_of_queries(login, county_a, official_a):
+    client = login(official_a)
+
+    def queries(days):
+        DispatchReport.objects.all().delete()
+        for back in range(days):
+            report(back, passed=20 + back, failed=back, a_passed=3)
+        client.get(reverse("dashboard"))
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("dashboard")).status_code == 200
+        return len(ctx.captured_queries)
+
+    assert queries(3) == queries(14)

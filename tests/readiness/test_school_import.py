@@ -340,20 +340,6 @@ def upload(name, data):
     return SimpleUploadedFile(name, data, content_type="text/csv")
 
 
-@pytest.fixture
-def send(login, django_capture_on_commit_callbacks):
-    """Posts as ``user`` with the queued job run as the broker would run it, and
-    follows the redirect to the job's page."""
-
-    def post(user, url, data=None):
-        client = login(user)
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(url, data or {})
-        return client.get(response["Location"]) if response.status_code == 302 else response
-
-    return post
-
-
 def test_import_page_checks_in_the_background_then_imports(send, official_a, county_a):
     page = send(
         official_a, reverse("school_import"), {"file": upload("s.csv", csv_bytes(good_rows(n=2)))}

@@ -62,20 +62,6 @@ def upload(data: bytes, name: str = "receipts.xlsx"):
     return SimpleUploadedFile(name, data)
 
 
-@pytest.fixture
-def send(login, django_capture_on_commit_callbacks):
-    """Posts as ``user`` with the queued job run as the broker would run it, and
-    follows the redirect to the job's page."""
-
-    def post(user, url, data=None):
-        client = login(user)
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(url, data or {})
-        return client.get(response["Location"]) if response.status_code == 302 else response
-
-    return post
-
-
 def check(send, user, holder, data, name="receipts.xlsx"):
     url = reverse("supplies_receipt_import")
     return send(user, url, {"holder": holder.pk, "file": upload(data, name)})
