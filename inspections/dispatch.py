@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from readiness.dispatch import Measure, Section, Tile, count
+from readiness.dispatch import Column, Measure, Section, Sheet, Stale, Tile, count
 from readiness.models import County
 
 from .models import Finding, Visit
@@ -62,6 +64,25 @@ def figures(on_date: dt.date) -> dict:
     }
 
 
+def stale_rectifications(before: dt.date) -> list[tuple[int, dt.date | None]]:
+    """Schools with an open finding (no rectification reported, or the report
+    rejected) that has not moved since ``before``: found, or last reported, then.
+    A school's date is its longest-waiting finding's."""
+    findings = (
+        Finding.objects.filter(status=Finding.Status.OPEN)
+        .annotate(
+            last=Greatest("created_at", Coalesce(Max("reports__submitted_at"), "created_at"))
+        )
+        .values_list("school_id", "last")
+    )
+    oldest: dict[int, dt.date] = {}
+    for school, last in findings:
+        day = timezone.localdate(last)
+        if day < before and (school not in oldest or day < oldest[school]):
+            oldest[school] = day
+    return list(oldest.items())
+
+
 SECTION = Section(
     key="inspections",
     figures=figures,
@@ -80,4 +101,17 @@ SECTION = Section(
         ),
     ),
     measures=(Measure("findings_overdue", _("Findings overdue"), count("overdue"), False, 0, 2),),
+    stale=(Stale("rectification", _("Rectification"), stale_rectifications),),
+    sheets=(
+        Sheet(
+            _("Inspections"),
+            (
+                Column("visits", _("Visits recorded")),
+                Column("schools", _("Schools visited")),
+                Column("open", _("Findings open")),
+                Column("overdue", _("Findings overdue")),
+                Column("closed", _("Findings closed")),
+            ),
+        ),
+    ),
 )

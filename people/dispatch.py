@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Sum
+from django.db.models import F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from readiness.dispatch import Section, Tile
-from readiness.models import County
+from readiness.dispatch import Column, Measure, Section, Sheet, Stale, Tile, share
+from readiness.models import County, School
 from readiness.selectors import rate
 
 from .models import ScreeningCount
 
-KEYS = ("staff_files", "student_files", "abroad", "symptoms", "observation", "confirmed")
+KEYS = (
+    "staff_files",
+    "student_files",
+    "screened",
+    "abroad",
+    "symptoms",
+    "observation",
+    "confirmed",
+)
 
 
 def figures(on_date: dt.date) -> dict:
@@ -42,6 +50,19 @@ def figures(on_date: dt.date) -> dict:
     return {"totals": totals, "by_county": by_county}
 
 
+def stale_files(before: dt.date) -> list[tuple[int, dt.date | None]]:
+    """Schools with person files left unscreened and none screened since ``before``,
+    and schools with no person file at all (two queries, on the kept counts)."""
+    behind = ScreeningCount.objects.filter(
+        Q(last_screened_on__lt=before) | Q(last_screened_on__isnull=True),
+        screened__lt=F("staff_files") + F("student_files"),
+    ).values_list("school_id", "last_screened_on")
+    empty = School.objects.filter(
+        Q(screening__isnull=True) | Q(screening__staff_files=0, screening__student_files=0)
+    ).values_list("pk", flat=True)
+    return [*behind, *((pk, None) for pk in empty)]
+
+
 SECTION = Section(
     key="people",
     figures=figures,
@@ -50,5 +71,31 @@ SECTION = Section(
     tiles=(
         Tile("abroad", _("Abroad, not returned"), False, link="people_abroad"),
         Tile("symptoms", _("With symptoms"), False, link="people?health=symptoms"),
+    ),
+    measures=(
+        Measure(
+            "screened_pct",
+            _("Persons screened %"),
+            share("screened", "staff_files", "student_files"),
+            True,
+            100,
+            90,
+        ),
+    ),
+    stale=(Stale("files", _("Person files"), stale_files),),
+    sheets=(
+        Sheet(
+            _("Person files"),
+            (
+                Column("staff_files", _("Staff files")),
+                Column("student_files", _("Student files")),
+                Column("coverage", _("Coverage %")),
+                Column("screened", _("Screened")),
+                Column("abroad", _("Abroad, not returned")),
+                Column("symptoms", _("Symptoms")),
+                Column("observation", _("Under observation")),
+                Column("confirmed", _("Confirmed case")),
+            ),
+        ),
     ),
 )

@@ -106,6 +106,8 @@ class ScreeningCount(models.Model):
     symptoms = models.PositiveIntegerField(default=0)
     observation = models.PositiveIntegerField(default=0)
     confirmed = models.PositiveIntegerField(default=0)
+    # The latest screening of any of the school's files: how current they are kept.
+    last_screened_on = models.DateField(null=True, blank=True)
     refreshed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -24,12 +24,13 @@ SELECT school_id,
        SUM(CASE WHEN health = 'symptoms' THEN 1 ELSE 0 END),
        SUM(CASE WHEN health = 'observation' THEN 1 ELSE 0 END),
        SUM(CASE WHEN health = 'confirmed' THEN 1 ELSE 0 END),
+       MAX(screened_on),
        CURRENT_TIMESTAMP
 FROM {person} {where} GROUP BY school_id
 """
 COLUMNS = (
     "school_id, staff_files, student_files, screened, staff_screened, student_screened, "
-    "abroad, symptoms, observation, confirmed, refreshed_at"
+    "abroad, symptoms, observation, confirmed, last_screened_on, refreshed_at"
 )
 
 

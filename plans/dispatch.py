@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count
+from django.db.models import Count, Max
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from readiness.dispatch import Measure, Section, Tile, share
+from readiness.dispatch import Column, Measure, Section, Sheet, Stale, Tile, share
 from readiness.models import School
 
 from .models import Drill, ReopeningPlan
@@ -43,6 +44,25 @@ def figures(on_date: dt.date) -> dict:
     return {"plans": _plans(), "drills": _drills()}
 
 
+def stale_plans(before: dt.date) -> list[tuple[int, dt.date | None]]:
+    """Schools whose plan is a draft or was returned and has not changed since
+    ``before`` (its history's last entry), and schools with no plan at all."""
+    waiting = dict(
+        ReopeningPlan.objects.filter(
+            status__in=[ReopeningPlan.Status.DRAFT, ReopeningPlan.Status.RETURNED]
+        ).values_list("pk", "school_id")
+    )
+    lasts = (
+        ReopeningPlan.history.filter(id__in=waiting)
+        .values("id")
+        .annotate(last=Max("history_date"))
+        .order_by()
+    )
+    found = [(waiting[row["id"]], timezone.localdate(row["last"])) for row in lasts]
+    none = School.objects.filter(plan__isnull=True).values_list("pk", flat=True)
+    return [*((s, d) for s, d in found if d < before), *((pk, None) for pk in none)]
+
+
 SECTION = Section(
     key="plans",
     figures=figures,
@@ -71,6 +91,14 @@ SECTION = Section(
             True,
             90,
             60,
+            within="plans",
+        ),
+    ),
+    stale=(Stale("plan", _("Return plan"), stale_plans),),
+    sheets=(
+        Sheet(
+            _("Return plans"),
+            tuple(Column(status, label) for status, label in ReopeningPlan.Status.choices),
             within="plans",
         ),
     ),

@@ -83,7 +83,9 @@ def report_tiles(report: DispatchReport, *, days: int = 14) -> list[TileFigure]:
     return _tiles_of(data, county=False, code=None)
 
 
-def _tiles_of(data: list[tuple[str, dict]], *, county: bool, code: str | None) -> list[TileFigure]:
+def _tiles_of(
+    data: list[tuple[str, dict]], *, county: bool, code: str | None, links: bool = True
+) -> list[TileFigure]:
     """Each declared tile over ``data`` (oldest first): the last value, its change
     since the one before, and the points of its trend."""
     shown = []
@@ -105,7 +107,7 @@ def _tiles_of(data: list[tuple[str, dict]], *, county: bool, code: str | None) -
                     value=value,
                     change=change,
                     better=better,
-                    link=_link(tile, code) if tile.link else "",
+                    link=_link(tile, code) if tile.link and links else "",
                     points=points,
                 )
             )
@@ -186,6 +188,13 @@ def thresholds() -> dict[str, dict]:
     return found
 
 
+def stale_days() -> int:
+    """After how many days the report lists a school's data as stale: the city's
+    latest setting, else the default."""
+    saved = DashboardTargets.objects.order_by("-pk").values_list("stale_days", flat=True).first()
+    return saved or DashboardTargets.STALE_DAYS
+
+
 def colour(measure: dispatch.Measure, value: float | None, pair: dict) -> str:
     if value is None:
         return "none"
@@ -203,12 +212,12 @@ def _county_rows(figures: dict | None) -> dict[str, dict]:
     return {row.get("code"): row for row in rows}
 
 
-def county_table(report: DispatchReport, *, sort: str = "", descending: bool = True):
-    """The counties of ``report`` ranked: by the measure ``sort`` when given, else
-    the reddest first. Two queries (the thresholds; the counties' names are in
-    the report)."""
+def county_table(data: dict, *, sort: str = "", descending: bool = True) -> list[CountyRow]:
+    """The counties of a report's ``data`` ranked: by the measure ``sort`` when
+    given, else the reddest first. One query (the thresholds; the counties'
+    names are in the report)."""
     pairs = thresholds()
-    sections = report.data.get("sections", {})
+    sections = data.get("sections", {})
     counties = _county_rows(sections.get("readiness"))
     table = []
     for code, base in counties.items():
@@ -221,13 +230,103 @@ def county_table(report: DispatchReport, *, sort: str = "", descending: bool = T
             value = measure.value(row) if row else None
             cells[measure.key] = Cell(value, colour(measure, value, pairs[measure.key]))
         table.append(CountyRow(code=code, name=base.get("name", code), cells=cells))
-    keys = {m.key for _k, m in measures()}
-    if sort in keys:
+    return ranked(table, sort=sort, descending=descending)
+
+
+def ranked(table: list[CountyRow], *, sort: str = "", descending: bool = True) -> list[CountyRow]:
+    """By the measure ``sort`` (counties without the figure last), else the reddest
+    first, then the most amber, then by code."""
+    if table and sort in table[0].cells:
         present = [r for r in table if r.cells[sort].value is not None]
         absent = [r for r in table if r.cells[sort].value is None]
         present.sort(key=lambda r: r.cells[sort].value, reverse=descending)
         return present + absent
     return sorted(table, key=lambda r: (-r.reds, -r.ambers, r.code))
+
+
+# --- What a report freezes beside its figures ----------------------------------------
+
+
+def frozen(data: dict, previous: DispatchReport | None) -> dict:
+    """What the report keeps beside the sections' figures, so that it reads the
+    same whatever comes after: each tile's change since ``previous`` (the city's
+    and each county's), and the counties ranked against the thresholds of the day."""
+    codes = list(_county_rows(data.get("sections", {}).get("readiness")))
+    before = previous.data if previous is not None else None
+
+    def changes(now: dict, then: dict | None, *, county: bool) -> dict:
+        series = [("then", then)] if then is not None else []
+        figures = _tiles_of([*series, ("now", now)], county=county, code=None, links=False)
+        return {t.key: {"value": t.value, "change": t.change} for t in figures}
+
+    table = county_table(data)
+    return {
+        "compared": {
+            "previous": previous.on_date.isoformat() if previous is not None else None,
+            "city": changes(data, before, county=False),
+            "by_county": {
+                code: changes(
+                    selectors.county_data(data, code),
+                    selectors.county_data(before, code) if before is not None else None,
+                    county=True,
+                )
+                for code in codes
+            },
+        },
+        "ranking": {
+            "thresholds": thresholds(),
+            "rows": [
+                {
+                    "code": row.code,
+                    "name": row.name,
+                    "cells": {
+                        k: {"value": c.value, "colour": c.colour} for k, c in row.cells.items()
+                    },
+                }
+                for row in table
+            ],
+        },
+    }
+
+
+def frozen_tiles(data: dict, *, county: str | None = None) -> list[TileFigure]:
+    """The tiles as the report froze them (the city's, or one county's), labelled
+    by today's registry; empty for a report built before it kept them."""
+    compared = data.get("compared") or {}
+    kept = compared.get("by_county", {}).get(county) if county else compared.get("city")
+    if kept is None:
+        return []
+    shown = []
+    for section in dispatch.registered():
+        for tile in section.tiles:
+            key = f"{section.key}.{tile.field}"
+            if key not in kept:
+                continue
+            change = kept[key]["change"]
+            shown.append(
+                TileFigure(
+                    key=key,
+                    label=str(tile.label),
+                    value=kept[key]["value"],
+                    change=change,
+                    better=None if not change else (change > 0) == tile.higher_is_better,
+                    link="",
+                )
+            )
+    return shown
+
+
+def frozen_ranking(data: dict) -> list[CountyRow]:
+    """The counties as the report ranked them, in its order."""
+    rows = (data.get("ranking") or {}).get("rows") or []
+    return [
+        CountyRow(
+            code=row["code"],
+            name=row["name"],
+            cells={k: Cell(c["value"], c["colour"]) for k, c in row["cells"].items()},
+        )
+        for row in rows
+    ]
 
 
 @dataclass

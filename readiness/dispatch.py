@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -23,7 +24,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from . import documents
-from .models import County, DispatchReport, ReadinessChange, School
+from .models import County, DashboardTargets, DispatchReport, ReadinessChange, School
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,36 @@ class Measure:
     within: str = ""
 
 
+@dataclass(frozen=True)
+class Stale:
+    """Work a school keeps current, listed in the report under its county when the
+    school has left it alone for the city's number of days (``DashboardTargets``):
+    ``schools(before)`` gives (school id, date of its last update, None for never)
+    for each school with such work not updated since ``before``."""
+
+    key: str
+    label: object
+    schools: Callable[[dt.date], Iterable[tuple[int, dt.date | None]]]
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    label: object
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A table of a section's figures in the report's spreadsheet: the rows found
+    under ``rows`` (of the part ``within``, if nested), in these columns. Rows
+    kept by county code get the county's name in the first column."""
+
+    title: object
+    columns: tuple[Column, ...]
+    rows: str = "by_county"
+    within: str = ""
+
+
 def share(part: str, *wholes: str) -> Callable[[dict], float | None]:
     """``part`` as a percentage of the sum of ``wholes`` in a county's row."""
 
@@ -81,16 +112,19 @@ class Section:
     prepare: Callable[[], None] | None = None
     tiles: tuple[Tile, ...] = ()
     measures: tuple[Measure, ...] = ()
+    stale: tuple[Stale, ...] = ()
+    sheets: tuple[Sheet, ...] = ()
 
 
 def registered() -> list[Section]:
     return [import_string(path) for path in settings.DISPATCH_SECTIONS]
 
 
-def build(on_date: dt.date) -> dict:
-    """The figures of every section, as they are now. A section that raises is
-    recorded as failed, with the error's kind, and the others still appear: one
-    line of work's fault never costs the task force its morning report."""
+def build(on_date: dt.date, *, stale_days: int = DashboardTargets.STALE_DAYS) -> dict:
+    """The figures of every section, as they are now, and the schools whose data
+    is ``stale_days`` old. A section that raises is recorded as failed, with the
+    error's kind, and the others still appear: one line of work's fault never
+    costs the task force its morning report."""
     sections, failed = {}, {}
     for section in registered():
         try:
@@ -99,7 +133,50 @@ def build(on_date: dt.date) -> dict:
         except Exception as error:  # reported in the snapshot and the log
             logger.exception("dispatch section %s failed", section.key)
             failed[section.key] = type(error).__name__
-    return {"on_date": on_date.isoformat(), "sections": sections, "failed": failed}
+    data = {"on_date": on_date.isoformat(), "sections": sections, "failed": failed}
+    try:
+        with transaction.atomic():
+            data["stale"] = stale(on_date, days=stale_days)
+    except Exception as error:
+        logger.exception("dispatch stale data failed")
+        failed["stale"] = type(error).__name__
+    return data
+
+
+STALE_LISTED = 100  # schools listed per county; the counts are whole
+
+
+def stale_kinds() -> list[Stale]:
+    return [kind for section in registered() for kind in section.stale]
+
+
+def stale(on_date: dt.date, *, days: int) -> dict:
+    """The schools that have not updated some of their data for ``days`` days, per
+    county: how many, how many by kind, and the longest silent first (up to
+    ``STALE_LISTED``) with the date each kind was last updated (None: never)."""
+    before = on_date - dt.timedelta(days=days)
+    per_school: dict[int, dict[str, str | None]] = {}
+    for kind in stale_kinds():
+        for school_id, last in kind.schools(before):
+            per_school.setdefault(school_id, {})[kind.key] = last.isoformat() if last else None
+    schools = School.objects.filter(pk__in=per_school).values_list(
+        "pk", "code", "name", "county__code"
+    )
+
+    def silence(row) -> tuple:  # the most kinds left, then the oldest, first
+        lasts = per_school[row[0]].values()
+        return (-len(lasts), min((d or "" for d in lasts), default=""), row[1])
+
+    by_county: dict[str, dict] = {}
+    for pk, code, name, county in sorted(schools, key=silence):
+        entry = by_county.setdefault(county, {"count": 0, "kinds": Counter(), "schools": []})
+        entry["count"] += 1
+        entry["kinds"].update(per_school[pk].keys())
+        if len(entry["schools"]) < STALE_LISTED:
+            entry["schools"].append({"id": pk, "code": code, "name": name, "last": per_school[pk]})
+    for entry in by_county.values():
+        entry["kinds"] = dict(entry["kinds"])
+    return {"days": days, "before": before.isoformat(), "by_county": by_county}
 
 
 def shown(data: dict) -> list[dict]:
@@ -219,6 +296,19 @@ SECTION = Section(
     ),
     measures=(
         Measure("ready_pct", _("Ready %"), share("r_passed", "school_count"), True, 80, 50),
+    ),
+    sheets=(
+        Sheet(
+            _("Schools"),
+            (
+                Column("school_count", _("Schools")),
+                Column("students", _("Students")),
+                Column("staff", _("Staff")),
+                Column("boarding", _("Boarding schools")),
+                Column("high_risk", _("High-risk schools")),
+                *(Column(f"r_{state}", label) for state, label in School.Readiness.choices),
+            ),
+        ),
     ),
 )
 

@@ -103,8 +103,19 @@ class TargetsForm(forms.Form):
     """The county table's thresholds: for each measure, green at or better than one
     figure, amber at or better than another, red beyond."""
 
-    def __init__(self, *args, measures, current: dict, **kwargs) -> None:
+    stale_days = forms.IntegerField(
+        label=_("Days before a school's data is listed as stale"),
+        min_value=1,
+        max_value=90,
+        help_text=_(
+            "The report lists, per county, the schools that have not updated their "
+            "person files, return plan or rectifications for this many days."
+        ),
+    )
+
+    def __init__(self, *args, measures, current: dict, stale_days: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["stale_days"].initial = stale_days
         self.measures = [m for _key, m in measures]
         for measure in self.measures:
             for band in ("green", "amber"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -462,9 +463,17 @@ class ReadinessNotice(models.Model):
 class DashboardTargets(models.Model):
     """The thresholds the city bureau sets for the dashboard's county table, one
     row per version (the latest applies): for each measure (``dispatch.Measure``),
-    ``{"green": x, "amber": y}``."""
+    ``{"green": x, "amber": y}``; and the days after which a school's data is
+    listed as stale in the report."""
+
+    STALE_DAYS = 7
 
     thresholds = models.JSONField(default=dict)
+    stale_days = models.PositiveSmallIntegerField(
+        _("days before data is stale"),
+        default=STALE_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -116,7 +116,33 @@ def county_data(data: dict, code: str | None) -> dict:
             own = {k: v for k, v in parts.items() if v is not None} or None
         if own is not None:
             sections[key] = own
-    return {"on_date": data.get("on_date"), "county": code, "sections": sections}
+    own = {"on_date": data.get("on_date"), "county": code, "sections": sections}
+    # What the report froze beside the figures, the county's part only: its
+    # changes, its own row of the ranking with its place, its stale schools.
+    if "compared" in data:
+        compared = data["compared"]
+        own["compared"] = {
+            "previous": compared.get("previous"),
+            "county": compared.get("by_county", {}).get(code, {}),
+        }
+    if "ranking" in data:
+        rows = data["ranking"].get("rows", [])
+        place = next((i for i, row in enumerate(rows, 1) if row.get("code") == code), None)
+        own["ranking"] = {
+            "place": place,
+            "of": len(rows),
+            "row": rows[place - 1] if place else None,
+        }
+    if "stale" in data:
+        stale = data["stale"]
+        own["stale"] = {
+            "days": stale.get("days"),
+            "before": stale.get("before"),
+            "county": stale.get("by_county", {}).get(
+                code, {"count": 0, "kinds": {}, "schools": []}
+            ),
+        }
+    return own
 
 
 def _county_part(figures: dict, code: str) -> dict | None:

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import criteria, dispatch
+from . import criteria, dashboard, dispatch
 from .access import Right, may_edit_school, require_right
 from .audit import audited
 from .imports import (
@@ -211,14 +211,23 @@ def dispatch_report_build(*, on_date: dt.date) -> DispatchReport:
         return existing
     if on_date != timezone.localdate():
         raise StaleReportDate(f"{on_date} is not today; its figures are gone")
+    report, _created = DispatchReport.objects.get_or_create(
+        on_date=on_date, defaults={"data": _snapshot(on_date)}
+    )
+    return report
+
+
+def _snapshot(on_date: dt.date) -> dict:
+    """The report's data as of now: what the sections need brought up to date
+    first, their figures, the stale data, and the changes and ranking frozen
+    with them."""
     for section in dispatch.registered():
         if section.prepare is not None:
             section.prepare()
-    data = dispatch.build(on_date)
-    report, _created = DispatchReport.objects.get_or_create(
-        on_date=on_date, defaults={"data": data}
-    )
-    return report
+    data = dispatch.build(on_date, stale_days=dashboard.stale_days())
+    previous = DispatchReport.objects.filter(on_date__lt=on_date).order_by("-on_date").first()
+    data.update(dashboard.frozen(data, previous))
+    return data
 
 
 @audited("dispatch.rebuild")
@@ -240,9 +249,6 @@ def dispatch_report_rebuild(
     report = DispatchReport.objects.select_for_update().filter(on_date=on_date).first()
     if report is None:
         return dispatch_report_build(on_date=on_date)
-    for section in dispatch.registered():
-        if section.prepare is not None:
-            section.prepare()
     DispatchReportRevision.objects.create(
         report=report,
         data=report.data,
@@ -250,7 +256,7 @@ def dispatch_report_rebuild(
         replaced_by=actor,
         reason=reason[:200],
     )
-    report.data = dispatch.build(on_date)
+    report.data = _snapshot(on_date)
     report.built_at = timezone.now()
     old_pdf, report.pdf = report.pdf.name, ""
     report.save(update_fields=["data", "built_at", "pdf"])
@@ -477,7 +483,13 @@ def readiness_recompute_request(*, actor: User) -> None:
 
 
 @audited("dashboard.targets")
-def dashboard_targets_save(*, actor: User, thresholds: dict) -> DashboardTargets:
-    """A new version of the county table's thresholds (the latest applies)."""
+@audited("dashboard.targets")
+def dashboard_targets_save(
+    *, actor: User, thresholds: dict, stale_days: int = DashboardTargets.STALE_DAYS
+) -> DashboardTargets:
+    """A new version of the county table's thresholds and the stale-data days
+    (the latest applies)."""
     require_right(actor, Right.DISPATCH_BUILD)
-    return DashboardTargets.objects.create(thresholds=thresholds, created_by=actor)
+    return DashboardTargets.objects.create(
+        thresholds=thresholds, stale_days=stale_days, created_by=actor
+    )

@@ -377,7 +377,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     tiles, latest = dashboard.tiles(user=request.user, period=period, county=county)
     sort = request.GET.get("sort", "")
     table = (
-        dashboard.county_table(latest, sort=sort, descending=request.GET.get("dir") != "asc")
+        dashboard.county_table(latest.data, sort=sort, descending=request.GET.get("dir") != "asc")
         if latest and whole and county is None
         else []
     )
@@ -411,10 +411,18 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
 def dashboard_targets(request: HttpRequest) -> HttpResponse:
     """The city bureau sets the green and amber thresholds of the county table."""
     require_right(request.user, Right.DISPATCH_BUILD)
-    current = dashboard.thresholds()
-    form = TargetsForm(*posted(request), measures=dashboard.measures(), current=current)
+    form = TargetsForm(
+        *posted(request),
+        measures=dashboard.measures(),
+        current=dashboard.thresholds(),
+        stale_days=dashboard.stale_days(),
+    )
     if form.is_valid():
-        services.dashboard_targets_save(actor=request.user, thresholds=form.thresholds())
+        services.dashboard_targets_save(
+            actor=request.user,
+            thresholds=form.thresholds(),
+            stale_days=form.cleaned_data["stale_days"],
+        )
         messages.success(request, _("Saved."))
         return redirect("dashboard")
     return render(

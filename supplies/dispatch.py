@@ -8,8 +8,9 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
+from django.utils.translation import gettext_lazy as _
 
-from readiness.dispatch import Section
+from readiness.dispatch import Column, Measure, Section, Sheet, count
 from readiness.models import County
 
 from . import needs
@@ -32,8 +33,10 @@ def figures(on_date: dt.date) -> dict:
     reserve = needs.usable_by_item(Holder.objects.filter(kind=Holder.Kind.CITY))
     settings = SupplySettings.current()
     alert = settings.alert_days
-    names = dict(County.objects.values_list("pk", "name"))
+    counties = list(County.objects.order_by("order", "code").values_list("pk", "code", "name"))
+    names = {pk: name for pk, _code, name in counties}
     rows, under = [], []
+    cover: dict[int, Decimal] = {}  # county → days of its least-covered essential item
     for item in items:
         moved = sent.get(item.pk, {})
         rows.append(
@@ -47,6 +50,10 @@ def figures(on_date: dt.date) -> dict:
         )
         if item.essential:
             for row in needs.standing_by_county(item, cover_days=settings.cover_days):
+                if row["cover_days"] is not None:
+                    cover[row["key"]] = min(
+                        cover.get(row["key"], row["cover_days"]), row["cover_days"]
+                    )
                 if row["cover_days"] is not None and row["cover_days"] < alert:
                     under.append(
                         {
@@ -69,6 +76,10 @@ def figures(on_date: dt.date) -> dict:
         "open_requests": requests,
         "under_threshold": sorted(under, key=lambda r: (r["item"], r["county"])),
         "alert_days": alert,
+        "by_county": [
+            {"code": code, "name": name, "cover_days": float(cover[pk]) if pk in cover else None}
+            for pk, code, name in counties
+        ],
     }
 
 
@@ -77,4 +88,23 @@ SECTION = Section(
     figures=figures,
     template="supplies/dispatch/section.html",
     pdf_template="supplies/dispatch/section_pdf.html",
+    measures=(
+        # The least-covered essential item's days; the default thresholds are the
+        # usual cover (14 days) and the usual alert (7 days).
+        Measure("supply_cover_days", _("Days of supply cover"), count("cover_days"), True, 14, 7),
+    ),
+    sheets=(
+        Sheet(
+            _("Supplies"),
+            (
+                Column("item", _("Item")),
+                Column("unit", _("Unit")),
+                Column("reserve", _("City reserve")),
+                Column("today", _("Sent today")),
+                Column("to_date", _("Sent to date")),
+            ),
+            rows="items",
+        ),
+        Sheet(_("Supply cover"), (Column("cover_days", _("Days of supply cover")),)),
+    ),
 )

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
 
-from readiness.dispatch import Measure, Section, count, share
+from readiness.dispatch import Column, Measure, Section, Sheet, count, share
 from readiness.models import County, School
 
 from .selectors import STATES, state_counts
@@ -40,6 +40,20 @@ SECTION = Section(
         ),
         Measure(
             "verifications_overdue", _("Verifications overdue"), count("overdue"), False, 0, 3
+        ),
+    ),
+    sheets=(
+        Sheet(
+            _("Verification"),
+            (
+                Column("not_started", _("Not started")),
+                Column("in_progress", _("In progress")),
+                Column("submitted", _("Submitted")),
+                Column("passed", _("Ready to reopen")),
+                Column("conditional", _("Conditionally ready")),
+                Column("failed", _("Not ready")),
+                Column("overdue", _("Overdue")),
+            ),
         ),
     ),
 )

@@ -150,12 +150,16 @@ def test_roles_without_the_right_get_403_on_import(login, make_user, role):
 def test_the_dispatch_report_counts_screening(people):
     from django.utils import timezone
 
-    from readiness import dispatch
+    from readiness import dashboard, dispatch
 
-    section = dispatch.build(timezone.localdate())["sections"]["people"]
+    Person.objects.filter(id_number=number(1)).update(screened_on=timezone.localdate())
+    screening.refresh()
+    data = dispatch.build(timezone.localdate())
+    section = data["sections"]["people"]
     assert section["totals"] == {
         "staff_files": 1,
         "student_files": 2,
+        "screened": 1,
         "abroad": 1,
         "symptoms": 0,
         "observation": 0,
@@ -163,6 +167,10 @@ def test_the_dispatch_report_counts_screening(people):
     }
     lanshan = next(r for r in section["by_county"] if r["code"] == "371302")
     assert lanshan["abroad"] == 1
+    # Persons screened %: Lanshan 1 of its 2 files, the other county 0 of 1.
+    cells = {row.code: row.cells["screened_pct"] for row in dashboard.county_table(data)}
+    assert (cells["371302"].value, cells["371302"].colour) == (50.0, "red")
+    assert cells["371323"].value == 0.0
 
 
 def test_the_dispatch_pdf_reports_screening(login, task_force, people):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from readiness import dashboard
-from readiness.models import DispatchReport
+from readiness.models import DashboardTargets, DispatchReport
 
 TODAY = timezone.localdate()
 
@@ -143,30 +143,36 @@ def test_the_county_table_colours_and_ranks(county_a, county_b, city_staff):
     A: 80 % green, 3 overdue red. B: 20 % red, 0 overdue green: one red each, then
     one amber each (none) — the tie goes by code."""
     report = ranked_report(county_a, county_b)
-    table = dashboard.county_table(report)
+    table = dashboard.county_table(report.data)
     cells = {row.code: {k: (c.value, c.colour) for k, c in row.cells.items()} for row in table}
     assert cells[county_a.code]["ready_pct"] == (80.0, "green")
     assert cells[county_a.code]["findings_overdue"] == (3, "red")
     assert cells[county_b.code]["ready_pct"] == (20.0, "red")
     assert cells[county_b.code]["findings_overdue"] == (0, "green")
     assert cells[county_a.code]["verification_passed_pct"] == (None, "none")  # not in report
-    by_ready = dashboard.county_table(report, sort="ready_pct", descending=False)
+    by_ready = dashboard.county_table(report.data, sort="ready_pct", descending=False)
     assert [row.code for row in by_ready] == [county_b.code, county_a.code]
 
 
 def test_the_city_sets_the_thresholds(login, county_a, county_b, city_staff, official_a):
     report = ranked_report(county_a, county_b)
     client = login(city_staff)
-    data = {}
+    data = {"stale_days": "10"}
     for _key, measure in dashboard.measures():
         data[f"{measure.key}__green"] = measure.green
         data[f"{measure.key}__amber"] = measure.amber
     refused = client.post(reverse("dashboard_targets"), {**data, "ready_pct__amber": "90"})
     assert refused.status_code == 400  # amber better than green
     assert 'value="90"' in refused.content.decode()
+    for days in ("0", "91", "七"):
+        refused = client.post(reverse("dashboard_targets"), {**data, "stale_days": days})
+        assert refused.status_code == 400, days
+        assert f'value="{days}"' in refused.content.decode()
+    assert DashboardTargets.objects.count() == 0  # nothing saved by the refusals
     response = client.post(reverse("dashboard_targets"), {**data, "findings_overdue__amber": "3"})
     assert response.status_code == 302
-    cells = {row.code: row.cells for row in dashboard.county_table(report)}
+    assert dashboard.stale_days() == 10
+    cells = {row.code: row.cells for row in dashboard.county_table(report.data)}
     assert cells[county_a.code]["findings_overdue"].colour == "amber"  # 3 ≤ 3 now
     assert login(official_a).get(reverse("dashboard_targets")).status_code == 403
 
