@@ -77,10 +77,21 @@ def tiles(
 
 
 def report_tiles(report: DispatchReport, *, days: int = 14) -> list[TileFigure]:
-    """The city's tiles as of ``report`` (its date and the days before), for its PDF."""
+    """The city's tiles as ``report`` froze them, each with its trend over the
+    reports up to it (``days`` of them), for its page and its PDF. A report built
+    before it froze its changes shows them worked out from the reports before."""
     reports = DispatchReport.objects.filter(on_date__lte=report.on_date).order_by("-on_date")
     data = [(r.on_date.isoformat(), r.data) for r in list(reports[:days])[::-1]]
-    return _tiles_of(data, county=False, code=None)
+    worked = _tiles_of(data, county=False, code=None, links=False)
+    kept = {t.key: t for t in frozen_tiles(report.data)}
+    for tile in worked:
+        if tile.key in kept:
+            tile.value, tile.change, tile.better = (
+                kept[tile.key].value,
+                kept[tile.key].change,
+                kept[tile.key].better,
+            )
+    return worked
 
 
 def _tiles_of(
@@ -317,16 +328,79 @@ def frozen_tiles(data: dict, *, county: str | None = None) -> list[TileFigure]:
 
 
 def frozen_ranking(data: dict) -> list[CountyRow]:
-    """The counties as the report ranked them, in its order."""
+    """The counties as the report ranked them, in its order, with a cell for each
+    of today's measures (empty where the report had none)."""
     rows = (data.get("ranking") or {}).get("rows") or []
+    keys = [m.key for _section, m in measures()]
+    none = {"value": None, "colour": "none"}
     return [
         CountyRow(
             code=row["code"],
             name=row["name"],
-            cells={k: Cell(c["value"], c["colour"]) for k, c in row["cells"].items()},
+            cells={k: Cell(**row["cells"].get(k, none)) for k in keys},
         )
         for row in rows
     ]
+
+
+@dataclass
+class StaleSchool:
+    id: int
+    code: str
+    name: str
+    last: list[tuple[str, str | None]]  # (kind's label, date last updated; None: never)
+
+
+@dataclass
+class StaleCounty:
+    code: str
+    name: str
+    count: int
+    kinds: list[tuple[str, int]]  # (kind's label, schools)
+    schools: list[StaleSchool]
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.schools)
+
+
+def county_names(data: dict) -> dict[str, str]:
+    """The report's counties, code → name, in its order."""
+    return {
+        code: row.get("name", code)
+        for code, row in _county_rows(data.get("sections", {}).get("readiness")).items()
+    }
+
+
+def stale_listing(data: dict) -> list[StaleCounty]:
+    """The report's stale data by county, in the report's order of counties,
+    labelled by today's registry; counties with none left out."""
+    stale = data.get("stale") or {}
+    labels = {kind.key: str(kind.label) for kind in dispatch.stale_kinds()}
+    counties = _county_rows(data.get("sections", {}).get("readiness"))
+    listed = []
+    for code, found in (stale.get("by_county") or {}).items():
+        if not found.get("count"):
+            continue
+        listed.append(
+            StaleCounty(
+                code=code,
+                name=counties.get(code, {}).get("name", code),
+                count=found["count"],
+                kinds=[(labels.get(k, k), n) for k, n in found.get("kinds", {}).items()],
+                schools=[
+                    StaleSchool(
+                        id=school["id"],
+                        code=school["code"],
+                        name=school["name"],
+                        last=[(labels.get(k, k), day) for k, day in school["last"].items()],
+                    )
+                    for school in found.get("schools", [])
+                ],
+            )
+        )
+    order = {code: i for i, code in enumerate(counties)}
+    return sorted(listed, key=lambda c: order.get(c.code, len(order)))
 
 
 @dataclass

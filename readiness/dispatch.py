@@ -313,9 +313,22 @@ SECTION = Section(
 )
 
 
+PDF_STALE_LISTED = 10  # per county in the PDF; the page and the spreadsheet list more
+
+
 def report_pdf(report: DispatchReport, *, time_limit: int | None = None) -> bytes:
     """The frozen report as a PDF, each section in its own template."""
-    from .dashboard import report_tiles  # the dashboard reads this module's sections
+    # Imported here: the dashboard reads this module's sections.
+    from .dashboard import frozen_ranking, measures, report_tiles, stale_listing
 
-    context = {"report": report, "sections": shown(report.data), "tiles": report_tiles(report)}
+    context = {
+        "report": report,
+        "sections": shown(report.data),
+        "tiles": report_tiles(report),
+        "ranking": frozen_ranking(report.data),
+        "measures": [m for _key, m in measures()],
+        "stale": stale_listing(report.data),
+        "pdf_stale_listed": PDF_STALE_LISTED,
+        "pdf_stale_slice": f":{PDF_STALE_LISTED}",
+    }
     return documents.render_pdf("documents/dispatch.html", context, time_limit=time_limit)

@@ -31,5 +31,6 @@ urlpatterns = [
     path("dispatch/build/", views.dispatch_build, name="dispatch_build"),
     path("dispatch/<str:on_date>/", views.dispatch_detail, name="dispatch_detail"),
     path("dispatch/<str:on_date>/pdf/", views.dispatch_pdf, name="dispatch_pdf"),
+    path("dispatch/<str:on_date>/xlsx/", views.dispatch_xlsx, name="dispatch_xlsx"),
     path("dispatch/<str:on_date>/rebuild/", views.dispatch_rebuild, name="dispatch_rebuild"),
 ]

@@ -15,12 +15,13 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.defaults import page_not_found
 
-from . import criteria, dashboard, dispatch, documents, selectors, services, tasks
+from . import criteria, dashboard, dispatch, documents, report_book, selectors, services, tasks
 from .access import Right, has_right, may_edit_school, require_right, scope_of
 from .forms import ImportForm, PolicyForm, RebuildForm, SchoolForm, TargetsForm, posted
 from .jobs import job_not_queued, job_status
@@ -211,6 +212,10 @@ def _dispatch_page(request: HttpRequest, report, form: RebuildForm, status: int 
         {
             "report": report,
             "sections": dispatch.shown(report.data),
+            "tiles": dashboard.report_tiles(report),
+            "ranking": dashboard.frozen_ranking(report.data),
+            "measures": [m for _key, m in dashboard.measures()],
+            "stale": dashboard.stale_listing(report.data),
             "revisions": report.revisions.select_related("replaced_by")[:20],
             "rebuild_form": form if may_rebuild or form.errors else None,
         },
@@ -246,6 +251,17 @@ def dispatch_pdf(request: HttpRequest, on_date: str) -> HttpResponse:
     report = selectors.dispatch_report_get(user=request.user, on_date=on_date)
     pdf = services.dispatch_report_pdf(report=report)
     return documents.pdf_response(pdf, f"dispatch-{report.on_date}.pdf")
+
+
+@login_required
+@require_GET
+def dispatch_xlsx(request: HttpRequest, on_date: str) -> HttpResponse:
+    report = selectors.dispatch_report_get(user=request.user, on_date=on_date)
+    response = HttpResponse(report_book.workbook(report), content_type=CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"dispatch-{report.on_date}.xlsx"
+    )
+    return response
 
 
 @login_required

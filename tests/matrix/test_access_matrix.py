@@ -139,6 +139,10 @@ ROUTES: dict[str, Row] = {
         url=fixed(lambda w: reverse("dispatch_pdf", args=[w["report"].on_date.isoformat()])),
         may=DISPATCH,
     ),
+    "dispatch_xlsx": Row(
+        url=fixed(lambda w: reverse("dispatch_xlsx", args=[w["report"].on_date.isoformat()])),
+        may=DISPATCH,
+    ),
     # --- people ------------------------------------------------------------------------
     "people": Row(),
     "people_coverage": Row(),

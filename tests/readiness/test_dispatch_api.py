@@ -4,6 +4,7 @@ and from the shell, built once a day, rebuilt with its earlier snapshot kept."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from io import StringIO
 
 import pytest
@@ -38,7 +39,7 @@ def test_the_city_reads_every_report_whole(login, report, city_staff, county_a, 
     }
 
 
-def test_a_county_reads_only_its_own_figures(login, report, official_a, county_a):
+def test_a_county_reads_only_its_own_figures(login, report, official_a, county_a, county_b):
     body = login(official_a).get(f"/api/v1/dispatch-reports/{TODAY.isoformat()}/").json()
     readiness = body["data"]["sections"]["readiness"]
     assert "totals" not in readiness
@@ -51,6 +52,15 @@ def test_a_county_reads_only_its_own_figures(login, report, official_a, county_a
     assert {"readiness", "plans"} <= set(sections)  # plans keeps its figures nested
     for part in parts:
         assert {row["code"] for row in part["by_county"]} <= {county_a.code}
+    # What the report froze beside the figures: the county's own part only.
+    data = body["data"]
+    assert data["ranking"]["of"] == 2 and data["ranking"]["row"]["code"] == county_a.code
+    assert data["ranking"]["place"] in (1, 2)
+    assert data["compared"]["county"]["readiness.r_unverified"] == {"value": 1, "change": None}
+    assert data["stale"]["county"]["count"] == 1  # no files, no plan
+    assert data["stale"]["county"]["kinds"] == {"files": 1, "plan": 1}
+    whole = json.dumps(body, ensure_ascii=False)
+    assert county_b.code not in whole and county_b.name not in whole
 
 
 @pytest.mark.parametrize("role", ["school", "inspector", "supplies"])
