@@ -275,22 +275,26 @@ def _seed_users(counties: dict[str, County]) -> int:
 def seed_report_history(*, days: int = 14) -> int:
     """Today's dispatch report, and for the days before it reports that move toward
     it (the figures the dashboard charts improving day by day), so that a first
-    ``make run`` shows trends. Days that have a report keep it. Returns how many."""
-    from . import dispatch
+    ``make run`` shows trends; each day's changes and ranking are frozen against
+    the day before, as the build does. Days that have a report keep it. Returns
+    how many."""
+    from . import dashboard, dispatch
     from .models import DispatchReport
     from .services import dispatch_report_build
 
     today = timezone.localdate()
-    base = dispatch_report_build(on_date=today).data
+    base = dispatch.build(today, stale_days=dashboard.stale_days())
     tiles = {
         (section.key, tile.within, tile.field): tile.higher_is_better
         for section in dispatch.registered()
         for tile in section.tiles
     }
-    added = 0
-    for back in range(1, days):
+    added, previous = 0, None
+    for back in range(days - 1, 0, -1):  # the oldest first: each compares with the one before
         day = today - dt.timedelta(days=back)
-        if DispatchReport.objects.filter(on_date=day).exists():
+        kept = DispatchReport.objects.filter(on_date=day).first()
+        if kept is not None:
+            previous = kept
             continue
         data = copy.deepcopy(base)
         data["on_date"] = day.isoformat()
@@ -307,6 +311,8 @@ def seed_report_history(*, days: int = 14) -> int:
             for row in [figures.get("totals") or {}, *rows]:
                 if isinstance(row.get(name), int):
                     row[name] = max(0, round(row[name] * factor + (back % 3 if row[name] else 0)))
-        DispatchReport.objects.create(on_date=day, data=data)
+        data.update(dashboard.frozen(data, previous))
+        previous = DispatchReport.objects.create(on_date=day, data=data)
         added += 1
+    dispatch_report_build(on_date=today)
     return added + 1

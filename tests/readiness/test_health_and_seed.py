@@ -92,3 +92,22 @@ def test_demo_users_can_log_in_and_open_pages(client, db, path):
     response = client.post("/login/", {"username": "city", "password": demo.DEMO_PASSWORD})
     assert response.status_code == 302
     assert client.get(path).status_code == 200
+
+
+def test_the_demo_reports_compare_each_day_with_the_one_before(db):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from readiness.models import DispatchReport
+
+    demo.seed(schools=20)
+    assert demo.seed_report_history(days=3) == 3
+    today = timezone.localdate()
+    reports = {r.on_date: r.data for r in DispatchReport.objects.all()}
+    assert sorted(reports) == [today - dt.timedelta(days=n) for n in (2, 1, 0)]
+    assert reports[today - dt.timedelta(days=2)]["compared"]["previous"] is None
+    for n in (1, 0):
+        previous = (today - dt.timedelta(days=n + 1)).isoformat()
+        assert reports[today - dt.timedelta(days=n)]["compared"]["previous"] == previous
+        assert len(reports[today - dt.timedelta(days=n)]["ranking"]["rows"]) == 13
