@@ -8,6 +8,7 @@ import datetime as dt
 import io
 
 from django.utils import timezone
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -61,3 +62,8 @@ def test_the_task_force_follows_the_reddest_county_down_to_a_school(
     assert pdf.headers["content-type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
     assert "不具备" in text and "沂水县" in text
+    # The same report as a spreadsheet, with the county ranking in it.
+    sheet = page.request.get(page.get_by_role("link", name="表格（xlsx）").get_attribute("href"))
+    book = load_workbook(io.BytesIO(sheet.body()))
+    ranked = [row[1] for row in book["各县区排名"].iter_rows(min_row=2, values_only=True)]
+    assert set(ranked) == {"兰山区", "沂水县"}
