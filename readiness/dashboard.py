@@ -8,6 +8,8 @@ lines of arithmetic, and a chart library would mean JavaScript from a CDN.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
 from django.urls import reverse
@@ -17,6 +19,7 @@ from . import dispatch, selectors
 from .models import County, DashboardTargets, DispatchReport, User
 
 PERIODS = {"14": 14, "30": 30, "all": None}
+BODY_SECONDS = 600  # a kept dashboard body; its key changes with what it shows
 WIDTH, HEIGHT, PAD = 240, 64, 4
 
 
@@ -59,61 +62,108 @@ def _value(data: dict, section: str, tile: dispatch.Tile, county: bool):
 
 def tiles(
     *, user: User, period: str = "14", county: str | None = None
-) -> tuple[list[TileFigure], DispatchReport | None]:
-    """The dashboard's tiles from the reports the user may read (one query), newest
-    last in each trend."""
+) -> tuple[list[TileFigure], dt.date | None]:
+    """The dashboard's tiles from the reports the user may read, newest last in
+    each trend, and the latest report's date. Each report is read for the tile
+    values it froze (``compared``), not for its whole snapshot: one query."""
     days = PERIODS.get(period, 14)
     reports = selectors.dispatch_reports_for_api(user=user)
-    reports = list(reports[:days] if days else reports)[::-1]
-    if not reports:
-        return [], None
     whole = selectors.reads_whole_reports(user=user)
     code = county if whole else selectors.own_county_code(user=user)  # one query, not one a day
-    if code is None:
-        data = [(r.on_date.isoformat(), r.data) for r in reports]
-    else:
-        data = [(r.on_date.isoformat(), selectors.county_data(r.data, code)) for r in reports]
-    return _tiles_of(data, county=code is not None, code=code), reports[-1]
+    series = _series(reports, code=code, days=days)
+    if not series:
+        return [], None
+    return _tiles_of(series, code=code), dt.date.fromisoformat(series[-1][0])
+
+
+def body_key(*, user: User, view: dict) -> str | None:
+    """The cache key of a dashboard body: the latest report the user may read (its
+    date, id and build time), the thresholds' version, and the view of it
+    (``view``: the period, the county, the sort, the map, the language…). None
+    without a report. Two queries."""
+    latest = (
+        selectors.dispatch_reports_for_api(user=user)
+        .order_by("-on_date")
+        .values_list("on_date", "pk", "built_at")
+        .first()
+    )
+    if latest is None:
+        return None
+    targets = DashboardTargets.objects.order_by("-pk").values_list("pk", flat=True).first()
+    parts = [latest[0].isoformat(), latest[1], latest[2].isoformat(), targets]
+    parts += [f"{name}={view[name]}" for name in sorted(view)]
+    digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
+    return f"dashboard:{digest}"
 
 
 def report_tiles(report: DispatchReport, *, days: int = 14) -> list[TileFigure]:
     """The city's tiles as ``report`` froze them, each with its trend over the
-    reports up to it (``days`` of them), for its page and its PDF. A report built
-    before it froze its changes shows them worked out from the reports before."""
+    reports up to it (``days`` of them), for its page and its PDF."""
     reports = DispatchReport.objects.filter(on_date__lte=report.on_date).order_by("-on_date")
-    data = [(r.on_date.isoformat(), r.data) for r in list(reports[:days])[::-1]]
-    worked = _tiles_of(data, county=False, code=None, links=False)
-    kept = {t.key: t for t in frozen_tiles(report.data)}
-    for tile in worked:
-        if tile.key in kept:
-            tile.value, tile.change, tile.better = (
-                kept[tile.key].value,
-                kept[tile.key].change,
-                kept[tile.key].better,
-            )
-    return worked
+    return _tiles_of(_series(reports, code=None, days=days), code=None, links=False)
+
+
+def tile_values(data: dict, *, county: bool) -> dict[str, int | float | None]:
+    """Each declared tile's figure in a report's ``data``: the city's totals, or
+    (``county``) the one row of a county's part (``selectors.county_data``)."""
+    return {
+        f"{section.key}.{tile.field}": _value(data, section.key, tile, county)
+        for section in dispatch.registered()
+        for tile in section.tiles
+    }
+
+
+def _series(reports, *, code: str | None, days: int | None) -> list[tuple[str, dict, dict]]:
+    """(date, tile values, tile changes) of the latest ``days`` of ``reports`` (all
+    when None), oldest first: read from what each report froze, the city's or the
+    county ``code``'s. A report built before reports froze their tiles is read
+    whole, its values worked out from its figures, its changes left to the caller."""
+    rows = reports.order_by("-on_date").values_list("on_date", "data__compared")
+    rows = list(rows[:days] if days else rows)[::-1]
+    whole = [day for day, compared in rows if not compared]
+    worked = {}
+    if whole:
+        for day, data in DispatchReport.objects.filter(on_date__in=whole).values_list(
+            "on_date", "data"
+        ):
+            part = selectors.county_data(data, code) if code else data
+            worked[day] = tile_values(part, county=code is not None)
+    series = []
+    for day, compared in rows:
+        if compared:
+            kept = (
+                compared.get("by_county", {}).get(code) if code else compared.get("city")
+            ) or {}
+            values = {key: figure["value"] for key, figure in kept.items()}
+            changes = {key: figure["change"] for key, figure in kept.items()}
+        else:
+            values, changes = worked[day], {}
+        series.append((day.isoformat(), values, changes))
+    return series
 
 
 def _tiles_of(
-    data: list[tuple[str, dict]], *, county: bool, code: str | None, links: bool = True
+    series: list[tuple[str, dict, dict]], *, code: str | None, links: bool = True
 ) -> list[TileFigure]:
-    """Each declared tile over ``data`` (oldest first): the last value, its change
-    since the one before, and the points of its trend."""
+    """Each declared tile over ``series`` (date, tile values, tile changes; oldest
+    first): the last value, its change since the report before (as the last
+    report froze it, else worked out from the points), and the points of its trend."""
     shown = []
+    frozen_changes = series[-1][2] if series else {}
     for section in dispatch.registered():
         for tile in section.tiles:
-            points = [
-                (day, value)
-                for day, figures in data
-                if (value := _value(figures, section.key, tile, county)) is not None
-            ]
-            value = points[-1][1] if points and points[-1][0] == data[-1][0] else None
-            previous = points[-2][1] if len(points) > 1 and value is not None else None
-            change = value - previous if previous is not None else None
+            key = f"{section.key}.{tile.field}"
+            points = [(day, v) for day, values, _c in series if (v := values.get(key)) is not None]
+            value = points[-1][1] if points and points[-1][0] == series[-1][0] else None
+            if key in frozen_changes:
+                change = frozen_changes[key] if value is not None else None
+            else:
+                previous = points[-2][1] if len(points) > 1 and value is not None else None
+                change = value - previous if previous is not None else None
             better = None if not change else (change > 0) == tile.higher_is_better
             shown.append(
                 TileFigure(
-                    key=f"{section.key}.{tile.field}",
+                    key=key,
                     label=str(tile.label),
                     value=value,
                     change=change,
@@ -244,6 +294,32 @@ def county_table(data: dict, *, sort: str = "", descending: bool = True) -> list
     return ranked(table, sort=sort, descending=descending)
 
 
+def latest_table(on_date: dt.date, *, sort: str = "", descending: bool = True) -> list[CountyRow]:
+    """The county table of the report of ``on_date`` for the dashboard: the values
+    it froze in its ranking, coloured and ranked against today's thresholds (so
+    that a change of thresholds shows at once). Two queries. A report built before
+    reports froze their ranking is read whole."""
+    ranking = (
+        DispatchReport.objects.filter(on_date=on_date)
+        .values_list("data__ranking", flat=True)
+        .first()
+    )
+    if not ranking:
+        data = (
+            DispatchReport.objects.filter(on_date=on_date).values_list("data", flat=True).first()
+        )
+        return county_table(data or {}, sort=sort, descending=descending)
+    pairs = thresholds()
+    table = []
+    for row in ranking.get("rows", []):
+        cells = {}
+        for _key, measure in measures():
+            value = row["cells"].get(measure.key, {}).get("value")
+            cells[measure.key] = Cell(value, colour(measure, value, pairs[measure.key]))
+        table.append(CountyRow(code=row["code"], name=row["name"], cells=cells))
+    return ranked(table, sort=sort, descending=descending)
+
+
 def ranked(table: list[CountyRow], *, sort: str = "", descending: bool = True) -> list[CountyRow]:
     """By the measure ``sort`` (counties without the figure last), else the reddest
     first, then the most amber, then by code."""
@@ -266,8 +342,9 @@ def frozen(data: dict, previous: DispatchReport | None) -> dict:
     before = previous.data if previous is not None else None
 
     def changes(now: dict, then: dict | None, *, county: bool) -> dict:
-        series = [("then", then)] if then is not None else []
-        figures = _tiles_of([*series, ("now", now)], county=county, code=None, links=False)
+        series = [("then", tile_values(then, county=county), {})] if then is not None else []
+        series.append(("now", tile_values(now, county=county), {}))
+        figures = _tiles_of(series, code=None, links=False)
         return {t.key: {"value": t.value, "change": t.change} for t in figures}
 
     table = county_table(data)
@@ -298,33 +375,6 @@ def frozen(data: dict, previous: DispatchReport | None) -> dict:
             ],
         },
     }
-
-
-def frozen_tiles(data: dict, *, county: str | None = None) -> list[TileFigure]:
-    """The tiles as the report froze them (the city's, or one county's), labelled
-    by today's registry; empty for a report built before it kept them."""
-    compared = data.get("compared") or {}
-    kept = compared.get("by_county", {}).get(county) if county else compared.get("city")
-    if kept is None:
-        return []
-    shown = []
-    for section in dispatch.registered():
-        for tile in section.tiles:
-            key = f"{section.key}.{tile.field}"
-            if key not in kept:
-                continue
-            change = kept[key]["change"]
-            shown.append(
-                TileFigure(
-                    key=key,
-                    label=str(tile.label),
-                    value=kept[key]["value"],
-                    change=change,
-                    better=None if not change else (change > 0) == tile.higher_is_better,
-                    link="",
-                )
-            )
-    return shown
 
 
 def frozen_ranking(data: dict) -> list[CountyRow]:

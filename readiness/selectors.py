@@ -256,8 +256,13 @@ def reads_whole_reports(*, user: User) -> bool:
 
 
 def own_county_code(*, user: User) -> str | None:
-    """The code of the county a county-level user works in; None for the city."""
+    """The code of the county a county-level user works in; None for the city.
+    Kept on the user for the request (as Django keeps permissions)."""
+    if hasattr(user, "_own_county_code"):
+        return user._own_county_code
     scope = scope_of(user)
-    if scope.level != "county":
-        return None
-    return County.objects.filter(pk=scope.county_id).values_list("code", flat=True).first()
+    code = None
+    if scope.level == "county":
+        code = County.objects.filter(pk=scope.county_id).values_list("code", flat=True).first()
+    user._own_county_code = code
+    return code

@@ -13,9 +13,12 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -382,7 +385,12 @@ def readiness_recompute(request: HttpRequest) -> HttpResponse:
 @require_GET
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     """The day's figures with their change and trend, for the city, one of its
-    counties (?county=), or the user's county; and for the city, the counties ranked."""
+    counties (?county=), or the user's county; and for the city, the counties ranked.
+
+    Everything on it is read from frozen reports, so its body is rendered once per
+    report, thresholds and view of it, and kept in the cache: the key holds the
+    latest report's build and the thresholds' version, which a new report, a
+    rebuild or new thresholds change."""
     period = request.GET.get("days", "14")
     period = period if period in dashboard.PERIODS else "14"
     whole = selectors.reads_whole_reports(user=request.user)
@@ -390,10 +398,32 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     counties = dict(selectors.county_list(user=request.user).values_list("code", "name"))
     if county is not None and county not in counties:
         raise Http404
+    view = {
+        "period": period,
+        "county": county if whole else selectors.own_county_code(user=request.user),
+        "sort": request.GET.get("sort", ""),
+        "dir": request.GET.get("dir", ""),
+        "map": request.GET.get("map", ""),
+        "targets": has_right(request.user, Right.DISPATCH_BUILD),
+        "language": get_language(),
+        "home": request.user.county_id,  # named in the heading
+    }
+    key = dashboard.body_key(user=request.user, view=view)
+    body = cache.get(key) if key else None
+    if body is None:
+        body = _dashboard_body(request, period=period, county=county, whole=whole,
+                               county_name=counties.get(view["county"], ""))  # fmt: skip
+        if key:
+            cache.set(key, body, dashboard.BODY_SECONDS)
+    # Rendered by this view from frozen figures, escaped then; kept as it was made.
+    return render(request, "readiness/dashboard.html", {"body": mark_safe(body)})
+
+
+def _dashboard_body(request: HttpRequest, *, period, county, whole, county_name) -> str:
     tiles, latest = dashboard.tiles(user=request.user, period=period, county=county)
     sort = request.GET.get("sort", "")
     table = (
-        dashboard.county_table(latest.data, sort=sort, descending=request.GET.get("dir") != "asc")
+        dashboard.latest_table(latest, sort=sort, descending=request.GET.get("dir") != "asc")
         if latest and whole and county is None
         else []
     )
@@ -402,16 +432,15 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     if shown_on_map not in {m.key for m in measures}:
         shown_on_map = measures[0].key if measures else ""
     tile_map = dashboard.tile_map(table, shown_on_map) if table else []
-    return render(
-        request,
-        "readiness/dashboard.html",
+    return render_to_string(
+        "readiness/_dashboard_body.html",
         {
             "tiles": tiles,
             "latest": latest,
             "period": period,
             "periods": list(dashboard.PERIODS),
             "county": county,
-            "county_name": counties.get(county, ""),
+            "county_name": county_name,
             "table": table,
             "measures": measures,
             "sort": sort,
@@ -419,6 +448,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
             "shown_on_map": shown_on_map,
             "can_set_targets": has_right(request.user, Right.DISPATCH_BUILD),
         },
+        request=request,
     )
 
 

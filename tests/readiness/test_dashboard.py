@@ -35,12 +35,21 @@ def report(day_offset: int, passed: int, failed: int, a_passed: int) -> Dispatch
     )
 
 
+def freeze_all() -> None:
+    """What the build service freezes, added to the reports made above."""
+    previous = None
+    for made in DispatchReport.objects.order_by("on_date"):
+        made.data.update(dashboard.frozen(made.data, previous))
+        made.save()
+        previous = made
+
+
 def test_tiles_carry_the_change_since_the_report_before(city_staff):
     report(2, passed=10, failed=9, a_passed=4)
     report(1, passed=12, failed=7, a_passed=5)
     report(0, passed=15, failed=8, a_passed=7)
     tiles, latest = dashboard.tiles(user=city_staff)
-    assert latest.on_date == TODAY
+    assert latest == TODAY
     by_key = {t.key: t for t in tiles}
     ready, not_ready = by_key["readiness.r_passed"], by_key["readiness.r_failed"]
     assert (ready.value, ready.change, ready.better) == (15, 3, True)  # 15 − 12
@@ -85,19 +94,25 @@ def test_the_page_shows_the_tiles_with_links(login, city_staff):
 
 
 def test_the_page_reads_in_a_fixed_number_of_queries(login, city_staff):
+    """Built: session, user, counties, the latest report and the thresholds' version
+    (the key), the reports' frozen tiles, the ranking, the thresholds, the map's
+    places — 9, whatever the days. Kept: the first 5."""
     client = login(city_staff)
 
     def queries(days):
         DispatchReport.objects.all().delete()
         for back in range(days):
             report(back, passed=20 + back, failed=back, a_passed=3)
-        client.get(reverse("dashboard"))
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(reverse("dashboard"))
-        assert response.status_code == 200
-        return len(ctx.captured_queries)
+        freeze_all()
+        counts = []
+        for _ in range(2):  # built, then kept
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(reverse("dashboard"))
+            assert response.status_code == 200 and "具备开学条件" in response.content.decode()
+            counts.append(len(ctx.captured_queries))
+        return counts
 
-    assert queries(3) == queries(14)
+    assert queries(3) == queries(14) == [9, 5]
 
 
 def test_others_are_refused(login, make_user):
@@ -230,15 +245,81 @@ def test_the_tile_map_places_and_colours_the_counties(login, county_a, county_b,
 
 
 def test_a_countys_page_reads_in_a_fixed_number_of_queries(login, county_a, official_a):
+    """Built: session, user, counties, the user's county, the key's two, the frozen
+    tiles — 7. Kept: 6."""
     client = login(official_a)
 
     def queries(days):
         DispatchReport.objects.all().delete()
         for back in range(days):
             report(back, passed=20 + back, failed=back, a_passed=3)
-        client.get(reverse("dashboard"))
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(reverse("dashboard")).status_code == 200
-        return len(ctx.captured_queries)
+        freeze_all()
+        counts = []
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(reverse("dashboard")).status_code == 200
+            counts.append(len(ctx.captured_queries))
+        return counts
 
-    assert queries(3) == queries(14)
+    assert queries(3) == queries(14) == [7, 6]
+
+
+def test_a_kept_body_follows_the_report_the_thresholds_and_the_reader(
+    login, county_a, county_b, city_staff, official_a, make_user
+):
+    """The body kept for one view is never shown for another: a rebuilt report,
+    new thresholds, another county's official each get their own."""
+    report(1, passed=12, failed=7, a_passed=5)
+    latest = report(0, passed=15, failed=8, a_passed=7)
+    city = login(city_staff)
+    assert "▲ 3" in city.get(reverse("dashboard")).content.decode()  # 15 − 12
+    latest.data["sections"]["readiness"]["totals"]["r_passed"] = 17
+    latest.built_at = timezone.now()  # as a rebuild leaves it
+    latest.save()
+    assert "▲ 5" in city.get(reverse("dashboard")).content.decode()  # 17 − 12
+
+    DispatchReport.objects.all().delete()
+    ranked_report(county_a, county_b)
+    freeze_all()
+
+    def table() -> str:
+        page = city.get(reverse("dashboard")).content.decode()
+        return page.split('id="county-table"')[1].split("</table>")[0]
+
+    assert "rag-red" in table()  # B's 20 % ready, A's 3 overdue
+    thresholds = {k: {"green": 0, "amber": 0} for k in dashboard.thresholds()}
+    thresholds["findings_overdue"] = {"green": 5, "amber": 5}
+    DashboardTargets.objects.create(thresholds=thresholds, created_by=city_staff)
+    assert "rag-red" not in table()
+
+    own_a = login(official_a).get(reverse("dashboard")).content.decode()
+    official_b = make_user("county_official", county=county_b)
+    own_b = login(official_b).get(reverse("dashboard")).content.decode()
+    assert "兰山区" in own_a.split("<main")[1] and "沂水县" not in own_a.split("<main")[1]
+    assert "沂水县" in own_b.split("<main")[1] and "兰山区" not in own_b.split("<main")[1]
+
+
+def test_tiles_read_what_each_report_froze(county_a, official_a, city_staff):
+    """Two reports built by the service froze their values and changes; the
+    dashboard reads those (an older report without them is worked out from its
+    figures): the city 15 then 12, ▼3 as frozen; county A's own row."""
+    report(2, passed=10, failed=9, a_passed=4)  # built before reports froze their tiles
+    frozen = {"readiness.r_passed": {"value": 12, "change": 2}}
+    DispatchReport.objects.create(
+        on_date=TODAY - dt.timedelta(days=1),
+        data={"compared": {"city": frozen, "by_county": {"371302": frozen}}},
+    )
+    county = {"readiness.r_passed": {"value": 7, "change": -5}}
+    DispatchReport.objects.create(
+        on_date=TODAY,
+        data={"compared": {
+            "city": {"readiness.r_passed": {"value": 15, "change": 3}},
+            "by_county": {"371302": county},
+        }},
+    )  # fmt: skip
+    by_key = {t.key: t for t in dashboard.tiles(user=city_staff)[0]}
+    ready = by_key["readiness.r_passed"]
+    assert (ready.value, ready.change) == (15, 3)
+    assert [v for _day, v in ready.points] == [10, 12, 15]
+    own = {t.key: t for t in dashboard.tiles(user=official_a)[0]}["readiness.r_passed"]
+    assert (own.value, own.change, [v for _d, v in own.points]) == (7, -5, [4, 12, 7])
