@@ -202,6 +202,6 @@ def test_the_pdf_carries_the_ranking_and_the_stale_data(county_a, county_b, city
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     text = "".join(text.split())  # the extractor breaks lines inside table cells
     assert "各县区排名" in text and "数据滞后" in text
-    assert f"连续{DashboardTargets.STALE_DAYS}天" in text
+    assert f"连续{DashboardTargets.STALE_DAYS}天以上" in text
     assert "沂水县：1所（人员档案1，开学返校工作预案1，整改1）" in text
     assert s3.name in text and s1.name in text and "人员档案：从未" in text
