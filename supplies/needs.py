@@ -71,6 +71,16 @@ def cover_by_school(school_ids) -> dict[int, list[tuple[Item, Decimal | None]]]:
     """School id → (essential item, days its usable stock covers, or None when the
     school needs none of it) for the given schools (every school when None):
     five queries."""
+    return {
+        sid: [(item, days) for item, _usable, days in rows]
+        for sid, rows in stock_by_school(school_ids).items()
+    }
+
+
+def stock_by_school(school_ids) -> dict[int, list[tuple[Item, Decimal, Decimal | None]]]:
+    """School id → (essential item, usable stock, days it covers or None when the
+    school needs none of it) for the given schools (every school when None):
+    five queries."""
     items = list(Item.objects.filter(essential=True).order_by("order", "pk"))
     schools = (
         School.objects.all() if school_ids is None else School.objects.filter(pk__in=school_ids)
@@ -89,24 +99,26 @@ def cover_by_school(school_ids) -> dict[int, list[tuple[Item, Decimal | None]]]:
         usable[school][item] = total
     tenth = Decimal("0.1")
     per_item = [(item, item.pk, daily[item.pk]) for item in items]
-    cover = {}
+    stock = {}
     for row in rows:
         sid = row["id"]
         held_here = usable.get(sid)
         if held_here is None:  # most schools hold nothing: no lookups, no division
-            cover[sid] = [(item, ZERO if needed[sid] else None) for item, _pk, needed in per_item]
+            stock[sid] = [
+                (item, ZERO, ZERO if needed[sid] else None) for item, _pk, needed in per_item
+            ]
             continue
         days = []
         for item, pk, needed in per_item:
-            need, have = needed[sid], held_here.get(pk)
+            need, have = needed[sid], held_here.get(pk) or ZERO
             if not need:
-                days.append((item, None))
+                days.append((item, have, None))
             elif not have:
-                days.append((item, ZERO))
+                days.append((item, ZERO, ZERO))
             else:
-                days.append((item, (have / need).quantize(tenth, rounding=ROUND_DOWN)))
-        cover[sid] = days
-    return cover
+                days.append((item, have, (have / need).quantize(tenth, rounding=ROUND_DOWN)))
+        stock[sid] = days
+    return stock
 
 
 def _usable_q(prefix: str = "") -> Q:

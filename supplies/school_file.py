@@ -17,19 +17,13 @@ from .selectors import holder_list, request_list, shipment_list
 
 
 def context(user: User, school: School) -> dict | None:
-    """Nine queries; left out for those without sight of supplies."""
+    """Eight queries; left out for those without sight of supplies."""
     if not has_right(user, Right.SUPPLY_VIEW):
         return None
     holder = holder_list(user=user).filter(kind=Holder.Kind.SCHOOL, school=school).first()
-    cover = needs.cover_by_school([school.pk]).get(school.pk, [])
-    usable = needs.usable_by_item(Holder.objects.filter(pk=holder.pk)) if holder else {}
+    stock = needs.stock_by_school([school.pk]).get(school.pk, [])
     items = [
-        {
-            "item": item,
-            "usable": shown(item, usable.get(item.pk, 0)),
-            "days": days,
-        }
-        for item, days in cover
+        {"item": item, "usable": shown(item, usable), "days": days} for item, usable, days in stock
     ]
     coming = shipment_list(user=user).filter(target__school=school, received_at__isnull=True)
     asked = request_list(user=user).filter(holder__school=school).order_by("-pk")[:10]
