@@ -426,7 +426,13 @@ def stale_listing(data: dict) -> list[StaleCounty]:
     """The report's stale data by county, in the report's order of counties,
     labelled by today's registry; counties with none left out."""
     stale = data.get("stale") or {}
+    # In the registry's order: the database may keep a JSON object's keys in its own.
     labels = {kind.key: str(kind.label) for kind in dispatch.stale_kinds()}
+
+    def in_order(found: dict) -> list[tuple[str, object]]:
+        known = [(labels[k], found[k]) for k in labels if k in found]
+        return known + [(k, v) for k, v in found.items() if k not in labels]
+
     counties = _county_rows(data.get("sections", {}).get("readiness"))
     listed = []
     for code, found in (stale.get("by_county") or {}).items():
@@ -437,13 +443,13 @@ def stale_listing(data: dict) -> list[StaleCounty]:
                 code=code,
                 name=counties.get(code, {}).get("name", code),
                 count=found["count"],
-                kinds=[(labels.get(k, k), n) for k, n in found.get("kinds", {}).items()],
+                kinds=in_order(found.get("kinds", {})),
                 schools=[
                     StaleSchool(
                         id=school["id"],
                         code=school["code"],
                         name=school["name"],
-                        last=[(labels.get(k, k), day) for k, day in school["last"].items()],
+                        last=in_order(school["last"]),
                     )
                     for school in found.get("schools", [])
                 ],
