@@ -205,3 +205,34 @@ def test_the_pdf_carries_the_ranking_and_the_stale_data(county_a, county_b, city
     assert f"连续{DashboardTargets.STALE_DAYS}天以上" in text
     assert "沂水县：1所（人员档案1，开学返校工作预案1，整改1）" in text
     assert s3.name in text and s1.name in text and "人员档案：从未" in text
+
+
+def test_the_pdf_says_what_the_page_says(county_a, county_b, city_staff, login):
+    """Each ranked county's row and each stale county's line, read off the page,
+    appear in the PDF's text as they are."""
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    silent_schools(county_a, county_b)
+    services.dispatch_report_build(on_date=TODAY)
+    client = login(city_staff)
+    page = client.get(reverse("dispatch_detail", args=[TODAY.isoformat()])).content.decode()
+    pdf = client.get(reverse("dispatch_pdf", args=[TODAY.isoformat()])).content
+    text = "".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+
+    def cells(html: str) -> str:
+        return "".join(re.sub(r"<[^>]+>", "", html).split())
+
+    ranking = page.split('id="report-ranking"')[1].split("</table>")[0]
+    rows = re.findall(r"<tr data-county=[^>]*>(.*?)</tr>", ranking, re.S)
+    assert len(rows) == 2
+    for row in rows:
+        assert cells(row) in text
+    stale = page.split('id="report-stale"')[1].split("</section>")[0]
+    for summary in re.findall(r"<summary>(.*?)</summary>", stale, re.S):
+        name, count = re.match(r"<strong>(.*?)</strong>\s*(\d+)", summary).groups()
+        assert f"{name}：{count}所" in text
+    for school in re.findall(r'<th scope="row"><a [^>]*>(.*?)</a></th><td>(.*?)</td>', stale):
+        assert cells("".join(school)) in text
