@@ -13,8 +13,10 @@ Role = User.Role
 
 class Right(StrEnum):
     DRILL_RECORD = "drill_record"
+    TERM_SET = "term_set"
 
 
 RIGHTS: dict[str, frozenset[str]] = {
     Right.DRILL_RECORD: frozenset({Role.CITY_STAFF, Role.COUNTY_OFFICIAL}),
+    Right.TERM_SET: frozenset({Role.CITY_STAFF}),
 }

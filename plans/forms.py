@@ -12,9 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from readiness.models import School
+from readiness.models import School, User
+from readiness.uploads import upload_held, upload_hold
 
+from . import selectors
 from .models import Drill, ReopeningPlan
+from .services import is_emergency_plan, return_date_problem
 
 BLANK_ROWS = 3
 
@@ -22,18 +25,44 @@ BLANK_ROWS = 3
 class PlanForm(forms.Form):
     """The school's plan. Its two tables (return stages, parts with the person
     responsible) post parallel lists of cells: ``grades``/``return_on`` and
-    ``part``/``person``/``phone``; ``clean`` turns them into typed rows."""
+    ``part``/``person``/``phone``; ``clean`` turns them into typed rows and keeps a
+    message for each row that is wrong, shown in that row. An accepted emergency
+    plan is held (``emergency_plan_held``) so a refusal for another field does not
+    ask for the file again."""
 
     factors = forms.MultipleChoiceField(choices=ReopeningPlan.FACTORS, required=False)
     considerations = forms.CharField(max_length=5000, required=False)
-    emergency_plan = forms.FileField(required=False)
+    emergency_plan = forms.FileField(
+        required=False, widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"})
+    )
+    emergency_plan_held = forms.CharField(required=False, widget=forms.HiddenInput)
     submit = forms.BooleanField(required=False)
 
-    def __init__(self, *args, plan: ReopeningPlan | None = None, **kwargs) -> None:
+    def __init__(self, *args, plan: ReopeningPlan | None = None, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.plan = plan
+        self.plan, self.user = plan, user
+        self.held: tuple[str, str] | None = None  # (token, file name) of a kept upload
+        self.stage_errors: dict[int, str] = {}
+        self.part_errors: dict[int, str] = {}
         if plan is not None and not self.is_bound:
             self.initial = {"factors": plan.factors, "considerations": plan.considerations}
+
+    def clean_emergency_plan(self) -> tuple[str, bytes] | None:
+        upload = self.cleaned_data["emergency_plan"]
+        if upload:
+            data = upload.read()
+            if not is_emergency_plan(data):
+                raise ValidationError(_("The emergency plan must be a PDF of at most 10 MB."))
+            name = upload.name
+            token = upload_hold(user=self.user, name=name, data=data)
+        else:
+            token = self.data.get("emergency_plan_held", "")
+            held = upload_held(user=self.user, token=token)
+            if held is None:
+                return None
+            name, data = held
+        self.held = (token, name)
+        return name, data
 
     def _rows(self, names: tuple[str, ...]) -> list[dict]:
         columns = [self.data.getlist(name) for name in names]
@@ -50,53 +79,59 @@ class PlanForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         stages, parts = [], []
-        for n, row in enumerate(self._rows(("grades", "return_on")), 1):
+        term = selectors.term_start()
+        for i, row in enumerate(self._rows(("grades", "return_on"))):
             try:
                 day = dt.date.fromisoformat(row["return_on"])
             except ValueError:
                 day = None
             if not row["grades"] or day is None:
-                self.add_error(
-                    None,
-                    _("Return stage %(n)d needs the grades and a valid date.") % {"n": n},
-                )
-                continue
-            stages.append((row["grades"][:50], day))
-        for n, row in enumerate(self._rows(("part", "person", "phone")), 1):
+                self.stage_errors[i] = _("Give the grades and a valid date.")
+            elif problem := return_date_problem(day, term_start=term):
+                self.stage_errors[i] = problem
+            else:
+                stages.append((row["grades"][:50], day))
+        for i, row in enumerate(self._rows(("part", "person", "phone"))):
             if not row["part"] or not row["person"]:
-                self.add_error(
-                    None, _("Part %(n)d needs its name and the person responsible.") % {"n": n}
-                )
-                continue
-            parts.append((row["part"][:50], row["person"][:50], row["phone"][:20]))
+                self.part_errors[i] = _("Give the part and the person responsible.")
+            else:
+                parts.append((row["part"][:50], row["person"][:50], row["phone"][:20]))
+        if self.stage_errors or self.part_errors:
+            self.add_error(None, _("Some rows need correcting; each says what is wrong."))
         data["stages"], data["parts"] = stages, parts
         return data
 
+    def _table(self, names: tuple[str, ...], saved: list[dict], errors: dict) -> list[dict]:
+        rows = self._rows(names) if self.is_bound else saved
+        rows = [{**row, "error": errors.get(i, "")} for i, row in enumerate(rows)]
+        return rows + [dict.fromkeys((*names, "error"), "")] * BLANK_ROWS
+
     @property
     def stage_rows(self) -> list[dict]:
-        if self.is_bound:
-            rows = self._rows(("grades", "return_on"))
-        elif self.plan is not None:
-            rows = [
-                {"grades": s.grades, "return_on": s.return_on.isoformat()}
-                for s in self.plan.stages.all()
-            ]
-        else:
-            rows = []
-        return rows + [{"grades": "", "return_on": ""}] * BLANK_ROWS
+        saved = [
+            {"grades": s.grades, "return_on": s.return_on.isoformat()}
+            for s in (self.plan.stages.all() if self.plan is not None else ())
+        ]
+        return self._table(("grades", "return_on"), saved, self.stage_errors)
 
     @property
     def part_rows(self) -> list[dict]:
-        if self.is_bound:
-            rows = self._rows(("part", "person", "phone"))
-        elif self.plan is not None:
-            rows = [
-                {"part": p.part, "person": p.person, "phone": p.phone}
-                for p in self.plan.parts.all()
-            ]
-        else:
-            rows = []
-        return rows + [{"part": "", "person": "", "phone": ""}] * BLANK_ROWS
+        saved = [
+            {"part": p.part, "person": p.person, "phone": p.phone}
+            for p in (self.plan.parts.all() if self.plan is not None else ())
+        ]
+        return self._table(("part", "person", "phone"), saved, self.part_errors)
+
+
+class TermForm(forms.Form):
+    starts_on = forms.DateField(
+        label=gettext_lazy("Term starts on"),
+        error_messages={
+            "required": gettext_lazy("Give the day the term starts."),
+            "invalid": gettext_lazy("Give the day the term starts."),
+        },
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
 
 class PlanDecisionForm(forms.Form):

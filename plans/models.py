@@ -53,6 +53,24 @@ class ReopeningPlan(models.Model):
         return str(self.school)
 
 
+class Term(models.Model):
+    """The day the term starts (开学日期), set by the city bureau: no stage of a
+    return plan comes before it. The latest row is in force; the earlier rows are
+    its history."""
+
+    starts_on = models.DateField(_("term starts on"))
+    set_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        ordering = ["-set_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.starts_on.isoformat()
+
+
 class PlanStage(models.Model):
     """One step of the staggered return: which grades come back on which day."""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
@@ -9,7 +11,7 @@ from readiness.access import scope_of
 from readiness.models import County, School, User
 from readiness.selectors import rate
 
-from .models import Drill, ReopeningPlan
+from .models import Drill, ReopeningPlan, Term
 
 
 def plan_list(*, user: User) -> QuerySet[ReopeningPlan]:
@@ -62,3 +64,29 @@ def plan_of_school(*, user: User) -> ReopeningPlan | None:
 
 def demonstration_school() -> School | None:
     return School.objects.filter(demonstration=True).first()
+
+
+def term_start() -> dt.date | None:
+    """The day the term starts, as the city bureau set it last; None until it is set."""
+    return Term.objects.values_list("starts_on", flat=True).first()
+
+
+def plan_history(*, plan: ReopeningPlan) -> list[dict]:
+    """The plan's steps in words, oldest first: each change of its status, who made
+    it and, for a return, the reason given (which the plan itself drops once approved)."""
+    steps, previous = [], None
+    for entry in plan.history.order_by("history_date", "history_id").select_related(
+        "history_user"
+    ):
+        if entry.status != previous:
+            steps.append(
+                {
+                    "at": entry.history_date,
+                    "by": entry.history_user,
+                    "status": entry.status,
+                    "label": entry.get_status_display(),
+                    "reason": entry.return_reason if entry.status == "returned" else "",
+                }
+            )
+        previous = entry.status
+    return steps

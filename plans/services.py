@@ -17,8 +17,24 @@ from readiness.models import School, User
 from readiness.services import readiness_follow
 from readiness.uploads import sniff_evidence
 
+from . import selectors
 from .access import Right
-from .models import Drill, PlanPart, PlanStage, ReopeningPlan
+from .models import Drill, PlanPart, PlanStage, ReopeningPlan, Term
+
+EMERGENCY_PLAN_MAX_BYTES = 10 * 1024 * 1024
+
+
+def return_date_problem(day: dt.date, *, term_start: dt.date | None) -> str | None:
+    """Why ``day`` cannot be a return date, or None: not in the past, not before the
+    term starts (once the city bureau has set it)."""
+    if day < timezone.localdate():
+        return _("The return date %(day)s is in the past.") % {"day": day.isoformat()}
+    if term_start is not None and day < term_start:
+        return _("The return date %(day)s is before the term starts (%(start)s).") % {
+            "day": day.isoformat(),
+            "start": term_start.isoformat(),
+        }
+    return None
 
 
 @audited("plan.save")
@@ -32,22 +48,31 @@ def plan_save(
     stages: list[tuple[str, dt.date]],
     parts: list[tuple[str, str, str]],
     emergency_plan: tuple[str, bytes] | None = None,
+    submit: bool = False,
 ) -> ReopeningPlan:
-    """The school writes its plan; a submitted or approved plan no longer changes."""
+    """The school writes its plan and, with ``submit``, hands it in, in one step: a
+    plan that cannot be submitted is not saved either, so a refusal changes nothing.
+    A returned plan stays returned (its reason in view) until it is submitted again;
+    a submitted or approved plan no longer changes."""
     if actor.role != User.Role.SCHOOL or actor.school_id != school.pk:
         raise PermissionDenied
     plan, _created = ReopeningPlan.objects.select_for_update().get_or_create(school=school)
     if plan.status in (ReopeningPlan.Status.SUBMITTED, ReopeningPlan.Status.APPROVED):
         raise ValidationError(_("A submitted plan no longer changes."))
+    term = selectors.term_start()
+    problems = [p for _g, day in stages if (p := return_date_problem(day, term_start=term))]
+    if problems:
+        raise ValidationError(problems)
     known = {code for code, _label in ReopeningPlan.FACTORS}
     plan.factors = [f for f in factors if f in known]
     plan.considerations = considerations.strip()[:5000]
     if emergency_plan is not None:
         _name, data = emergency_plan
-        if sniff_evidence(data) != ("application/pdf", "pdf") or len(data) > 10 * 1024 * 1024:
+        if not is_emergency_plan(data):
             raise ValidationError(_("The emergency plan must be a PDF of at most 10 MB."))
         plan.emergency_plan.save(f"{uuid.uuid4().hex}.pdf", ContentFile(data), save=False)
-    plan.status = ReopeningPlan.Status.DRAFT
+    if plan.status != ReopeningPlan.Status.RETURNED:
+        plan.status = ReopeningPlan.Status.DRAFT
     plan._history_user = actor
     plan.save()
     plan.stages.all().delete()
@@ -58,7 +83,16 @@ def plan_save(
     PlanPart.objects.bulk_create(
         PlanPart(plan=plan, part=p[:50], person=n[:50], phone=t[:20]) for p, n, t in parts
     )
+    if submit:
+        _submit(actor, plan)
     return plan
+
+
+def is_emergency_plan(data: bytes) -> bool:
+    return len(data) <= EMERGENCY_PLAN_MAX_BYTES and sniff_evidence(data) == (
+        "application/pdf",
+        "pdf",
+    )
 
 
 @audited("plan.submit")
@@ -67,10 +101,17 @@ def plan_submit(*, actor: User, plan: ReopeningPlan) -> ReopeningPlan:
     plan = ReopeningPlan.objects.select_for_update().get(pk=plan.pk)
     if actor.role != User.Role.SCHOOL or actor.school_id != plan.school_id:
         raise PermissionDenied
+    return _submit(actor, plan)
+
+
+def _submit(actor: User, plan: ReopeningPlan) -> ReopeningPlan:
+    """Hands in a locked plan that is complete; the reason of an earlier return
+    stays on it until the plan is approved."""
     if plan.status not in (ReopeningPlan.Status.DRAFT, ReopeningPlan.Status.RETURNED):
         raise ValidationError(_("This plan has already been submitted."))
     missing = []
-    if not plan.stages.exists():
+    stages = list(plan.stages.all())
+    if not stages:
         missing.append(_("the staggered return by grade"))
     if not plan.parts.exists():
         missing.append(_("a person responsible for each part"))
@@ -80,10 +121,21 @@ def plan_submit(*, actor: User, plan: ReopeningPlan) -> ReopeningPlan:
         raise ValidationError(
             _("The plan still needs: %(items)s.") % {"items": "、".join(missing)}
         )
+    term = selectors.term_start()
+    problems = [p for s in stages if (p := return_date_problem(s.return_on, term_start=term))]
+    if problems:
+        raise ValidationError(problems)
     plan.status, plan.submitted_at = ReopeningPlan.Status.SUBMITTED, timezone.now()
     plan._history_user = actor
     plan.save(update_fields=["status", "submitted_at"])
     return plan
+
+
+@audited("term.set")
+def term_set(*, actor: User, starts_on: dt.date) -> Term:
+    """The city bureau sets the day the term starts; the earlier settings are kept."""
+    require_right(actor, Right.TERM_SET)
+    return Term.objects.create(starts_on=starts_on, set_by=actor)
 
 
 @audited("plan.decide")

@@ -17,7 +17,7 @@ from readiness.forms import posted
 
 from . import selectors, services
 from .access import Right
-from .forms import DrillForm, PlanDecisionForm, PlanForm
+from .forms import DrillForm, PlanDecisionForm, PlanForm, TermForm
 from .models import ReopeningPlan
 
 
@@ -26,49 +26,77 @@ from .models import ReopeningPlan
 def plan_list(request: HttpRequest) -> HttpResponse:
     if request.user.role == "school":
         return redirect("plan_mine")
+    return _plan_list_page(request, TermForm(initial={"starts_on": selectors.term_start()}))
+
+
+def _plan_list_page(request: HttpRequest, term_form: TermForm) -> HttpResponse:
     plans = selectors.plan_list(user=request.user).order_by("status", "school__code")
     status = request.GET.get("status", "")
     if status in ReopeningPlan.Status.values:  # from a dashboard figure
         plans = plans.filter(status=status)
-    return render(request, "plans/list.html", {"plans": plans, "status": status})
+    context = {
+        "plans": plans,
+        "status": status,
+        "term_start": selectors.term_start(),
+        "term_form": term_form if has_right(request.user, Right.TERM_SET) else None,
+    }
+    return render(request, "plans/list.html", context, status=400 if term_form.errors else 200)
+
+
+@login_required
+@require_POST
+def plan_term(request: HttpRequest) -> HttpResponse:
+    """The city bureau sets the day the term starts; no return date comes before it."""
+    if not has_right(request.user, Right.TERM_SET):
+        raise PermissionDenied
+    form = TermForm(request.POST)
+    if not form.is_valid():
+        return _plan_list_page(request, form)
+    services.term_set(actor=request.user, starts_on=form.cleaned_data["starts_on"])
+    messages.success(request, _("Saved."))
+    return redirect("plan_list")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_mine(request: HttpRequest) -> HttpResponse:
-    """The school's own plan: write, attach, submit."""
+    """The school's own plan: write, attach, submit. A refusal shows every cell as
+    typed, and an accepted PDF stays attached."""
     if request.user.role != "school":
         raise PermissionDenied
     school = core_selectors.school_get_for_user(user=request.user, pk=request.user.school_id)
     plan = selectors.plan_of_school(user=request.user)
-    form = PlanForm(*posted(request), plan=plan)
+    form = PlanForm(*posted(request), plan=plan, user=request.user)
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            _plan_save(request, school, form.cleaned_data)
+            services.plan_save(
+                actor=request.user,
+                school=school,
+                factors=data["factors"],
+                considerations=data["considerations"],
+                stages=data["stages"],
+                parts=data["parts"],
+                emergency_plan=data["emergency_plan"],
+                submit=data["submit"],
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            if data["submit"]:
+                messages.success(request, _("The plan is submitted for review."))
+            else:
+                messages.success(request, _("Saved."))
             return redirect("plan_mine")
-    context = {"school": school, "plan": plan, "form": form, "factors": ReopeningPlan.FACTORS}
-    return render(request, "plans/mine.html", context)
-
-
-def _plan_save(request: HttpRequest, school, data: dict) -> None:
-    upload = data["emergency_plan"]
-    plan = services.plan_save(
-        actor=request.user,
-        school=school,
-        factors=data["factors"],
-        considerations=data["considerations"],
-        stages=data["stages"],
-        parts=data["parts"],
-        emergency_plan=(upload.name, upload.read()) if upload else None,
-    )
-    if data["submit"]:
-        services.plan_submit(actor=request.user, plan=plan)
-        messages.success(request, _("The plan is submitted for review."))
-    else:
-        messages.success(request, _("Saved."))
+    context = {
+        "school": school,
+        "plan": plan,
+        "form": form,
+        "factors": ReopeningPlan.FACTORS,
+        "term_start": selectors.term_start(),
+        "history": selectors.plan_history(plan=plan) if plan else [],
+    }
+    return render(request, "plans/mine.html", context, status=400 if form.errors else 200)
 
 
 @login_required
@@ -84,6 +112,7 @@ def _detail(request: HttpRequest, plan: ReopeningPlan, form: PlanDecisionForm) -
         "form": form,
         "may_decide": may_edit_school(request.user, plan.school),
         "factors": dict(ReopeningPlan.FACTORS),
+        "history": selectors.plan_history(plan=plan),
     }
     return render(request, "plans/detail.html", context, status=400 if form.errors else 200)
 

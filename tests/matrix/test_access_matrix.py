@@ -160,6 +160,7 @@ ROUTES: dict[str, Row] = {
     # --- plans -------------------------------------------------------------------------
     "plan_list": Row(ok=200),  # schools are sent on to their own plan (see below)
     "plan_mine": Row(may=frozenset({"school_a", "school_other"})),
+    "plan_term": Row(method="POST", may=frozenset({"city_staff"}), ok=OK_WRITE),
     "plan_detail": Row(url=obj("plan", "plan_detail"), sees=(SEES_A, SEES_B)),
     "plan_decide": Row(
         method="POST",
