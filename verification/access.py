@@ -15,7 +15,7 @@ from django.db.models import Q
 from readiness.access import has_right, scope_of
 from readiness.models import School, User
 
-from .models import TeamMember, Verification, VerificationTeam
+from .models import ChecklistItem, TeamMember, Verification, VerificationTeam
 
 Role = User.Role
 CITY_READERS = (Role.TASK_FORCE, Role.CITY_STAFF)
@@ -76,6 +76,13 @@ def membership(user: User, team_id: int) -> TeamMember | None:
     return (
         TeamMember.objects.filter(team_id=team_id, user=user).select_related("department").first()
     )
+
+
+def may_answer(member: TeamMember | None, team: VerificationTeam, item: ChecklistItem) -> bool:
+    """A member answers the items of their own department; the team's leader any item."""
+    if member is None:
+        return False
+    return item.department_id == member.department_id or team.leader_id == member.user_id
 
 
 def may_reverify(user: User, verification: Verification) -> bool:

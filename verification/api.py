@@ -109,7 +109,12 @@ class ChecklistRowOutputSerializer(serializers.Serializer):
     )
     note = serializers.SerializerMethodField()
     revision = serializers.SerializerMethodField()
+    by_leader = serializers.SerializerMethodField()
     evidence = serializers.SerializerMethodField()
+
+    def get_by_leader(self, row: selectors.Row) -> bool:
+        """Answered by the team leader for the item's department."""
+        return bool(row.response and row.response.by_leader)
 
     def get_note(self, row: selectors.Row) -> str:
         return row.response.note if row.response else ""
@@ -153,7 +158,7 @@ class AnswerInputSerializer(serializers.Serializer):
 class AnswerOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Response
-        fields = ["item", "answer", "note", "revision"]
+        fields = ["item", "answer", "note", "revision", "by_leader"]
 
 
 class StaleAnswerCurrentOutputSerializer(serializers.Serializer):

@@ -319,6 +319,9 @@ class Response(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     answered_at = models.DateTimeField(auto_now=True)
+    # The team leader may answer an item of any department: such an answer is
+    # marked, and it is the only kind a department confirms without having given it.
+    by_leader = models.BooleanField(_("answered by the leader for the department"), default=False)
 
     history = HistoricalRecords()
 

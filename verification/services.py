@@ -25,7 +25,7 @@ from readiness.services import readiness_follow
 from readiness.uploads import sniff_evidence
 
 from . import selectors
-from .access import in_remit, may_assign, membership
+from .access import in_remit, may_answer, may_assign, membership
 from .models import (
     ChecklistItem,
     ChecklistSection,
@@ -33,6 +33,7 @@ from .models import (
     DepartmentSignoff,
     Evidence,
     Response,
+    TeamMember,
     Verification,
     VerificationTeam,
 )
@@ -68,6 +69,14 @@ def _require_member(actor: User, verification: Verification):
     if member is None:
         raise PermissionDenied
     return member
+
+
+def _require_answerable(member: TeamMember, verification: Verification, item) -> None:
+    if not may_answer(member, verification.team, item):
+        raise ValidationError(
+            _("Item %(code)s belongs to %(department)s: its members or the team leader answer it.")
+            % {"code": item.code, "department": item.department.name}
+        )
 
 
 def _require_editable(verification: Verification) -> None:
@@ -179,13 +188,14 @@ def response_save(
     is written. A changed answer withdraws its department's confirmation.
     """
     verification = _locked(verification)
-    _require_member(actor, verification)
+    member = _require_member(actor, verification)
     _require_editable(verification)
     if answer not in Response.Answer.values:
         raise ValidationError(_("Answer pass, fail or not applicable."))
     item = selectors.applicable_item(verification=verification, item_id=item_id)
     if item is None:
         raise ValidationError(_("This item does not apply to this school."))
+    _require_answerable(member, verification, item)
     if item.veto and answer == Response.Answer.NOT_APPLICABLE:
         # Rules that apply to a school are verified: a veto item is never waived.
         raise ValidationError(_("A veto item must be answered pass or fail."))
@@ -220,6 +230,7 @@ def response_save(
     else:
         response.revision += 1
     response.answer, response.note, response.answered_by = answer, note, actor
+    response.by_leader = item.department_id != member.department_id
     if reading is not None:  # what the verifier saw, kept with the answer
         response.fact_value = reading.fact.value
         response.fact_read_at = reading.fact.read_at
@@ -246,11 +257,16 @@ def evidence_add(
 ) -> Evidence:
     """Attaches a photo or PDF to an answered item; the content decides what it is."""
     verification = _locked(verification)
-    _require_member(actor, verification)
+    member = _require_member(actor, verification)
     _require_editable(verification)
-    response = Response.objects.filter(verification=verification, item_id=item_id).first()
+    response = (
+        Response.objects.filter(verification=verification, item_id=item_id)
+        .select_related("item__department")
+        .first()
+    )
     if response is None:
         raise ValidationError(_("Answer the item before attaching evidence."))
+    _require_answerable(member, verification, response.item)
     if len(data) > EVIDENCE_MAX_BYTES:
         raise ValidationError(_("Evidence may be at most 10 MB."))
     kind = sniff_evidence(data)
@@ -280,7 +296,9 @@ def department_confirm(*, actor: User, verification: Verification) -> Department
     member = _require_member(actor, verification)
     _require_editable(verification)
     sheet = selectors.checklist(verification=verification)
-    require_part_complete(sheet.department(member.department_id), member.department)
+    part = sheet.department(member.department_id)
+    require_part_complete(part, member.department)
+    require_part_answered_within(part, verification)
     signoff, _created = DepartmentSignoff.objects.get_or_create(
         verification=verification,
         department=member.department,
@@ -321,6 +339,28 @@ def require_part_complete(part: selectors.DepartmentPart | None, department) -> 
         raise ValidationError(
             _("These items need evidence: %(codes)s.")
             % {"codes": "、".join(part.missing_evidence)}
+        )
+
+
+def require_part_answered_within(part: selectors.DepartmentPart, verification) -> None:
+    """A department confirms only what its own members answered, or what the team
+    leader answered for it (marked on the answer)."""
+    own = set(
+        TeamMember.objects.filter(
+            team_id=verification.team_id, department=part.department
+        ).values_list("user_id", flat=True)
+    )
+    foreign = [
+        row.item.code
+        for row in part.rows
+        if row.response and not row.response.by_leader and row.response.answered_by_id not in own
+    ]
+    if foreign:
+        raise ValidationError(
+            _(
+                "Answered outside %(department)s: %(codes)s. Its members answer them before it confirms."
+            )
+            % {"department": part.department.name, "codes": "、".join(foreign)}
         )
 
 

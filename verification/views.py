@@ -31,6 +31,7 @@ from readiness.spreadsheets import spreadsheet_response
 from . import selectors, services
 from .access import (
     Right,
+    may_answer,
     may_reverify,
     membership,
     require_assigner,
@@ -96,6 +97,9 @@ def _detail(request: HttpRequest, verification: Verification, **bound: forms.For
     member = membership(request.user, verification.team_id)
     sheet = selectors.checklist(verification=verification)
     selectors.read_facts(verification=verification, rows=sheet.rows)
+    editable = member is not None and verification.editable
+    for row in sheet.rows:  # a member answers their own department's items, the leader any
+        row.answerable = editable and may_answer(member, verification.team, row.item)
     blank = {
         "approve_form": ApproveForm(),
         "return_form": ReturnForm(),

@@ -106,7 +106,7 @@ def test_a_stale_edit_is_refused_and_carries_the_newer_answer(verification, coun
         revision=0,
     )
     services.response_save(
-        actor=county_members["hr"],
+        actor=county_members["education"],
         verification=verification,
         item_id=item.pk,
         answer="fail",
@@ -132,7 +132,7 @@ def test_a_stale_edit_is_refused_and_carries_the_newer_answer(verification, coun
 def test_a_first_answer_against_an_answer_given_meanwhile_is_stale(verification, county_members):
     item = first_item(verification)
     services.response_save(
-        actor=county_members["hr"],
+        actor=county_members["education"],
         verification=verification,
         item_id=item.pk,
         answer="fail",
@@ -154,19 +154,22 @@ def test_every_change_of_an_answer_is_kept_with_who(verification, county_members
         actor=county_members["health"], verification=verification, item_id=item.pk, answer="pass"
     )
     services.response_save(
-        actor=county_members["hr"], verification=verification, item_id=item.pk, answer="fail"
+        actor=county_members["education"],
+        verification=verification,
+        item_id=item.pk,
+        answer="fail",
     )
     history = list(
         Response.history.order_by("history_date").values_list("answer", "history_user__username")
     )
-    assert history == [("pass", "lanshan-health"), ("fail", "lanshan-hr")]
+    assert history == [("pass", "lanshan-health"), ("fail", "lanshan-education")]
 
 
 def test_answers_after_submission_are_refused(verification, county_members):
     complete(verification, county_members)
     with pytest.raises(ValidationError, match="已提交"):
         services.response_save(
-            actor=county_members["hr"],
+            actor=county_members["health"],
             verification=verification,
             item_id=first_item(verification).pk,
             answer="fail",

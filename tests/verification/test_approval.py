@@ -46,7 +46,10 @@ def test_changing_an_answer_withdraws_its_departments_confirmation(verification,
     confirm_all(verification, county_members)
     item = first_item(verification)  # a health item
     services.response_save(
-        actor=county_members["hr"], verification=verification, item_id=item.pk, answer="fail"
+        actor=county_members["education"],
+        verification=verification,
+        item_id=item.pk,
+        answer="fail",
     )
     assert not DepartmentSignoff.objects.filter(department__code="health").exists()
     assert DepartmentSignoff.objects.filter(department__code="market").exists()
@@ -153,7 +156,7 @@ def test_the_leader_returns_with_a_reason_and_the_departments_confirm_again(
     assert (v.status, v.return_reason) == ("returned", "食堂照片不清晰")
     assert not DepartmentSignoff.objects.exists()
     services.response_save(
-        actor=county_members["market"],
+        actor=county_members["health"],
         verification=verification,
         item_id=first_item(verification).pk,
         answer="pass",

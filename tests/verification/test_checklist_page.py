@@ -40,7 +40,7 @@ def test_answers_are_saved_one_by_one_as_json(login, verification, county_member
 def test_a_stale_edit_answers_409_with_the_newer_answer(login, verification, county_members):
     item = verification.template.items.get(code="01")
     services.response_save(
-        actor=county_members["hr"],
+        actor=county_members["education"],
         verification=verification,
         item_id=item.pk,
         answer="fail",

@@ -91,7 +91,10 @@ def test_a_stale_answer_without_javascript_keeps_what_was_typed(
 ):
     item = verification.template.items.get(code="01")
     services.response_save(
-        actor=county_members["hr"], verification=verification, item_id=item.pk, answer="fail"
+        actor=county_members["education"],
+        verification=verification,
+        item_id=item.pk,
+        answer="fail",
     )
     response = login(county_members["health"]).post(
         reverse("verification_answer", args=[verification.pk]),

@@ -11,10 +11,16 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from verification import selectors, services
-from verification.models import ChecklistItem, ChecklistSection, DepartmentSignoff
+from verification.models import (
+    ChecklistItem,
+    ChecklistSection,
+    DepartmentSignoff,
+    Evidence,
+    Response,
+)
 
 from .factories import DepartmentFactory, TeamMemberFactory
-from .fixtures import answer_all, attach_required_evidence, complete
+from .fixtures import answer_all, attach_required_evidence, complete, jpeg_bytes
 
 
 def refused(message, call, **kwargs):
@@ -179,3 +185,115 @@ def test_the_checklist_costs_four_queries_with_evidence_and_sign_offs(
         confirmed = [p.signoff.confirmed_by.full_name for p in sheet.departments if p.signoff]
     assert evidence == [("04", verification.pk, "pass")]
     assert confirmed == ["兰山区核验组体育组员"]
+
+
+# --- each department answers its own items -----------------------------------------
+
+
+def test_a_member_cannot_answer_another_department_s_item(verification, county_members):
+    item = ChecklistItem.objects.get(template=verification.template, code="01")  # health's
+    refused(
+        "条目 01 属于卫健，由该部门组员或组长作答。",
+        services.response_save,
+        actor=county_members["hr"],
+        verification=verification,
+        item_id=item.pk,
+        answer="pass",
+    )
+    assert not Response.objects.exists()
+
+
+def test_a_member_cannot_attach_evidence_to_another_department_s_item(
+    verification, county_members
+):
+    item = ChecklistItem.objects.get(template=verification.template, code="04")
+    owner = county_members[item.department.code]
+    services.response_save(actor=owner, verification=verification, item_id=item.pk, answer="pass")
+    other = next(
+        u for code, u in county_members.items() if code not in (item.department.code, "education")
+    )
+    refused(
+        f"条目 04 属于{item.department.name}，由该部门组员或组长作答。",
+        services.evidence_add,
+        actor=other,
+        verification=verification,
+        item_id=item.pk,
+        name="photo.jpg",
+        data=jpeg_bytes(),
+    )
+    assert not Evidence.objects.exists()
+
+
+def test_the_leader_answers_any_item_and_it_is_recorded(verification, county_members):
+    item = ChecklistItem.objects.get(template=verification.template, code="01")
+    response = services.response_save(
+        actor=county_members["education"],
+        verification=verification,
+        item_id=item.pk,
+        answer="fail",
+    )
+    assert response.by_leader is True
+    assert Response.history.get().by_leader is True
+    answer_all(verification, county_members)  # health answers its other items (and 01 again)
+    assert Response.objects.get(item=item).by_leader is False  # health's own answer now
+
+
+def test_a_department_confirms_what_the_leader_answered_for_it(verification, county_members):
+    answer_all(verification, county_members)
+    attach_required_evidence(verification, county_members)
+    item = ChecklistItem.objects.get(template=verification.template, code="01")
+    services.response_save(
+        actor=county_members["education"],
+        verification=verification,
+        item_id=item.pk,
+        answer="fail",
+    )
+    signoff = services.department_confirm(
+        actor=county_members["health"], verification=verification
+    )
+    assert signoff.department.code == "health"
+
+
+def test_a_department_does_not_confirm_what_another_department_answered(
+    verification, county_members
+):
+    """An answer given by another department's member before the rule existed."""
+    answer_all(verification, county_members)
+    attach_required_evidence(verification, county_members)
+    Response.objects.filter(item__code="01").update(answered_by=county_members["hr"])
+    refused(
+        "以下条目不是卫健作答的：01。请由本部门组员作答后再确认。",
+        services.department_confirm,
+        actor=county_members["health"],
+        verification=verification,
+    )
+    assert not DepartmentSignoff.objects.exists()
+
+
+def test_the_checklist_offers_a_member_only_their_department_s_items(
+    login, verification, county_members
+):
+    from django.urls import reverse
+
+    url = reverse("verification_detail", args=[verification.pk])
+    health_item = ChecklistItem.objects.get(template=verification.template, code="01")
+
+    def fieldset_of(body: str, item) -> str:
+        block = body.split(f'id="item-{item.pk}"')[1]
+        return block.split("<fieldset", 1)[1].split(">", 1)[0]
+
+    assert "disabled" in fieldset_of(
+        login(county_members["hr"]).get(url).content.decode(), health_item
+    )
+    assert "disabled" not in fieldset_of(
+        login(county_members["health"]).get(url).content.decode(), health_item
+    )
+    services.response_save(
+        actor=county_members["education"],
+        verification=verification,
+        item_id=health_item.pk,
+        answer="pass",
+    )
+    body = login(county_members["education"]).get(url).content.decode()
+    assert "disabled" not in fieldset_of(body, health_item)
+    assert "（组长代部门作答）" in body
