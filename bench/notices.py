@@ -49,6 +49,10 @@ def _notice(*, photos: bool):
         visit=visit,
         visited_at=timezone.now() - dt.timedelta(hours=1),
         present=[leader],
+        checks=[
+            *(services.CheckInput(result="problem", key_area=a) for a in KeyArea.objects.all()),
+            *(services.CheckInput(result="problem", aspect=a) for a in Aspect.objects.all()),
+        ],
     )
     areas, aspects = list(KeyArea.objects.all()), list(Aspect.objects.all())
     ids = []

@@ -12,7 +12,7 @@ from readiness.demo import DEMO_PASSWORD, person_name
 from readiness.models import County, School, User
 
 from . import services
-from .models import Aspect, InspectionSquad, KeyArea, Visit
+from .models import Aspect, InspectionSquad, KeyArea, Visit, VisitCheck
 
 KEY_AREAS = [
     ("gate", "校门口"),
@@ -98,18 +98,20 @@ def _seed_visits(rng: random.Random) -> tuple[int, int]:
             visits += 1
             if k == len(picked) - 1:
                 continue  # one planned visit per squad stays secret
+            problems = rng.sample(PROBLEMS, 2) if k % 2 == 0 else []
             services.visit_record(
                 actor=leader,
                 visit=visit,
                 visited_at=timezone.now()
                 - dt.timedelta(days=rng.randint(1, 10), hours=rng.randint(0, 5)),
                 present=list(squad.members.all()),
+                checks=_results(areas, aspects, school, {code for code, *_ in problems}),
                 summary="按照“四不两直”要求直奔现场。",
             )
-            if k % 2:
+            if not problems:
                 continue
             found = []
-            for code, description, requirement in rng.sample(PROBLEMS, 2):
+            for code, description, requirement in problems:
                 found.append(
                     services.finding_add(
                         actor=leader,
@@ -126,6 +128,26 @@ def _seed_visits(rng: random.Random) -> tuple[int, int]:
                 _follow_up(found, leader, rng, ("reported", "closed", "rejected")[notices % 3])
                 notices += 1
     return visits, notices
+
+
+def _results(areas: dict, aspects: dict, school: School, problems: set[str]) -> list:
+    """A result for every key area and aspect: problems where findings follow, the
+    dormitory of a day school not applicable, the rest in order."""
+    checks = []
+    for code, place in [*areas.items(), *aspects.items()]:
+        if code in problems:
+            result, note = VisitCheck.Result.PROBLEM, "见问题清单"
+        elif code == "dormitory" and not school.boarding:
+            result, note = VisitCheck.Result.NOT_APPLICABLE, "走读学校，无宿舍"
+        else:
+            result, note = VisitCheck.Result.OK, ""
+        area = place if code in areas else None
+        checks.append(
+            services.CheckInput(
+                result=result, note=note, key_area=area, aspect=None if area else place
+            )
+        )
+    return checks
 
 
 def _follow_up(findings, leader: User, rng: random.Random, outcome: str) -> None:

@@ -137,7 +137,8 @@ class VisitRecordForm(forms.Form):
     """The record of a visit: when, who was there, and a result per area and aspect.
 
     Each key area and aspect has a field ``area-<pk>`` (or ``aspect-<pk>``) with
-    its result, and ``area-<pk>-note`` with a note; both may be left empty.
+    its result, required, and ``area-<pk>-note`` with a note, required when the
+    result is “not checked” (the note is the reason).
     """
 
     visited_at = forms.DateTimeField(
@@ -184,7 +185,11 @@ class VisitRecordForm(forms.Form):
             self.fields[name] = forms.ChoiceField(
                 label=place.name,
                 choices=VisitCheck.Result.choices,
-                required=False,
+                error_messages=_messages(
+                    _("Give a result, or “Not checked” with the reason."),
+                    "required",
+                    "invalid_choice",
+                ),
                 widget=forms.RadioSelect,
             )
             self.fields[f"{name}-note"] = forms.CharField(
@@ -196,6 +201,13 @@ class VisitRecordForm(forms.Form):
             check = recorded.get((place.pk, None) if kind == "area" else (None, place.pk))
             if check is not None:
                 self.initial[name], self.initial[f"{name}-note"] = check.result, check.note
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for name, _place in self._places:
+            if data.get(name) == VisitCheck.Result.NOT_CHECKED and not data.get(f"{name}-note"):
+                self.add_error(f"{name}-note", _("Say why it was not checked."))
+        return data
 
     def check_rows(self) -> list[tuple[KeyArea | Aspect, forms.BoundField, forms.BoundField]]:
         """Each place with its result and note fields, in the order of the table."""

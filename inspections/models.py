@@ -131,6 +131,7 @@ class VisitCheck(models.Model):
         OK = "ok", _("In order")
         PROBLEM = "problem", _("Problems found")
         NOT_APPLICABLE = "na", _("Not applicable")
+        NOT_CHECKED = "skipped", _("Not checked")  # the note says why
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="checks")
     key_area = models.ForeignKey(KeyArea, on_delete=models.PROTECT, null=True, blank=True)

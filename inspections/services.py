@@ -159,7 +159,8 @@ def visit_record(
     checks: Iterable[CheckInput] = (),
     summary: str = "",
 ) -> Visit:
-    """Records the visit: when, who was there, a result per area and aspect."""
+    """Records the visit: when, who was there, and a result for every key area and
+    aspect (“not checked” with the reason is a result; silence is not)."""
     visit = _locked_visit(visit)
     require_member(actor, visit.squad)
     if visit.notices.exists():
@@ -172,6 +173,8 @@ def visit_record(
     members = set(visit.squad.members.values_list("pk", flat=True)) | {visit.squad.leader_id}
     if not present or any(user.pk not in members for user in present):
         raise ValidationError(_("Name the squad members who were present."))
+    checks = list(checks)
+    require_every_place(checks)
     visit.status = Visit.Status.RECORDED
     visit.visited_at = visited_at
     visit.summary = summary.strip()
@@ -186,6 +189,29 @@ def visit_record(
         for c in checks
     )
     return visit
+
+
+def require_every_place(checks: list[CheckInput]) -> None:
+    """A result for each key area and aspect, and a reason for each one not checked."""
+    given = {
+        (c.key_area.pk if c.key_area else None, c.aspect.pk if c.aspect else None) for c in checks
+    }
+    missing = [a.name for a in KeyArea.objects.all() if (a.pk, None) not in given]
+    missing += [a.name for a in Aspect.objects.all() if (None, a.pk) not in given]
+    if missing:
+        raise ValidationError(
+            _("Give a result for every key area and aspect; missing: %(places)s.")
+            % {"places": "、".join(missing)}
+        )
+    unexplained = [
+        str(c.key_area or c.aspect)
+        for c in checks
+        if c.result == VisitCheck.Result.NOT_CHECKED and not c.note.strip()
+    ]
+    if unexplained:
+        raise ValidationError(
+            _("Say why these were not checked: %(places)s.") % {"places": "、".join(unexplained)}
+        )
 
 
 @audited("finding.add")

@@ -19,6 +19,15 @@ def test_an_inspector_records_issues_and_closes(
     page.goto(f"/inspections/visits/{planned_visit.pk}/")
     expect(page.locator("h1")).to_have_text("兰山区城关镇中心小学")
     page.locator(f'input[name="area-{areas["gate"].pk}"][value="problem"]').check()
+    page.get_by_role("button", name="登记督查").click()  # the other places are left silent
+    expect(page.locator(".check-row.invalid")).to_have_count(len(areas) + len(aspects) - 1)
+    gate = page.locator(f'input[name="area-{areas["gate"].pk}"][value="problem"]')
+    expect(gate).to_be_checked()  # what was chosen is kept
+    for row in page.locator(".check-row.invalid").all():
+        row.locator('input[value="ok"]').check()
+    dorm = page.locator(f"#check-area-{areas['dormitory'].pk}")
+    dorm.locator('input[value="skipped"]').check()
+    dorm.get_by_role("textbox").fill("宿舍楼封闭施工")
     page.get_by_role("button", name="登记督查").click()
     expect(page.get_by_role("status").first).to_contain_text("督查已登记")
 

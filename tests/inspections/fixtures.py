@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from inspections.models import InspectionSquad
+from inspections.models import Aspect, InspectionSquad, KeyArea
+from inspections.services import CheckInput
 from tests.inspections.factories import (
     AspectFactory,
     FindingFactory,
@@ -93,3 +94,24 @@ def finding(recorded_visit, inspector_a, areas):
         key_area=areas["gate"],
         created_by=inspector_a,
     )
+
+
+def every_check(result: str = "ok", **by_code: tuple[str, str]) -> list[CheckInput]:
+    """A result for every key area and aspect (``result`` unless ``by_code`` names
+    another, as ``code=(result, note)``), as ``services.visit_record`` takes them."""
+    checks = []
+    for place in [*KeyArea.objects.all(), *Aspect.objects.all()]:
+        given, note = by_code.get(place.code, (result, ""))
+        area = place if isinstance(place, KeyArea) else None
+        checks.append(
+            CheckInput(result=given, note=note, key_area=area, aspect=None if area else place)
+        )
+    return checks
+
+
+def every_result_posted(result: str = "ok") -> dict:
+    """The visit form's fields with ``result`` for every key area and aspect."""
+    return {
+        **{f"area-{a.pk}": result for a in KeyArea.objects.all()},
+        **{f"aspect-{a.pk}": result for a in Aspect.objects.all()},
+    }

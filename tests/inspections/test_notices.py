@@ -21,6 +21,7 @@ from tests.inspections.factories import (
     RectificationReportFactory,
     VisitFactory,
 )
+from tests.inspections.fixtures import every_check
 from tests.readiness.factories import SchoolFactory
 
 from .fixtures import make_squad
@@ -293,7 +294,11 @@ def test_concurrent_issuing_gives_gap_free_numbers(postgres_live, county_a, area
             actor=squad.leader, squad=squad, schools=[school], planned_on=timezone.localdate()
         )
         services.visit_record(
-            actor=squad.leader, visit=visit, visited_at=timezone.now(), present=[squad.leader]
+            actor=squad.leader,
+            visit=visit,
+            visited_at=timezone.now(),
+            present=[squad.leader],
+            checks=every_check(),
         )
         services.finding_add(
             actor=squad.leader,
