@@ -379,6 +379,16 @@ SCHOOL_FILE_SECTIONS = [
     "supplies.school_file.SECTION",
 ]
 
+# Each user's to-do list (the home page, the menu's badges): each line of work adds its groups.
+TODO_LISTS = [
+    "readiness.todo_lists.todo",
+    "plans.todo.todo",
+    "verification.todo.todo",
+    "inspections.todo.todo",
+    "people.todo.todo",
+    "supplies.todo.todo",
+]
+
 # The daily dispatch report: each line of work contributes one section.
 DISPATCH_SECTIONS = [
     "readiness.dispatch.SECTION",

@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("todo/counts/", views.todo_counts, name="todo_counts"),
     path("schools/", views.school_list, name="school_list"),
     path("schools/export/", views.school_export, name="school_export"),
     path("schools/import/", views.school_import, name="school_import"),

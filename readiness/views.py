@@ -33,6 +33,7 @@ from .models import School, SchoolImport
 from .resources import SchoolResource
 from .school_file import sections_for
 from .spreadsheets import CONTENT_TYPES, spreadsheet_response
+from .todo import nav_counts, todo_for
 
 PAGE_SIZE = 50
 
@@ -40,13 +41,24 @@ PAGE_SIZE = 50
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    context = {"scope": scope_of(user), "notices": selectors.notices_unread(user=user)[:20]}
+    context = {
+        "scope": scope_of(user),
+        "notices": selectors.notices_unread(user=user)[:20],
+        "todo": todo_for(user),
+    }
     if user.school_id:
         context["school"] = selectors.school_get_for_user(user=user, pk=user.school_id)
     else:
         context["counties"] = selectors.county_overview(user=user)
         context["totals"] = selectors.county_overview_totals(context["counties"])
     return render(request, "readiness/home.html", context)
+
+
+@login_required
+@require_GET
+def todo_counts(request: HttpRequest) -> JsonResponse:
+    """What waits for the user, by menu entry: the menu's badges."""
+    return JsonResponse(nav_counts(request.user))
 
 
 @login_required

@@ -37,3 +37,24 @@ document.addEventListener("change", function (event) {
     });
   }
 });
+
+// The menu's badges: how much waits in each part of the portal, fetched after the
+// page (so no page pays for them) and shown beside its menu entry.
+document.addEventListener("DOMContentLoaded", function () {
+  var nav = document.getElementById("main-nav");
+  if (!nav || !nav.dataset.counts || !window.fetch) { return; }
+  fetch(nav.dataset.counts, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then(function (response) { return response.ok ? response.json() : {}; })
+    .then(function (counts) {
+      nav.querySelectorAll("a[data-nav]").forEach(function (link) {
+        var count = counts[link.dataset.nav];
+        if (!count) { return; }
+        var badge = document.createElement("span");
+        badge.className = "nav-badge";
+        badge.textContent = count > 99 ? "99+" : String(count);
+        badge.setAttribute("aria-label", nav.dataset.waiting + "：" + count);
+        link.appendChild(badge);
+      });
+    })
+    .catch(function () {});
+});

@@ -158,6 +158,7 @@ ROUTES: dict[str, Row] = {
         sees=frozenset({"county_a"}),
     ),
     # --- plans -------------------------------------------------------------------------
+    "todo_counts": Row(),  # each user counts only what waits for them
     "plan_list": Row(ok=200),  # schools are sent on to their own plan (see below)
     "plan_mine": Row(may=frozenset({"school_a", "school_other"})),
     "plan_term": Row(method="POST", may=frozenset({"city_staff"}), ok=OK_WRITE),

@@ -1,0 +1,64 @@
+"""Person files on the to-do: a school's files not yet screened, and the user's
+imports that did not go through this week."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from readiness.models import User
+from readiness.todo import Task, TodoGroup, group
+
+from . import selectors
+
+RECENT_DAYS = 7
+
+
+def todo(user: User) -> list[TodoGroup | None]:
+    groups: list[TodoGroup | None] = []
+    if user.role == User.Role.SCHOOL:
+        waiting = (
+            selectors.person_list(user=user)
+            .filter(school_id=user.school_id, screened_on__isnull=True)
+            .count()
+        )
+        if waiting > 0:
+            url = reverse("people") + "?screened=false"
+            groups.append(
+                TodoGroup(
+                    key="people_unscreened",
+                    title=gettext_lazy("Person files not screened"),
+                    nav="people",
+                    count=waiting,
+                    url=url,
+                    tasks=[
+                        Task(
+                            text=_("%(count)d files wait for their screening.")
+                            % {"count": waiting},
+                            url=url,
+                        )
+                    ],
+                )
+            )
+    since = timezone.now() - dt.timedelta(days=RECENT_DAYS)
+    groups.append(
+        group(
+            key="people_imports_failed",
+            title=gettext_lazy("Person imports that did not go through"),
+            nav="people",
+            url=reverse("people_import"),
+            rows=selectors.person_import_list(user=user)
+            .filter(owner=user, status__in=("refused", "failed"), created_at__gte=since)
+            .order_by("-created_at"),
+            task=lambda job: Task(
+                text=job.original_name,
+                url=reverse("people_import_status", args=[job.pk]),
+                detail=job.get_status_display(),
+            ),
+        )
+    )
+    return groups
