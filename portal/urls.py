@@ -62,4 +62,5 @@ urlpatterns = [
     path("", include("readiness.urls")),
 ]
 
+handler403 = "readiness.views.forbidden"
 handler404 = "readiness.views.not_found"

@@ -22,7 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django.views.defaults import page_not_found
+from django.views.defaults import page_not_found, permission_denied
 
 from . import criteria, dashboard, dispatch, documents, report_book, selectors, services, tasks
 from .access import Right, has_right, may_edit_school, require_right, scope_of
@@ -323,6 +323,13 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Not found.")}, status=404)
     return page_not_found(request, exception)
+
+
+def forbidden(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """403: JSON under /api/, the portal's page elsewhere, in the user's language."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("You may not do this.")}, status=403)
+    return permission_denied(request, exception)
 
 
 @never_cache

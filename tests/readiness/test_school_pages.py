@@ -182,3 +182,17 @@ def test_list_filters_by_boarding(login, city_staff, county_a):
     assert "寄宿制初中" in body and "走读小学" not in body
     body = client.get(reverse("school_list"), {"boarding": ""}).content.decode()
     assert "寄宿制初中" in body and "走读小学" in body
+
+
+def test_403_and_404_are_pages_of_the_portal_in_the_user_s_language(
+    login, school_contact_a, school_b
+):
+    client = login(school_contact_a)
+    refused = client.get(reverse("dashboard_targets"))
+    assert refused.status_code == 403
+    body = refused.content.decode()
+    assert "您无权进行此操作" in body and 'id="main-nav"' in body and "403 Forbidden" not in body
+    missing = client.get(reverse("school_detail", args=[school_b.pk]))
+    assert missing.status_code == 404
+    assert "页面不存在，或不在您的范围内" in missing.content.decode()
+    assert client.get("/api/v1/schools/999999/").json()["detail"]
