@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from readiness.jobs import job_not_queued, job_status
+from readiness.naming import natural_key
 from readiness.references import citing
 from readiness.spreadsheets import spreadsheet_response
 from readiness.tasks import enqueue
@@ -65,7 +66,7 @@ def _visit_list_page(
     visits = selectors.visit_list(user=user).order_by("-planned_on", "-pk")
     context = {
         "page": Paginator(visits, PAGE_SIZE).get_page(request.GET.get("page")),
-        "squads": selectors.squad_list(user=user),
+        "squads": sorted(selectors.squad_list(user=user), key=lambda s: natural_key(s.name)),
         "plan_form": plan_form or forms.VisitPlanForm(user=user),
         "draw_form": draw_form or forms.VisitDrawForm(user=user),
         "query": "",

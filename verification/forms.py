@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from readiness import criteria
 from readiness import selectors as school_selectors
 from readiness.models import School, User
+from readiness.naming import order_choices_by_name
 
 from . import selectors
 from .models import ChecklistItem, Response, VerificationTeam
@@ -164,6 +165,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = selectors.teams_for_assignment(user=user)
+        order_choices_by_name(self.fields["team"])  # 第一, 第二, 第三…
         self.fields["school"].queryset = school_selectors.school_list(user=user)
 
     def clean_school(self) -> list[School]:

@@ -302,6 +302,13 @@ def _open_verification(field_name: str) -> Subquery:
     )
 
 
+def with_open_verification(schools: QuerySet[School]) -> QuerySet[School]:
+    """Schools with the status and planned date of their verification under way, if any."""
+    return schools.annotate(
+        open_status=_open_verification("status"), open_planned=_open_verification("planned_on")
+    )
+
+
 def overdue_q(today: dt.date) -> Q:
     """Schools whose verification is late, as a filter on School: planned for a
     day that has passed and still with the team, or conditionally ready with the

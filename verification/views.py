@@ -328,7 +328,8 @@ def verification_reverify(request: HttpRequest, pk: int) -> HttpResponse:
 def _assign_page(request: HttpRequest, form: AssignForm) -> HttpResponse:
     """The school list, filtered by the query string, with the assignment form."""
     school_filter = school_selectors.school_filter(user=request.user, params=request.GET)
-    page = Paginator(school_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    schools = selectors.with_open_verification(school_filter.qs)  # marked: under way
+    page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
