@@ -115,6 +115,8 @@ class Visit(models.Model):
                 | Q(status="recorded", visited_at__isnull=False),
                 name="visit_recorded_has_time",
             ),
+            # A school is planned at most once for a day, by any squad, by draw or by code.
+            models.UniqueConstraint(fields=["school", "planned_on"], name="visit_once_a_day"),
         ]
 
     def __str__(self) -> str:

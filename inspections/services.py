@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -76,10 +76,29 @@ def visit_plan(
         raise ValidationError(
             _("Outside the squad's counties: %(schools)s.") % {"schools": "、".join(outside)}
         )
+    if len({s.pk for s in schools}) != len(schools):
+        raise ValidationError(_("A school is listed twice."))
+    taken = list(
+        Visit.objects.filter(school__in=schools, planned_on=planned_on)
+        .order_by("school__code")
+        .values_list("school__name", flat=True)
+    )
+    if taken:
+        raise ValidationError(
+            _("Already planned for %(day)s: %(schools)s.")
+            % {"day": planned_on.isoformat(), "schools": "、".join(taken)}
+        )
     visits = [
         Visit(squad=squad, school=s, planned_on=planned_on, planned_by=actor) for s in schools
     ]
-    Visit.objects.bulk_create(visits)
+    try:
+        with transaction.atomic():
+            Visit.objects.bulk_create(visits)
+    except IntegrityError:  # planned meanwhile by another request: the constraint holds
+        raise ValidationError(
+            _("Already planned for %(day)s: %(schools)s.")
+            % {"day": planned_on.isoformat(), "schools": "、".join(s.name for s in schools)}
+        ) from None
     return visits
 
 
@@ -111,17 +130,17 @@ def weighted_sample(
     return [school for _key, school in keyed[:count]]
 
 
-@audited("visit.draw")
-def visit_draw(
+def visit_draw_propose(
     *,
     actor: User,
     squad: InspectionSquad,
     count: int,
-    planned_on: dt.date,
     skip_days: int = 30,
     rng: random.Random | None = None,
-) -> list[Visit]:
-    """Draws schools at random, weighted by risk and past findings, and plans visits."""
+) -> list[tuple[School, float]]:
+    """Draws schools at random, weighted by risk and past findings, and proposes
+    them with their weights, heaviest first; nothing is planned until the squad
+    confirms (``visit_draw_confirm``)."""
     require_member(actor, squad)
     if not 1 <= count <= 50:
         raise ValidationError(_("Draw between 1 and 50 schools."))
@@ -129,12 +148,17 @@ def visit_draw(
     candidates = draw_candidates(squad=squad, skip_days=skip_days, today=timezone.localdate())
     if not candidates:
         raise ValidationError(_("No school is left to draw in the squad's counties."))
-    return visit_plan(
-        actor=actor,
-        squad=squad,
-        schools=weighted_sample(candidates, count, rng),
-        planned_on=planned_on,
-    )
+    weights = {school.pk: weight for school, weight in candidates}
+    drawn = weighted_sample(candidates, count, rng)
+    return sorted(((s, weights[s.pk]) for s in drawn), key=lambda pair: (-pair[1], pair[0].code))
+
+
+@audited("visit.draw")
+def visit_draw_confirm(
+    *, actor: User, squad: InspectionSquad, schools: Iterable[School], planned_on: dt.date
+) -> list[Visit]:
+    """Plans the visits of a draw the squad has seen and confirmed."""
+    return visit_plan(actor=actor, squad=squad, schools=schools, planned_on=planned_on)
 
 
 # --- on site -------------------------------------------------------------------------

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.visit_list, name="visit_list"),
     path("plan/", views.visit_plan, name="visit_plan"),
     path("plan/draw/", views.visit_draw, name="visit_draw"),
+    path("plan/draw/confirm/", views.visit_draw_confirm, name="visit_draw_confirm"),
     path("visits/<int:pk>/", views.visit_detail, name="visit_detail"),
     path("visits/<int:pk>/record/", views.visit_record, name="visit_record"),
     path("visits/<int:pk>/findings/", views.finding_add, name="finding_add"),

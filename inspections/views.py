@@ -7,6 +7,8 @@ error of the service joins the form's errors above them.
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
 from collections.abc import Callable
 from functools import wraps
 
@@ -16,12 +18,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from readiness.jobs import job_not_queued, job_status
+from readiness.models import School
 from readiness.naming import natural_key
 from readiness.references import citing
 from readiness.spreadsheets import spreadsheet_response
@@ -33,6 +36,7 @@ from .exports import findings_dataset
 from .models import Finding, NoticeArchive, Visit
 
 PAGE_SIZE = 50
+DRAW_KEY = "inspections-draw"  # the latest proposal of a draw, in the session
 
 
 def back_to(name: str) -> Callable:
@@ -61,6 +65,7 @@ def _visit_list_page(
     *,
     plan_form: forms.VisitPlanForm | None = None,
     draw_form: forms.VisitDrawForm | None = None,
+    proposal: dict | None = None,
 ) -> HttpResponse:
     user = request.user
     visits = selectors.visit_list(user=user).order_by("-planned_on", "-pk")
@@ -69,6 +74,7 @@ def _visit_list_page(
         "squads": sorted(selectors.squad_list(user=user), key=lambda s: natural_key(s.name)),
         "plan_form": plan_form or forms.VisitPlanForm(user=user),
         "draw_form": draw_form or forms.VisitDrawForm(user=user),
+        "proposal": proposal,
         "query": "",
     }
     return render(request, "inspections/visit_list.html", context)
@@ -105,24 +111,57 @@ def visit_plan(request: HttpRequest) -> HttpResponse:
 @login_required
 @back_to("visit_list")
 def visit_draw(request: HttpRequest) -> HttpResponse:
-    """Draws schools at random, weighted by risk and past findings, and plans visits."""
+    """Draws schools at random, weighted by risk and past findings, and shows the
+    proposal with its weights; nothing is planned until the squad confirms it."""
     form = forms.VisitDrawForm(request.POST, user=request.user)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            visits = services.visit_draw(
+            proposal = services.visit_draw_propose(
                 actor=request.user,
                 squad=data["squad"],
                 count=data["count"],
-                planned_on=data["planned_on"],
                 skip_days=data["skip_days"],
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("%(n)d visits planned.") % {"n": len(visits)})
-            return redirect("visit_list")
+            token = secrets.token_urlsafe(12)
+            request.session[DRAW_KEY] = {
+                "token": token,
+                "squad": data["squad"].pk,
+                "planned_on": data["planned_on"].isoformat(),
+                "schools": [school.pk for school, _weight in proposal],
+            }
+            drawn = {"token": token, "rows": proposal, "squad": data["squad"], **data}
+            return _visit_list_page(request, draw_form=form, proposal=drawn)
     return _visit_list_page(request, draw_form=form)
+
+
+@login_required
+@require_POST
+def visit_draw_confirm(request: HttpRequest) -> HttpResponse:
+    """Plans the proposal the squad saw: the one kept in the session, not one posted."""
+    kept = request.session.get(DRAW_KEY)
+    if not kept or kept["token"] != request.POST.get("token"):
+        messages.error(request, _("This draw is no longer the latest one: draw again."))
+        return redirect("visit_list")
+    squad = get_object_or_404(selectors.squad_list(user=request.user), pk=kept["squad"])
+    schools = list(School.objects.filter(pk__in=kept["schools"]).order_by("code"))
+    try:
+        visits = services.visit_draw_confirm(
+            actor=request.user,
+            squad=squad,
+            schools=schools,
+            planned_on=dt.date.fromisoformat(kept["planned_on"]),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("visit_list")
+    del request.session[DRAW_KEY]
+    messages.success(request, _("%(n)d visits planned.") % {"n": len(visits)})
+    return redirect("visit_list")
 
 
 # --- visits: on site -----------------------------------------------------------------

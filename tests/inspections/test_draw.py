@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 
 from django.urls import reverse
 from django.utils import timezone
@@ -29,28 +30,46 @@ def test_the_draw_is_weighted_and_leaves_out_recent_visits(
     assert 3.0 < wins[high.pk] / wins[low.pk] < 5.5  # weights 4 : 1
 
 
-def test_a_draw_plans_visits(inspector_a, squad_a, county_a):
+def test_a_draw_proposes_and_plans_nothing_until_confirmed(inspector_a, squad_a, county_a):
     SchoolFactory.create_batch(5, county=county_a)
-    visits = services.visit_draw(
+    proposal = services.visit_draw_propose(
+        actor=inspector_a, squad=squad_a, count=3, rng=random.Random(1)
+    )
+    assert len(proposal) == 3 and not Visit.objects.exists()
+    weights = [w for _s, w in proposal]
+    assert weights == sorted(weights, reverse=True)
+    visits = services.visit_draw_confirm(
         actor=inspector_a,
         squad=squad_a,
-        count=3,
+        schools=[s for s, _w in proposal],
         planned_on=timezone.localdate(),
-        rng=random.Random(1),
     )
     assert len(visits) == 3 and all(v.status == "planned" for v in visits)
 
 
-def test_the_page_draws_and_leaves_out_the_default_thirty_days(
+def test_the_page_shows_the_proposal_then_the_squad_confirms_it(
     login, inspector_a, squad_a, county_a
 ):
-    SchoolFactory.create_batch(4, county=county_a)
-    response = login(inspector_a).post(
-        reverse("visit_draw"),
-        {"squad": squad_a.pk, "count": "2", "planned_on": timezone.localdate().isoformat()},
+    high = SchoolFactory(county=county_a, risk_level="high", name="高风险学校")
+    SchoolFactory.create_batch(3, county=county_a, risk_level="low")
+    client = login(inspector_a)
+    today = timezone.localdate().isoformat()
+    response = client.post(
+        reverse("visit_draw"), {"squad": squad_a.pk, "count": "4", "planned_on": today}
     )
-    assert response.status_code == 302
-    assert Visit.objects.filter(squad=squad_a, status="planned").count() == 2
+    assert response.status_code == 200
+    assert not Visit.objects.exists()  # a proposal only
+    proposal = response.content.decode().split('id="draw-proposal"')[1].split("</section>")[0]
+    assert proposal.index(high.code) < proposal.index("低风险")  # weight 4 before weight 1
+    assert '<td class="num">4</td>' in proposal and '<td class="num">1</td>' in proposal
+    token = re.search(r'name="token" value="([^"]+)"', proposal).group(1)
+    forged = client.post(reverse("visit_draw_confirm"), {"token": "not-the-one"})
+    assert forged.status_code == 302 and not Visit.objects.exists()
+    confirmed = client.post(reverse("visit_draw_confirm"), {"token": token})
+    assert confirmed.status_code == 302
+    assert Visit.objects.filter(squad=squad_a, status="planned").count() == 4
+    again = client.post(reverse("visit_draw_confirm"), {"token": token})  # used up
+    assert again.status_code == 302 and Visit.objects.count() == 4
 
 
 def test_a_count_out_of_range_is_refused_beside_the_field_and_kept(

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from inspections import services
 from inspections.models import Visit
+from tests.inspections.factories import VisitFactory
 from tests.readiness.factories import SchoolFactory
 
 
@@ -157,3 +158,37 @@ def test_another_squads_id_is_not_a_choice(login, inspector_a, squad_b, school_b
 def test_following_a_link_from_a_refused_form_leads_back_to_the_list(login, inspector_a):
     response = login(inspector_a).get(reverse("visit_plan"), {"page": "2"})
     assert response.status_code == 302 and response["Location"] == "/inspections/?page=2"
+
+
+def test_a_school_is_not_planned_twice_for_a_day_by_code_or_by_draw(
+    login, inspector_a, squad_a, school_a, county_a
+):
+    day = timezone.localdate() + dt.timedelta(days=2)
+    services.visit_plan(actor=inspector_a, squad=squad_a, schools=[school_a], planned_on=day)
+    response = plan(
+        login(inspector_a), squad=squad_a.pk, codes=school_a.code, planned_on=day.isoformat()
+    )
+    assert f"{day.isoformat()} 已安排督查：{school_a.name}。" in response.content.decode()
+    with pytest.raises(ValidationError):
+        services.visit_draw_confirm(
+            actor=inspector_a, squad=squad_a, schools=[school_a], planned_on=day
+        )
+    with pytest.raises(ValidationError, match="重复"):
+        services.visit_plan(
+            actor=inspector_a, squad=squad_a, schools=[school_a, school_a],
+            planned_on=day + dt.timedelta(days=1),
+        )  # fmt: skip
+    assert Visit.objects.count() == 1
+    other_day = services.visit_plan(
+        actor=inspector_a, squad=squad_a, schools=[school_a], planned_on=day + dt.timedelta(days=1)
+    )
+    assert len(other_day) == 1
+
+
+def test_the_database_refuses_a_second_plan_for_the_day(squad_a, school_a, inspector_a):
+    from django.db import IntegrityError, transaction
+
+    day = timezone.localdate()
+    VisitFactory(squad=squad_a, school=school_a, planned_on=day)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        VisitFactory(squad=squad_a, school=school_a, planned_on=day)

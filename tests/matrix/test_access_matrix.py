@@ -271,6 +271,7 @@ ROUTES: dict[str, Row] = {
     "visit_list": Row(),
     "visit_plan": Row(method="POST", ok=200),  # squads offered are the user's own only
     "visit_draw": Row(method="POST", ok=200),
+    "visit_draw_confirm": Row(method="POST", ok=302),  # no proposal kept: back to the list
     "visit_detail": Row(url=obj("visit", "visit_detail"), sees=(SEES_A, SEES_B)),
     **{
         name: Row(
