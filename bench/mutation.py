@@ -67,6 +67,7 @@ GROUPS = (
         "verification result and sign-off",
         (
             "verification.services.x_compute_result*",
+            "verification.selectors.x_result_of*",
             "verification.services.x_require_part_complete*",
             "verification.services.x_require_every_part_confirmed*",
             "verification.services.x_reverify_due_for*",
@@ -254,7 +255,7 @@ NAMED = (
     ),
     Named(
         "a veto item fails the school only when nothing else fails",
-        "verification/services.py",
+        "verification/selectors.py",
         "if any(item.veto for item in failing):",
         "if failing and all(item.veto for item in failing):",
         ("tests/verification/test_approval.py",),

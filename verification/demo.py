@@ -341,7 +341,11 @@ def _walk(verification: Verification, outcome: str) -> None:
         services.department_confirm(actor=members[part.department.code], verification=verification)
     services.verification_submit(actor=members["education"], verification=verification)
     if outcome != "submitted":
-        services.verification_approve(actor=verification.team.leader, verification=verification)
+        services.verification_approve(
+            actor=verification.team.leader,
+            verification=verification,
+            reverify_due=timezone.localdate() + dt.timedelta(days=services.CONDITIONAL_DAYS),
+        )
 
 
 def _photo() -> bytes:

@@ -231,6 +231,25 @@ def checklist(*, verification: Verification) -> Checklist:
     )
 
 
+def result_of(sheet: Checklist) -> str | None:
+    """The result the answers give, or None while an applicable item is unanswered:
+    failed when a veto item fails; conditional when only other items fail."""
+    if sheet.answered < sheet.total:
+        return None
+    failing = [row.item for row in sheet.rows if row.response and row.response.answer == "fail"]
+    if any(item.veto for item in failing):
+        return Verification.Result.FAILED
+    if failing:
+        return Verification.Result.CONDITIONAL
+    return Verification.Result.PASSED
+
+
+def failed_rows(sheet: Checklist) -> list[Row]:
+    """The items answered “fail”, veto items first, with their notes and evidence."""
+    failed = [row for row in sheet.rows if row.response and row.response.answer == "fail"]
+    return sorted(failed, key=lambda row: not row.item.veto)
+
+
 @dataclass(frozen=True)
 class Reading:
     """The live value of the fact an item is bound to, and the answer it proposes

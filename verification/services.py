@@ -375,14 +375,24 @@ def require_every_part_confirmed(sheet: selectors.Checklist) -> None:
 
 
 def reverify_due_for(result: str, requested: dt.date | None, *, today: dt.date) -> dt.date | None:
-    """A conditional result is verified again by ``requested``, by default
-    CONDITIONAL_DAYS from today, and never today or earlier; other results by no date."""
+    """A conditional result is verified again by ``requested``, which the leader
+    gives (the page suggests CONDITIONAL_DAYS from today), never today or earlier;
+    other results by no date."""
     if result != Verification.Result.CONDITIONAL:
         return None
-    due = requested or today + dt.timedelta(days=CONDITIONAL_DAYS)
-    if due <= today:
-        raise ValidationError(_("The re-verification date must be in the future."))
-    return due
+    if requested is None:
+        raise ValidationError(
+            {
+                "reverify_due": _(
+                    "Items failed: give the date by which the school is verified again."
+                )
+            }
+        )
+    if requested <= today:
+        raise ValidationError(
+            {"reverify_due": _("The re-verification date must be in the future.")}
+        )
+    return requested
 
 
 def _require_leader(actor: User, verification: Verification) -> None:
@@ -394,16 +404,11 @@ def _require_leader(actor: User, verification: Verification) -> None:
 
 
 def compute_result(sheet: selectors.Checklist) -> str:
-    """Failed when a veto item fails; conditional when only other items fail. Every
-    applicable item must be answered first."""
-    if sheet.answered < sheet.total:
+    """``selectors.result_of``; every applicable item must be answered first."""
+    result = selectors.result_of(sheet)
+    if result is None:
         raise ValidationError(_("Every applicable item must be answered."))
-    failing = [row.item for row in sheet.rows if row.response and row.response.answer == "fail"]
-    if any(item.veto for item in failing):
-        return Verification.Result.FAILED
-    if failing:
-        return Verification.Result.CONDITIONAL
-    return Verification.Result.PASSED
+    return result
 
 
 @audited("verification.approve")

@@ -95,7 +95,8 @@ class InspectionSquadFactory(factory.django.DjangoModelFactory):
 
 
 class VisitFactory(factory.django.DjangoModelFactory):
-    """A planned visit; ``recorded=True`` gives one recorded two hours ago."""
+    """A planned visit; ``recorded=True`` gives one recorded two hours ago, planned
+    on a day of its own in the past (a school is planned at most once a day)."""
 
     class Meta:
         model = Visit
@@ -105,6 +106,7 @@ class VisitFactory(factory.django.DjangoModelFactory):
         recorded = factory.Trait(
             status=Visit.Status.RECORDED,
             visited_at=factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=2)),
+            planned_on=factory.Sequence(lambda n: timezone.localdate() - dt.timedelta(days=n + 1)),
         )
 
     squad = factory.SubFactory(InspectionSquadFactory)

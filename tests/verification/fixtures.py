@@ -174,7 +174,11 @@ def complete(verification: Verification, members, *, fail=()) -> Verification:
 def approved(verification: Verification, members, *, fail=()) -> Verification:
     """Completed and approved by the leader."""
     complete(verification, members, fail=fail)
-    return services.verification_approve(actor=members["education"], verification=verification)
+    return services.verification_approve(
+        actor=members["education"],
+        verification=verification,
+        reverify_due=timezone.localdate() + dt.timedelta(days=7),  # kept only if conditional
+    )
 
 
 def first_item(verification: Verification):

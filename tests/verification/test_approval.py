@@ -117,17 +117,30 @@ def test_the_result_follows_the_veto_rule(
     """Item 01 is the only veto item of the template: failed if it fails, whatever else
     fails; conditional if only ordinary items fail; passed if nothing fails."""
     complete(verification, county_members, fail=failing)
-    v = services.verification_approve(actor=county_members["education"], verification=verification)
+    v = services.verification_approve(
+        actor=county_members["education"],
+        verification=verification,
+        reverify_due=timezone.localdate() + dt.timedelta(days=7),
+    )
     assert v.result == result
     school_a.refresh_from_db()
     assert school_a.readiness == readiness
 
 
-def test_failing_ordinary_items_make_it_conditional_with_a_due_date(verification, county_members):
+def test_failing_ordinary_items_make_it_conditional_with_the_date_the_leader_gives(
+    verification, county_members
+):
     complete(verification, county_members, fail=("05", "06"))
-    v = services.verification_approve(actor=county_members["education"], verification=verification)
-    assert v.result == "conditional"
-    assert v.reverify_due == timezone.localdate() + dt.timedelta(days=7)
+    with pytest.raises(ValidationError) as refused:  # not set silently
+        services.verification_approve(actor=county_members["education"], verification=verification)
+    assert refused.value.message_dict == {"reverify_due": ["有条目未通过：请填写复核日期。"]}
+    verification.refresh_from_db()
+    assert verification.status == "submitted"
+    due = timezone.localdate() + dt.timedelta(days=10)
+    v = services.verification_approve(
+        actor=county_members["education"], verification=verification, reverify_due=due
+    )
+    assert (v.result, v.reverify_due) == ("conditional", due)
 
 
 def test_a_conditional_due_date_in_the_past_is_refused(verification, county_members):

@@ -96,7 +96,11 @@ def test_a_reverification_links_to_the_one_before(
     verification, county_members, official_a, tomorrow, school_a, verification_alone
 ):
     complete(verification, county_members, fail=("05",))
-    services.verification_approve(actor=county_members["education"], verification=verification)
+    services.verification_approve(
+        actor=county_members["education"],
+        verification=verification,
+        reverify_due=timezone.localdate() + dt.timedelta(days=7),
+    )
     again = services.verification_reverify(
         actor=official_a, previous=verification, planned_on=tomorrow
     )
@@ -111,7 +115,11 @@ def test_an_approval_is_verified_again_only_once(
     verification, county_members, official_a, tomorrow
 ):
     complete(verification, county_members, fail=("05",))
-    services.verification_approve(actor=county_members["education"], verification=verification)
+    services.verification_approve(
+        actor=county_members["education"],
+        verification=verification,
+        reverify_due=timezone.localdate() + dt.timedelta(days=7),
+    )
     services.verification_reverify(actor=official_a, previous=verification, planned_on=tomorrow)
     with pytest.raises(ValidationError):
         services.verification_reverify(

@@ -124,7 +124,11 @@ def test_a_reverification_date_today_or_earlier_is_refused(days, verification, c
 
 def test_the_reverification_date_rule():
     today = dt.date(2026, 11, 29)
-    assert services.reverify_due_for("conditional", None, today=today) == dt.date(2026, 12, 6)
+    with pytest.raises(ValidationError) as asked:  # asked for, never set silently
+        services.reverify_due_for("conditional", None, today=today)
+    assert asked.value.message_dict == {"reverify_due": ["有条目未通过：请填写复核日期。"]}
+    with pytest.raises(ValidationError):
+        services.reverify_due_for("conditional", today, today=today)
     assert services.reverify_due_for("conditional", dt.date(2026, 11, 30), today=today) == (
         dt.date(2026, 11, 30)
     )

@@ -66,7 +66,11 @@ def test_supervision_query_count_does_not_grow(
 
 def test_a_passed_conditional_due_date_counts_as_overdue(verification, county_members, city_staff):
     complete(verification, county_members, fail=("05",))
-    services.verification_approve(actor=county_members["education"], verification=verification)
+    services.verification_approve(
+        actor=county_members["education"],
+        verification=verification,
+        reverify_due=timezone.localdate() + dt.timedelta(days=7),
+    )
     Verification.objects.filter(pk=verification.pk).update(
         reverify_due=timezone.localdate() - dt.timedelta(days=1)
     )
