@@ -304,13 +304,16 @@ STATES = ("not_started", "in_progress", "submitted", "passed", "conditional", "f
 
 
 def school_state(open_status: str | None, readiness: str) -> str:
+    """The one state of a school, for supervision, the report and their lists: its
+    readiness once it has one (a re-verification under way leaves it standing, as
+    the school list shows it); before that, how far its first verification is."""
+    if readiness != "unverified":
+        return readiness
     if open_status in ("in_progress", "returned"):
         return "in_progress"
     if open_status == "submitted":
         return "submitted"
-    if open_status == "assigned" or readiness == "unverified":
-        return "not_started"
-    return readiness
+    return "not_started"
 
 
 def _open_verification(field_name: str) -> Subquery:
@@ -400,15 +403,14 @@ def supervision_schools(*, user: User, county_code: str, state: str | None = Non
         )
         .order_by("code")
     )
+    late = set(schools.filter(overdue_q(today)).values_list("pk", flat=True))
     rows = []
     for school in schools:
         row_state = school_state(school.open_status, school.readiness)
-        if state and row_state != state:
+        overdue = school.pk in late  # the same rule as the county's count
+        if state == "overdue" and not overdue:
             continue
-        overdue = bool(
-            school.open_planned
-            and school.open_status in Verification.EDITABLE
-            and school.open_planned < today
-        )
+        if state and state != "overdue" and row_state != state:
+            continue
         rows.append({"school": school, "state": row_state, "overdue": overdue})
     return rows

@@ -384,7 +384,16 @@ def supervision(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "verification/supervision_county.html",
-            {"rows": rows, "county": county, "state": state, "states": STATE_LABELS},
+            {
+                "rows": rows,
+                "county": county,
+                "county_name": school_selectors.county_list(user=request.user)
+                .filter(code=county)
+                .values_list("name", flat=True)
+                .first(),
+                "state": state,
+                "states": STATE_LABELS,
+            },
         )
     table = selectors.supervision(user=request.user)
     return render(

@@ -85,3 +85,49 @@ def test_supervision_and_export_are_refused_to_roles_without_the_right(
     client = login(make_user(role, school=school_a if role == "school" else None))
     assert client.get(reverse("verification_supervision")).status_code == 403
     assert client.get(reverse("verification_export")).status_code == 403
+
+
+def test_a_reverification_under_way_leaves_the_school_s_state_standing(
+    login, official_a, city_staff, verification, county_members, school_a, tomorrow,
+    verification_alone,
+):  # fmt: skip
+    """One definition of state: the school list, supervision, its drill-down and the
+    report all say 'conditionally ready' while the re-verification is assigned."""
+    from verification.dispatch import figures as report_figures
+
+    complete(verification, county_members, fail=("05",))
+    services.verification_approve(
+        actor=county_members["education"],
+        verification=verification,
+        reverify_due=timezone.localdate() + dt.timedelta(days=7),
+    )
+    services.verification_reverify(actor=official_a, previous=verification, planned_on=tomorrow)
+    school_a.refresh_from_db()
+    assert school_a.readiness == "conditional"
+    table = login(official_a).get(reverse("verification_supervision")).context["table"]
+    row = {r["county"].code: r for r in table}["371302"]
+    assert (row["conditional"], row["not_started"]) == (1, 0)
+    listed = login(official_a).get(
+        reverse("verification_supervision"), {"county": "371302", "state": "conditional"}
+    )
+    assert [r["school"].pk for r in listed.context["rows"]] == [school_a.pk]
+    schools = login(official_a).get(reverse("school_list"), {"readiness": "conditional"})
+    assert school_a.name in schools.content.decode()
+    report = report_figures(timezone.localdate())
+    county = next(c for c in report["by_county"] if c["code"] == "371302")
+    assert (county["conditional"], county["not_started"]) == (1, 0)
+
+
+def test_the_overdue_count_links_to_the_schools_it_counted(login, official_a, verification):
+    Verification.objects.filter(pk=verification.pk).update(
+        planned_on=timezone.localdate() - dt.timedelta(days=2)
+    )
+    client = login(official_a)
+    page = client.get(reverse("verification_supervision")).content.decode()
+    assert "?county=371302&amp;state=overdue" in page
+    listed = client.get(
+        reverse("verification_supervision"), {"county": "371302", "state": "overdue"}
+    )
+    assert [r["school"].name for r in listed.context["rows"]] == ["兰山区城关镇中心小学"]
+    body = listed.content.decode()
+    assert "<h1>兰山区 · 逾期</h1>" in body
