@@ -123,13 +123,35 @@ def finding_photo_list(*, user: User, finding: Finding) -> QuerySet[FindingPhoto
     return FindingPhoto.objects.filter(finding__in=finding_list(user=user), finding=finding)
 
 
-def finding_history(*, user: User, finding: Finding) -> QuerySet:
-    """The recorded changes of a finding the user sees, latest first."""
-    return (
+# What each step of a finding is recorded as (``history_change_reason``, kept in
+# English in the database) and how it is said to the reader, in their language.
+CHANGE_REASONS = {
+    "found on the visit": _("found on the visit"),
+    "rectification reported": _("rectification reported"),
+    "rectification accepted": _("rectification accepted"),
+}
+REJECTED = "rectification rejected: "
+
+
+def change_reason_label(reason: str | None) -> str:
+    if not reason:
+        return ""
+    if reason.startswith(REJECTED):
+        return _("rectification rejected: %(reason)s") % {"reason": reason[len(REJECTED) :]}
+    return str(CHANGE_REASONS.get(reason, reason))
+
+
+def finding_history(*, user: User, finding: Finding) -> list:
+    """The recorded changes of a finding the user sees, latest first, each with its
+    reason in words (``reason``)."""
+    entries = list(
         Finding.history.filter(id__in=finding_list(user=user).values("pk"), id=finding.pk)
         .select_related("history_user")
         .order_by("-history_date")
     )
+    for entry in entries:
+        entry.reason = change_reason_label(entry.history_change_reason)
+    return entries
 
 
 def report_list(*, user: User) -> QuerySet[RectificationReport]:

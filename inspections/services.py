@@ -43,7 +43,7 @@ from .models import (
     VisitCheck,
 )
 from .pdf import render_notice_pdf
-from .selectors import notice_list
+from .selectors import REJECTED, notice_list
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 # Default days to rectify, by severity; the inspector may set another deadline.
@@ -523,7 +523,7 @@ def report_reject(*, actor: User, report: RectificationReport, reason: str) -> R
     finding = report.finding
     finding.status = Finding.Status.OPEN
     finding._history_user = actor
-    finding._change_reason = f"rectification rejected: {report.reason}"[:100]
+    finding._change_reason = f"{REJECTED}{report.reason}"[:100]
     finding.save(update_fields=["status"])
     return report
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from readiness.models import Job, School
 
@@ -42,7 +43,7 @@ class Person(models.Model):
         School, on_delete=models.PROTECT, related_name="people", verbose_name=_("school")
     )
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     # Stored whole; shown and exported masked to everyone without the right.
     id_number = models.CharField(_("identity number"), max_length=18, unique=True)
     gender = models.CharField(

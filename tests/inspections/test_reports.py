@@ -150,3 +150,12 @@ def test_another_county_cannot_reach_a_report(login, finding, official_b):
         reverse("report_decide", args=[report.pk]), {"decision": "accept"}
     )
     assert response.status_code == 404
+
+
+def test_the_finding_s_history_is_in_chinese_words(login, finding, inspector_a, school_contact_a):
+    report = RectificationReportFactory(finding=finding)
+    services.report_reject(actor=inspector_a, report=report, reason="照片不清晰")
+    body = login(inspector_a).get(reverse("finding_detail", args=[finding.pk])).content.decode()
+    history = body.split('class="history"')[1]
+    assert "整改未通过验收：照片不清晰" in history
+    assert "rectification" not in history and "未整改" in body and "打开" not in history

@@ -41,6 +41,11 @@ def test_the_city_bureau_sees_numbers_whole(login, city_staff, people):
     assert number(3) in login(city_staff).get(reverse("people")).content.decode()
 
 
+def test_a_person_s_name_is_called_xingming(login, official_a, people):
+    body = login(official_a).get(reverse("people")).content.decode()
+    assert '<th scope="col">姓名</th>' in body and '<th scope="col">名称</th>' not in body
+
+
 def test_search_by_the_last_digits(login, official_a, people):
     response = login(official_a).get(reverse("people"), {"q": number(2)[-4:]})
     assert [p.name for p in response.context["page"]] == ["李娜"]
