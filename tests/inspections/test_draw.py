@@ -162,3 +162,42 @@ def test_only_visits_within_the_skip_days_and_planned_visits_leave_a_school_out(
         )
     }
     assert names == {"从未"}
+
+
+def test_a_draw_takes_between_1_and_50_schools(inspector_a, squad_a, county_a):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    SchoolFactory.create_batch(51, county=county_a)
+    for count in (0, 51):
+        with pytest.raises(ValidationError) as refused:
+            services.visit_draw_propose(actor=inspector_a, squad=squad_a, count=count)
+        assert refused.value.messages == ["抽取数量应为 1 至 50 所。"]
+    for count in (1, 50):
+        proposal = services.visit_draw_propose(actor=inspector_a, squad=squad_a, count=count)
+        assert len(proposal) == count
+
+
+def test_nothing_left_to_draw_is_said_in_words(inspector_a, squad_a):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        services.visit_draw_propose(actor=inspector_a, squad=squad_a, count=1)
+    assert refused.value.messages == ["本督查组负责的县区已无可抽取的学校。"]
+
+
+def test_by_default_a_draw_leaves_out_thirty_days(inspector_a, squad_a, county_a):
+    """Visited 31 days ago (at noon): drawn by default; 29 days ago: left out."""
+    today = timezone.localdate()
+    noon = dt.time(12)
+    old = SchoolFactory(county=county_a, name="31天前督查过")
+    recent = SchoolFactory(county=county_a, name="29天前督查过")
+    for school, days in ((old, 31), (recent, 29)):
+        day = today - dt.timedelta(days=days)
+        VisitFactory(
+            squad=squad_a, school=school, recorded=True, planned_on=day,
+            visited_at=timezone.make_aware(dt.datetime.combine(day, noon)),
+        )  # fmt: skip
+    drawn = services.visit_draw_propose(actor=inspector_a, squad=squad_a, count=50)
+    assert [s.name for s, _w in drawn] == ["31天前督查过"]
