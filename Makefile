@@ -14,6 +14,10 @@ MANAGE := $(BIN)/python manage.py
 SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 gettext fonts-dejavu-core
 TEST_PACKAGES := chromium poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Waits up to ten minutes for a dpkg lock held by another apt run (a fresh cloud
+# machine installs its own updates in its first minutes) instead of failing at once.
+APT := $(SUDO) apt-get -o DPkg::Lock::Timeout=600
+PORT ?= 8000
 
 .PHONY: run test fuzz mutation bench lint format setup system-deps test-system-deps messages worker beat
 
@@ -21,7 +25,7 @@ run: setup
 	$(MANAGE) migrate --noinput -v0
 	$(MANAGE) seed_demo
 	$(MANAGE) demo_logins
-	$(MANAGE) runserver 127.0.0.1:8000
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: setup test-system-deps
 	$(BIN)/pytest
@@ -59,14 +63,14 @@ system-deps:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages: $$missing"; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+		$(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq $$missing; \
 	fi
 
 test-system-deps:
 	@missing=$$(for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages for the tests: $$missing"; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+		$(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq $$missing; \
 	fi
 
 # Compiled catalogues are build output: rebuilt when a .po file changes.
