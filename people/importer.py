@@ -60,6 +60,26 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "note": ("备注", "note"),
 }
 REQUIRED = ("school_code", "kind", "name", "id_number")
+# The example row of the template (its second sheet): a valid, made-up student.
+TEMPLATE_EXAMPLE = {
+    "school_code": "3713020001",
+    "kind": "学生",
+    "name": "张小明",
+    "id_number": "371302201209010010",
+    "grade": "三年级",
+    "class_name": "2班",
+    "study_mode": "走读",
+    "origin": "本县区",
+    "whereabouts": "本地",
+    "returned": "是",
+    "returned_on": "2020-05-11",
+    "health": "正常",
+    "screened_on": "2020-05-08",
+    "note": "此行为示例",
+}
+# How an office suite shows a long number it has stored as a number: 3.71325201512214E+17.
+NUMBER_AS_FLOAT = re.compile(r"\d(\.\d+)?[eE]\+?\d+")
+STORED_AS_NUMBER = "stored-as-number"  # the row's mark; the file gets one message
 FIELDS = (
     "line", "school_code", "kind", "name", "id_number", "gender", "birth_date", "grade",
     "class_name", "study_mode", "origin", "whereabouts", "returned", "returned_on", "health",
@@ -224,7 +244,14 @@ class RowChecker:
         if not kind:
             errors.append(("kind", _("This column may not be empty.")))
         name = text("name", 50, required=True)
-        number = idcard.normalise(values.get("id_number"))
+        raw_number = values.get("id_number")
+        if (isinstance(raw_number, int | float) and not isinstance(raw_number, bool)) or (
+            isinstance(raw_number, str) and NUMBER_AS_FLOAT.fullmatch(raw_number.strip())
+        ):
+            # The spreadsheet kept the number as a number: its last digits are gone.
+            errors.append(("id_number", STORED_AS_NUMBER))
+            return None, errors
+        number = idcard.normalise(raw_number)
         birth, gender = None, ""
         if not number:
             errors.append(("id_number", _("This column may not be empty.")))
@@ -326,6 +353,12 @@ class PersonImporter:
         self.report = io.StringIO()
         self.report_writer = csv.writer(self.report)
         self.report_writer.writerow([_("Row"), _("Column"), _("Problem")])
+        self.as_number: list[tuple[int, str]] = []  # (line, as the spreadsheet shows it)
+
+    def _as_number(self, line: int, raw: object) -> None:
+        """An identity number kept as a number: counted, said once for the file."""
+        shown = f"{raw:.15G}" if isinstance(raw, int | float) else str(raw).strip()
+        self.as_number.append((line, shown))
 
     def error(self, line: int, column: str, message: str) -> None:
         label = header_label(column) if column else ""
@@ -375,7 +408,10 @@ class PersonImporter:
                 values = {key: row[i] for i, key in enumerate(keys) if key and i < len(row)}
                 record, errors = checker.check(values)
                 for column, message in errors:
-                    self.error(line, column, message)
+                    if message == STORED_AS_NUMBER:
+                        self._as_number(line, values.get("id_number"))
+                    else:
+                        self.error(line, column, message)
                 if record is not None:
                     batch.append((line, *record))
                 if len(batch) >= BATCH:
@@ -387,6 +423,19 @@ class PersonImporter:
             self.progress(self.outcome.total)
             if not self.outcome.total:
                 raise SpreadsheetError(_("The file has a header row but no data rows."))
+            if self.as_number:
+                line, shown = self.as_number[0]
+                self.error(
+                    line,
+                    "id_number",
+                    _(
+                        "%(count)d identity numbers were stored by the spreadsheet as numbers "
+                        "(row %(line)d reads %(shown)s), which loses their last digits. Format "
+                        "the identity number column as text, type those numbers again, and "
+                        "import the file again."
+                    )
+                    % {"count": len(self.as_number), "line": line, "shown": shown},
+                )
             self._check_whole_file(cursor)
             if self.outcome.ok:
                 self._write(cursor)

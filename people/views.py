@@ -16,14 +16,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from readiness.access import has_right, require_right
 from readiness.forms import posted
 from readiness.jobs import job_not_queued, job_status
-from readiness.spreadsheets import CONTENT_TYPES, spreadsheet_response
+from readiness.spreadsheets import CONTENT_TYPES, spreadsheet_response, template_response
 from readiness.tasks import enqueue
 
 from . import idcard, selectors, services, tasks
 from .access import Right
 from .filters import PersonFilter
 from .forms import PersonImportForm
-from .importer import COLUMNS
+from .importer import COLUMNS, TEMPLATE_EXAMPLE
 from .models import Person, PersonImport
 from .throttles import PersonSearchThrottle
 
@@ -156,5 +156,12 @@ def import_report(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def import_template(request: HttpRequest) -> HttpResponse:
     require_right(request.user, Right.PERSON_IMPORT)
-    dataset = tablib.Dataset(headers=[zh for zh, _en in COLUMNS.values()])
-    return spreadsheet_response(dataset, "xlsx", "people-template", stamped=False)
+    headers = [zh for zh, _en in COLUMNS.values()]
+    return template_response(
+        stem="people-template",
+        sheet="人员档案",
+        headers=headers,
+        example=[TEMPLATE_EXAMPLE.get(key, "") for key in COLUMNS],
+        text_columns=[COLUMNS[key][0] for key in ("school_code", "id_number")],
+        example_sheet="填写示例",
+    )

@@ -25,6 +25,8 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Characters an xlsx file cannot hold (openpyxl refuses the whole file).
@@ -304,3 +306,45 @@ def local_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 def iso_date(value: dt.date | None) -> str:
     return value.isoformat() if value else ""
+
+
+def template_response(
+    *,
+    stem: str,
+    sheet: str,
+    headers: Sequence[str],
+    example: Sequence[object],
+    text_columns: Sequence[str] = (),
+    example_sheet: str,
+) -> HttpResponse:
+    """A spreadsheet to fill, as an office suite should open it: the first sheet
+    (the one imported) named ``sheet`` with the headers and the ``text_columns``
+    formatted as text, so that an identity number or a code keeps its digits; a
+    second sheet ``example_sheet`` with the headers and one example row.
+
+    Written with openpyxl rather than tablib: tablib cannot format a column."""
+    book = openpyxl.Workbook()
+    data = book.active
+    data.title = sheet[:31]
+    shown = book.create_sheet(example_sheet[:31])
+    bold = Font(bold=True)
+    for ws, rows in ((data, [headers]), (shown, [headers, example])):
+        for row in rows:
+            ws.append([neutralise(v) for v in row])
+        for index, header in enumerate(headers, start=1):
+            letter = get_column_letter(index)
+            ws.cell(row=1, column=index).font = bold
+            ws.column_dimensions[letter].width = max(10, 2 * len(str(header)) + 4)
+            if header in text_columns:
+                ws.column_dimensions[letter].width = 22
+                # The column's own format, for the rows typed or pasted later…
+                ws.column_dimensions[letter].number_format = "@"
+                for cells in ws.iter_rows(min_row=2, max_row=1000, min_col=index, max_col=index):
+                    for cell in cells:  # …and each cell's, which office suites read first
+                        cell.number_format = "@"
+    book.active = 0
+    out = BytesIO()
+    book.save(out)
+    response = HttpResponse(out.getvalue(), content_type=CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = content_disposition_header(True, f"{stem}.xlsx")
+    return response

@@ -32,7 +32,7 @@ from .logins import address_failed, address_is_slowed
 from .models import School, SchoolImport
 from .resources import SchoolResource
 from .school_file import sections_for
-from .spreadsheets import CONTENT_TYPES, spreadsheet_response
+from .spreadsheets import CONTENT_TYPES, spreadsheet_response, template_response
 from .todo import nav_counts, todo_for
 
 PAGE_SIZE = 50
@@ -173,8 +173,18 @@ def school_import_status(request: HttpRequest, pk: int) -> HttpResponse:
 def school_import_template(request: HttpRequest) -> HttpResponse:
     """An empty school spreadsheet with the headers in the user's language."""
     require_right(request.user, Right.SCHOOL_IMPORT)
-    dataset = SchoolResource(user=request.user).export(queryset=School.objects.none())
-    return spreadsheet_response(dataset, "xlsx", "schools-template", stamped=False)
+    headers = SchoolResource(user=request.user).export(queryset=School.objects.none()).headers
+    # By position: the resource's columns in either language.
+    example = ["3713020099", "临沂市兰山区示例小学", "371302", "小学", "县区", "否", 860, 52,
+               "王校长", "13800000000", "兰山区示例路 1 号", "低风险", "否"]  # fmt: skip
+    return template_response(
+        stem="schools-template",
+        sheet=_("Schools"),
+        headers=headers,
+        example=example,
+        text_columns=[headers[0], headers[2], headers[9]],  # the codes and the phone
+        example_sheet=_("Example"),
+    )
 
 
 @login_required

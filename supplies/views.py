@@ -19,7 +19,13 @@ from readiness import selectors as core_selectors
 from readiness.access import has_right
 from readiness.forms import posted
 from readiness.jobs import job_not_queued, job_status
-from readiness.spreadsheets import Column, dataset_of, local_time, spreadsheet_response
+from readiness.spreadsheets import (
+    Column,
+    dataset_of,
+    local_time,
+    spreadsheet_response,
+    template_response,
+)
 from readiness.tasks import enqueue
 
 from . import access, quantities, selectors, services, tasks
@@ -355,7 +361,17 @@ def receipt_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def receipt_import_template(request: HttpRequest) -> HttpResponse:
     """An empty receipts spreadsheet with the headers in the user's language."""
     access.require(request.user, Right.SUPPLY_MANAGE)
-    return spreadsheet_response(receipts_template(), "xlsx", "receipts-template", stamped=False)
+    headers = receipts_template().headers
+    example = ["医用外科口罩", 2000, "只", "采购", "临沂市示例医疗器械公司", "20260301",
+               "2026-03-01", "2028-02-28", "CG-2026-001", "此行为示例"]  # fmt: skip
+    return template_response(
+        stem="receipts-template",
+        sheet=_("Receipts"),
+        headers=headers,
+        example=example,
+        text_columns=[headers[5], headers[8]],  # the lot number and the document number
+        example_sheet=_("Example"),
+    )
 
 
 @login_required
