@@ -58,3 +58,37 @@ document.addEventListener("DOMContentLoaded", function () {
     })
     .catch(function () {});
 });
+
+// A table wider than the screen scrolls sideways in its wrapper: the wrapper is
+// made reachable by keyboard and named after the heading above it, so that a
+// keyboard or screen-reader user can scroll it too. Recomputed on resize.
+(function () {
+  "use strict";
+  function label(wrap, index) {
+    var section = wrap.closest("section, main");
+    var heading = section && section.querySelector("h1, h2, h3");
+    var text = heading ? heading.textContent.trim() : document.title;
+    return index ? text + " (" + (index + 1) + ")" : text;
+  }
+  function mark() {
+    var used = {};
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      if (wrap.scrollWidth <= wrap.clientWidth) {
+        if (wrap.dataset.marked) {
+          ["tabindex", "role", "aria-label"].forEach(function (a) { wrap.removeAttribute(a); });
+          delete wrap.dataset.marked;
+        }
+        return;
+      }
+      if (wrap.hasAttribute("tabindex") && !wrap.dataset.marked) { return; }  // named in the page
+      var name = label(wrap, 0);
+      used[name] = (used[name] || 0) + 1;
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-label", used[name] > 1 ? label(wrap, used[name] - 1) : name);
+      wrap.dataset.marked = "1";
+    });
+  }
+  document.addEventListener("DOMContentLoaded", mark);
+  window.addEventListener("resize", mark);
+})();
