@@ -16,7 +16,11 @@ def test_login_with_the_right_password_goes_home(client, official_a):
 def test_a_wrong_password_is_refused_in_chinese(client, official_a):
     response = attempt(client, official_a, "wrong")
     assert response.status_code == 200
-    assert "请输入一个正确的用户名和密码" in response.content.decode()
+    body = response.content.decode()
+    assert "请输入一个正确的用户名和密码" in body
+    # the refusal is tied to both fields for a screen reader, and the name is kept
+    assert body.count('aria-invalid="true" aria-describedby="login-errors"') == 2
+    assert f'value="{official_a.username}"' in body
 
 
 def test_the_account_is_locked_after_five_failures(client, official_a):
