@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from . import criteria
 from .access import Right, has_right, may_edit_school, require_right, scope_of
@@ -266,3 +268,42 @@ def own_county_code(*, user: User) -> str | None:
         code = County.objects.filter(pk=scope.county_id).values_list("code", flat=True).first()
     user._own_county_code = code
     return code
+
+
+def _shown(field, value) -> str:
+    """A field's value as the pages show it: a choice's label, yes/no, or the text."""
+    if value in (None, ""):
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    return str(value)
+
+
+def school_history(*, school: School, limit: int = 10) -> list[dict]:
+    """The school's recorded edits, latest first, each said in words: who, when,
+    and each field that changed from what to what. (Readiness is not edited: its
+    changes, with their reasons, are ``readiness_changes``.)"""
+    entries = list(
+        school.history.select_related("history_user").order_by("-history_date")[: limit + 1]
+    )
+    steps = []
+    for newer, older in zip(entries, [*entries[1:], None], strict=True):
+        if len(steps) == limit:
+            break
+        if newer.history_type == "+" or older is None:
+            steps.append({"entry": newer, "created": True, "changes": []})
+            continue
+        changes = []
+        for change in newer.diff_against(older).changes:
+            field = School._meta.get_field(change.field)
+            changes.append(
+                {
+                    "label": capfirst(field.verbose_name),
+                    "old": _shown(field, change.old),
+                    "new": _shown(field, change.new),
+                }
+            )
+        steps.append({"entry": newer, "created": False, "changes": changes})
+    return steps

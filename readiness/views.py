@@ -79,7 +79,7 @@ def school_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
     school = selectors.school_get_for_user(user=request.user, pk=pk)
-    history = school.history.select_related("history_user").order_by("-history_date")[:10]
+    history = selectors.school_history(school=school)
     return render(
         request,
         "readiness/school_detail.html",

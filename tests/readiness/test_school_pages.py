@@ -93,6 +93,12 @@ def test_official_edits_a_school_and_the_change_is_recorded(login, official_a, s
     )
     latest = school_a.history.latest()
     assert latest.history_user == official_a
+    history = client.get(reverse("school_detail", args=[school_a.pk])).content.decode()
+    history = history.split("<h2>修改记录</h2>")[1].split("</section>")[0]
+    before = school_a.history.order_by("history_date").first().students
+    assert f"学生数：{before} → <strong>777</strong>" in history
+    assert "校长：" in history and "<strong>李校长</strong>" in history
+    assert "修改" not in history
 
 
 def test_edit_with_invalid_data_changes_nothing(login, official_a, school_a):
