@@ -37,6 +37,14 @@ def test_the_build_button_builds_todays_report_in_process(
 
 
 @pytest.mark.django_db(transaction=True)  # a request in autocommit, as in production
+def test_the_message_follows_the_job_built_in_process(login, city_staff, school_a):
+    response = login(city_staff).post(reverse("dispatch_build"), follow=True)
+    body = response.content.decode()
+    assert "今日调度报告已生成。" in body and "正在生成" not in body
+    assert DispatchReport.objects.get().on_date == timezone.localdate()
+
+
+@pytest.mark.django_db(transaction=True)  # a request in autocommit, as in production
 def test_the_page_says_so_when_the_broker_is_down(login, city_staff, school_a):
     with celery_broker("redis://127.0.0.1:1/0"):
         response = login(city_staff).post(reverse("dispatch_build"), follow=True)
