@@ -116,6 +116,7 @@ def _detail(request: HttpRequest, verification: Verification, **bound: forms.For
             "is_leader": verification.team.leader_id == request.user.pk,
             "can_reverify": may_reverify(request.user, verification),
             "history": selectors.verification_history(verification=verification),
+            "next_unanswered": next((row for row in sheet.rows if not row.answered), None),
             "failed": (failed := selectors.failed_rows(sheet)),
             "veto_failed": sum(row.item.veto for row in failed),
             "result_choices": Verification.Result.choices,

@@ -24,6 +24,8 @@
 
   function showProgress(data) {
     document.getElementById("progress-total").textContent = data.answered + "/" + data.total;
+    var sticky = document.getElementById("progress-sticky");
+    if (sticky) { sticky.textContent = data.answered + "/" + data.total; }
     document.querySelectorAll(".section").forEach(function (section) {
       var part = data.sections[Number(section.dataset.index)];
       if (part) { section.querySelector(".section-progress").textContent = part[0] + "/" + part[1]; }
@@ -116,4 +118,31 @@
     form.addEventListener("submit", upload);
     input.addEventListener("change", upload);
   });
+})();
+
+// Moving through a long checklist: the next unanswered item after the one in view
+// (or the first), and a jump to any section.
+(function () {
+  "use strict";
+  var next = document.getElementById("next-unanswered");
+  if (next) {
+    next.addEventListener("click", function (event) {
+      var items = Array.prototype.slice.call(document.querySelectorAll("#checklist .item:not(.answered)"));
+      var answerable = items.filter(function (item) { return !item.querySelector("fieldset[disabled]"); });
+      if (!answerable.length) { return; }
+      var below = answerable.filter(function (item) { return item.getBoundingClientRect().top > 80; });
+      var target = below[0] || answerable[0];
+      event.preventDefault();
+      target.scrollIntoView({ block: "start" });
+      var first = target.querySelector("input[name=answer]");
+      if (first) { first.focus({ preventScroll: true }); }
+    });
+  }
+  var jump = document.querySelector("select[data-jump]");
+  if (jump) {
+    jump.addEventListener("change", function () {
+      var section = document.querySelector(jump.value);
+      if (section) { section.scrollIntoView({ block: "start" }); }
+    });
+  }
 })();

@@ -57,10 +57,10 @@ def test_a_team_verifies_a_school_and_the_leader_approves(
     for code in ("health", "education", "market", "hr", "sport"):
         member_page = page if code == "health" else page_as(county_members[code])
         member_page.goto(f"/verification/{verification.pk}/")
-        member_page.get_by_role("button", name="确认本部门部分").click()
+        member_page.get_by_role("button", name="确认本部门部分").first.click()
         expect(member_page.get_by_role("status").first).to_contain_text("本部门部分已确认")
     page.goto(f"/verification/{verification.pk}/")
-    page.get_by_role("button", name="提交组长审核").click()
+    page.get_by_role("button", name="提交组长审核").first.click()
     expect(page.locator("#status")).to_have_text("已提交")
 
     leader = page_as(county_members["education"])
@@ -86,3 +86,22 @@ def test_a_stale_answer_in_a_second_tab_shows_the_newer_one(page_as, verificatio
     status = two.locator(f"#item-{item_id} .item-status")
     expect(status).to_contain_text(re.compile("已将此项修改为“不合格”"))
     expect(two.locator(f"#item-{item_id}").get_by_label("不合格")).to_be_checked()
+
+
+def test_a_member_moves_through_the_checklist_on_a_phone(page_as, verification, county_members):
+    """The bar stays in view with the progress; 'next unanswered' skips what is
+    answered and what belongs to other departments; the actions are at the end too."""
+    leader = county_members["education"]  # the leader may answer every item
+    page = page_as(leader, mobile=True)
+    page.goto(f"/verification/{verification.pk}/")
+    sheet = selectors.checklist(verification=verification)
+    first, second = sheet.rows[0], sheet.rows[1]
+    page.locator(f"#item-{first.item.pk}").get_by_label("合格", exact=True).check()
+    expect(page.locator("#progress-sticky")).to_have_text(f"1/{sheet.total}")
+    page.locator("#next-unanswered").click()
+    expect(page.locator(f"#item-{second.item.pk} input[name=answer]").first).to_be_focused()
+    page.mouse.wheel(0, 3000)
+    expect(page.locator("#checklist-nav")).to_be_in_viewport()
+    expect(
+        page.locator("#checklist-end").get_by_role("button", name="提交组长审核")
+    ).to_be_visible()
