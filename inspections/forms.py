@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from readiness import selectors as school_selectors
 from readiness.models import School, User
+from readiness.uploads import sniff_evidence, upload_held, upload_hold
 
 from . import selectors
 from .models import (
@@ -28,7 +29,7 @@ from .models import (
     Visit,
     VisitCheck,
 )
-from .services import CheckInput
+from .services import EVIDENCE_MAX_BYTES, CheckInput
 
 DRAW_SKIP_DAYS = 30  # schools visited within this many days are left out by default
 CODE_SEPARATORS = re.compile(r"[\s,，、;；]+")
@@ -265,16 +266,47 @@ class FindingForm(forms.Form):
     )
 
     def __init__(
-        self, *args, areas: Sequence[KeyArea], aspects: Sequence[Aspect], **kwargs
+        self,
+        *args,
+        areas: Sequence[KeyArea],
+        aspects: Sequence[Aspect],
+        user: User | None = None,
+        **kwargs,
     ) -> None:
         kwargs.setdefault("auto_id", "%s")
         super().__init__(*args, **kwargs)
+        self.user = user
+        self.held: list[tuple[str, str]] = []  # (token, name) of photos kept across a refusal
         self._places = {f"area-{a.pk}": a for a in areas} | {f"aspect-{a.pk}": a for a in aspects}
         self.fields["place"].choices = [
             (_("Key areas"), [(f"area-{a.pk}", a.name) for a in areas]),
             (_("Aspects"), [(f"aspect-{a.pk}", a.name) for a in aspects]),
         ]
         self.fields["deadline"].widget.attrs["min"] = timezone.localdate().isoformat()
+
+    def clean_photos(self) -> list[tuple[str, bytes]]:
+        """Photos checked here, so a bad one is named beside the field; the good
+        ones (and those kept from an earlier refusal) are held for the next try."""
+        photos, bad = [], []
+        for token in self.data.getlist("photos_held") if self.user else ():
+            held = upload_held(user=self.user, token=token)
+            if held is not None:
+                photos.append(held)
+                self.held.append((token, held[0]))
+        for name, data in self.cleaned_data["photos"]:
+            kind = sniff_evidence(data)
+            if len(data) > EVIDENCE_MAX_BYTES or kind is None or not kind[0].startswith("image/"):
+                bad.append(name)
+                continue
+            photos.append((name, data))
+            if self.user:
+                self.held.append((upload_hold(user=self.user, name=name, data=data), name))
+        if bad:
+            raise forms.ValidationError(
+                _("Not a photo (JPEG, PNG or WebP) of at most 10 MB: %(names)s.")
+                % {"names": "、".join(bad)}
+            )
+        return photos
 
     def clean_place(self) -> KeyArea | Aspect:
         return self._places[self.cleaned_data["place"]]

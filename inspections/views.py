@@ -187,6 +187,7 @@ def _finding_form(request: HttpRequest, data=None, files=None) -> forms.FindingF
         files,
         areas=list(selectors.key_area_list(user=user)),
         aspects=list(selectors.aspect_list(user=user)),
+        user=user,
     )
 
 

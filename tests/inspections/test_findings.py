@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -105,8 +106,38 @@ def test_a_bad_photo_saves_no_finding(login, recorded_visit, inspector_a, areas)
         photos=[SimpleUploadedFile("x.jpg", b"<script>")],
     )
     assert response.status_code == 200
-    assert response.context["finding_form"].non_field_errors()
+    assert response.context["finding_form"].errors["photos"] == [
+        "不是不超过 10 MB 的照片（JPEG、PNG 或 WebP）：x.jpg。"
+    ]
     assert not Finding.objects.exists()
+
+
+def test_the_good_photos_are_kept_when_one_is_refused(login, recorded_visit, inspector_a, areas):
+    """The bad photo is named beside the field; the good one is held, so the second
+    try (without choosing it again) records the finding with it."""
+    client = login(inspector_a)
+    data = {
+        "description": "测温点无人值守", "requirement": "安排专人值守", "severity": "major",
+        "place": f"area-{areas['gate'].pk}",
+    }  # fmt: skip
+    refused = add(
+        client,
+        recorded_visit,
+        **data,
+        photos=[
+            SimpleUploadedFile("门口.jpg", jpeg_bytes()),
+            SimpleUploadedFile("表.pdf", b"%PDF-"),
+        ],
+    )
+    body = refused.content.decode()
+    assert "表.pdf" in body and "测温点无人值守" in body
+    assert 'id="photos-held"' in body and "门口.jpg" in body
+    token = re.search(r'name="photos_held" value="([^"]+)"', body).group(1)
+    assert not Finding.objects.exists()
+    accepted = add(client, recorded_visit, **data, photos_held=[token])
+    assert accepted.status_code == 302
+    finding = Finding.objects.get()
+    assert [p.file.read() for p in finding.photos.all()] == [jpeg_bytes()]
 
 
 def test_a_missing_description_is_refused_and_the_rest_is_kept(
