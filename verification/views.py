@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -410,9 +411,21 @@ def verification_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     verification = selectors.verification_get_for_user(user=request.user, pk=pk)
     if verification.status != Verification.Status.APPROVED:
         raise Http404
+    sheet = selectors.checklist(verification=verification)
+    photos = [
+        (row.item.code, piece)
+        for row in sheet.rows
+        for piece in row.evidence
+        if piece.content_type.startswith("image/")
+    ]
     pdf = documents.render_pdf(
         "documents/verification.html",
-        {"verification": verification, "sheet": selectors.checklist(verification=verification)},
+        {
+            "verification": verification,
+            "sheet": sheet,
+            "photos": photos,
+            "media_base": documents.BASE_URL.rstrip("/") + settings.MEDIA_URL,
+        },
     )
     name = f"verification-{verification.school.code}-{verification.pk}.pdf"
     return pdf_response(pdf, name)

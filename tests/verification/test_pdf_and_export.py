@@ -76,3 +76,22 @@ def test_the_export_query_count_does_not_grow(
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
     assert len(rows) == 1 + count and {row[8] for row in rows[1:]} == {1}
     assert {row[1] for row in rows[1:]} == {v.school.name for v in verifications}
+
+
+def test_the_record_carries_the_dates_and_the_evidence_photos(
+    login, verification, county_members, official_a
+):
+    """Item 04 needs evidence: its photo (the fixture's red JPEG) is drawn in the PDF."""
+    from django.utils import timezone
+
+    approved(verification, county_members)
+    verification.refresh_from_db()
+    response = login(official_a).get(reverse("verification_pdf", args=[verification.pk]))
+    reader = PdfReader(io.BytesIO(response.content))
+    text = "".join(p.extract_text() for p in reader.pages)
+    done = timezone.localtime(verification.submitted_at)
+    assert f"核验完成 {done.year}年{done.month}月{done.day}日" in text
+    assert "佐证照片" in text and "条目 04" in text
+    assert text.count("条目 04") == 1  # one figure
+    images = {image.name for page in reader.pages for image in page.images}
+    assert len(images) == 1  # one picture embedded (the page may draw it through a mask too)
