@@ -40,7 +40,10 @@ def test_county_official_filters_the_list_and_edits_a_school(
     expect(page.get_by_role("status")).to_have_text("已保存。")
     expect(page.locator(".facts")).to_contain_text("学生数1288")
     expect(page.locator(".facts")).to_contain_text("赵明")
-    expect(page.locator(".history")).to_contain_text("修改")
+    history = page.locator(".history").first  # the edit said in words, not "changed"
+    expect(history).to_contain_text(re.compile(r"学生数：\d+ → 1288"))
+    expect(history).to_contain_text("→ 赵明")
+    expect(history).to_contain_text("所在地区风险等级：低风险 → 中风险")
     school_a.refresh_from_db()
     assert (school_a.students, school_a.principal, school_a.risk_level) == (1288, "赵明", "medium")
 
