@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from readiness import selectors as school_selectors
 from readiness.models import School, User
-from readiness.uploads import sniff_evidence, upload_held, upload_hold
+from readiness.uploads import upload_held, upload_hold
 
 from . import selectors
 from .models import (
@@ -29,7 +29,7 @@ from .models import (
     Visit,
     VisitCheck,
 )
-from .services import EVIDENCE_MAX_BYTES, CheckInput
+from .services import CheckInput, is_photo
 
 DRAW_SKIP_DAYS = 30  # schools visited within this many days are left out by default
 CODE_SEPARATORS = re.compile(r"[\s,，、;；]+")
@@ -294,8 +294,7 @@ class FindingForm(forms.Form):
                 photos.append(held)
                 self.held.append((token, held[0]))
         for name, data in self.cleaned_data["photos"]:
-            kind = sniff_evidence(data)
-            if len(data) > EVIDENCE_MAX_BYTES or kind is None or not kind[0].startswith("image/"):
+            if not is_photo(data):
                 bad.append(name)
                 continue
             photos.append((name, data))

@@ -287,6 +287,12 @@ def finding_add(
     return finding
 
 
+def is_photo(data: bytes) -> bool:
+    """A JPEG, PNG or WebP of at most EVIDENCE_MAX_BYTES, judged by its content."""
+    kind = sniff_evidence(data)
+    return len(data) <= EVIDENCE_MAX_BYTES and kind is not None and kind[0].startswith("image/")
+
+
 def _stored_evidence(
     data: bytes, name: str, *, photos_only: bool = False
 ) -> tuple[ContentFile, str]:

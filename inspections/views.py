@@ -23,8 +23,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from readiness import selectors as school_selectors
 from readiness.jobs import job_not_queued, job_status
-from readiness.models import School
 from readiness.naming import natural_key
 from readiness.references import citing
 from readiness.spreadsheets import spreadsheet_response
@@ -147,7 +147,11 @@ def visit_draw_confirm(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("This draw is no longer the latest one: draw again."))
         return redirect("visit_list")
     squad = get_object_or_404(selectors.squad_list(user=request.user), pk=kept["squad"])
-    schools = list(School.objects.filter(pk__in=kept["schools"]).order_by("code"))
+    schools = list(
+        school_selectors.school_list(user=request.user)
+        .filter(pk__in=kept["schools"])
+        .order_by("code")
+    )
     try:
         visits = services.visit_draw_confirm(
             actor=request.user,

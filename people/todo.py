@@ -3,19 +3,14 @@ imports that did not go through this week."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from readiness.models import User
-from readiness.todo import Task, TodoGroup, group
+from readiness.todo import Task, TodoGroup, failed_imports
 
 from . import selectors
-
-RECENT_DAYS = 7
 
 
 def todo(user: User) -> list[TodoGroup | None]:
@@ -44,21 +39,15 @@ def todo(user: User) -> list[TodoGroup | None]:
                     ],
                 )
             )
-    since = timezone.now() - dt.timedelta(days=RECENT_DAYS)
     groups.append(
-        group(
+        failed_imports(
             key="people_imports_failed",
             title=gettext_lazy("Person imports that did not go through"),
             nav="people",
             url=reverse("people_import"),
-            rows=selectors.person_import_list(user=user)
-            .filter(owner=user, status__in=("refused", "failed"), created_at__gte=since)
-            .order_by("-created_at"),
-            task=lambda job: Task(
-                text=job.original_name,
-                url=reverse("people_import_status", args=[job.pk]),
-                detail=job.get_status_display(),
-            ),
+            jobs=selectors.person_import_list(user=user),
+            user=user,
+            status_url="people_import_status",
         )
     )
     return groups

@@ -18,6 +18,8 @@ from functools import cache
 from django.conf import settings
 from django.core.cache import cache as shared_cache
 from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from .models import User
@@ -63,6 +65,28 @@ def group(
     return TodoGroup(
         key=key, title=title, nav=nav, count=count, url=url,
         tasks=[task(row) for row in rows[:SHOWN]],
+    )  # fmt: skip
+
+
+FAILED_IMPORT_DAYS = 7  # how long an import that did not go through stays on the list
+
+
+def failed_imports(
+    *, key: str, title, nav: str, url: str, jobs: QuerySet, user: User, status_url: str
+) -> TodoGroup | None:
+    """The user's imports (a Job table) refused or failed this week, newest first,
+    each a link to its status page (``status_url``, a route taking the job's pk)."""
+    since = timezone.now() - dt.timedelta(days=FAILED_IMPORT_DAYS)
+    rows = jobs.filter(
+        owner=user, status__in=("refused", "failed"), created_at__gte=since
+    ).order_by("-created_at")
+    return group(
+        key=key, title=title, nav=nav, url=url, rows=rows,
+        task=lambda job: Task(
+            text=job.original_name,
+            url=reverse(status_url, args=[job.pk]),
+            detail=job.get_status_display(),
+        ),
     )  # fmt: skip
 
 

@@ -395,12 +395,10 @@ def supervision_schools(*, user: User, county_code: str, state: str | None = Non
     """The drill-down of one county: each school with its state and open verification."""
     today = timezone.localdate()
     schools = (
-        School.objects.filter(scope_of(user).school_q(), county__code=county_code)
-        .annotate(
-            open_status=_open_verification("status"),
-            open_id=_open_verification("pk"),
-            open_planned=_open_verification("planned_on"),
+        with_open_verification(
+            School.objects.filter(scope_of(user).school_q(), county__code=county_code)
         )
+        .annotate(open_id=_open_verification("pk"))
         .order_by("code")
     )
     late = set(schools.filter(overdue_q(today)).values_list("pk", flat=True))

@@ -172,3 +172,20 @@ def test_a_group_lists_five_and_links_to_all(login, school_contact_a, school_a, 
     assert (found.count, len(found.tasks)) == (7, 5)
     assert [t.when for t in found.tasks] == [TODAY + dt.timedelta(days=n) for n in range(5)]
     assert "全部 7 项" in response.content.decode()
+
+
+def test_an_import_that_did_not_go_through_stays_a_week_for_its_owner(
+    login, official_a, official_b
+):
+    from tests.people.factories import PersonImportFactory
+
+    mine = PersonImportFactory(owner=official_a, status="refused", original_name="兰山名单.xlsx")
+    PersonImportFactory(owner=official_a, status="done", original_name="已导入.xlsx")
+    PersonImportFactory(owner=official_b, status="failed", original_name="沂水名单.xlsx")
+    old = PersonImportFactory(owner=official_a, status="failed", original_name="上月名单.xlsx")
+    type(old).objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=8))
+    todo = groups(login(official_a).get(reverse("home")))
+    tasks = todo["people_imports_failed"].tasks
+    assert [(t.text, t.url) for t in tasks] == [
+        ("兰山名单.xlsx", reverse("people_import_status", args=[mine.pk]))
+    ]
