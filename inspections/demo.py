@@ -8,7 +8,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from readiness.demo import DEMO_PASSWORD, person_name
+from readiness.demo import DEMO_PASSWORD, demo_photo, person_name
 from readiness.models import County, School, User
 
 from . import services
@@ -121,6 +121,12 @@ def _seed_visits(rng: random.Random) -> tuple[int, int]:
                         requirement=requirement,
                         key_area=areas.get(code),
                         aspect=None if code in areas else aspects[code],
+                        # The first squads' findings carry a photo of what was seen.
+                        photos=(
+                            [(f"{code}.jpg", demo_photo(description, rng))]
+                            if squad.name in ("督查第1组", "督查第2组")
+                            else []
+                        ),
                     )
                 )
             if squad.name in ("督查第1组", "督查第2组", "督查第3组"):

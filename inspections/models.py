@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from readiness.models import County, Job, School
+from readiness.uploads import StoredUpload
 
 
 class KeyArea(models.Model):
@@ -219,9 +220,13 @@ class Finding(models.Model):
         return self.status != self.Status.CLOSED and self.deadline < timezone.localdate()
 
 
-class FindingPhoto(models.Model):
+class FindingPhoto(StoredUpload, models.Model):
+    KIND = "finding"  # its name in the URL of the files view
+
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="photos")
     file = models.FileField(upload_to="findings/%Y/%m/")
+    # The photo's small JPEG, made at upload (readiness.uploads.thumbnail).
+    thumbnail = models.FileField(upload_to="thumbnails/%Y/%m/", blank=True)
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(
@@ -236,6 +241,12 @@ class FindingPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.file.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("inspection_file", args=[self.KIND, self.pk])
+
+    def get_thumbnail_url(self) -> str:
+        return reverse("inspection_file_thumbnail", args=[self.KIND, self.pk])
 
 
 class NoticeCounter(models.Model):
@@ -338,16 +349,26 @@ class RectificationReport(models.Model):
         return f"{self.finding}: {self.decision}"
 
 
-class ReportEvidence(models.Model):
+class ReportEvidence(StoredUpload, models.Model):
+    KIND = "report"  # its name in the URL of the files view
+
     report = models.ForeignKey(
         RectificationReport, on_delete=models.CASCADE, related_name="evidence"
     )
     file = models.FileField(upload_to="rectification/%Y/%m/")
+    # A photo's small JPEG, made at upload; none for a PDF.
+    thumbnail = models.FileField(upload_to="thumbnails/%Y/%m/", blank=True)
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField()
 
     def __str__(self) -> str:
         return self.file.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("inspection_file", args=[self.KIND, self.pk])
+
+    def get_thumbnail_url(self) -> str:
+        return reverse("inspection_file_thumbnail", args=[self.KIND, self.pk])
 
 
 class NoticeArchive(Job):

@@ -25,7 +25,7 @@ from readiness.audit import audited
 from readiness.jobs import job_claim, job_fail, job_progress
 from readiness.models import School, User
 from readiness.services import readiness_follow
-from readiness.uploads import sniff_evidence
+from readiness.uploads import attach_thumbnail, sniff_evidence
 
 from .access import require_member, require_reporter
 from .models import (
@@ -316,6 +316,7 @@ def _save_photo(actor: User, finding: Finding, name: str, data: bytes) -> Findin
         finding=finding, content_type=content_type, size=len(data), uploaded_by=actor
     )
     photo.file.save(content.name, content, save=False)
+    attach_thumbnail(photo, data)
     photo.save()
     return photo
 
@@ -469,13 +470,14 @@ def report_submit(
         raise ValidationError(_("Only an open finding can be reported as rectified."))
     if not text.strip():
         raise ValidationError(_("Say what was done."))
-    stored = [(*_stored_evidence(data, name), len(data)) for name, data in files]
+    stored = [(*_stored_evidence(data, name), data) for name, data in files]
     report = RectificationReport.objects.create(
         finding=finding, text=text.strip(), submitted_by=actor
     )
-    for content, content_type, size in stored:
-        evidence = ReportEvidence(report=report, content_type=content_type, size=size)
+    for content, content_type, data in stored:
+        evidence = ReportEvidence(report=report, content_type=content_type, size=len(data))
         evidence.file.save(content.name, content, save=False)
+        attach_thumbnail(evidence, data)
         evidence.save()
     finding.status = Finding.Status.REPORTED
     finding._history_user = actor

@@ -23,4 +23,10 @@ urlpatterns = [
     path("findings/<int:pk>/report/", views.report_submit, name="report_submit"),
     path("reports/<int:pk>/decide/", views.report_decide, name="report_decide"),
     path("files/<str:kind>/<int:pk>/", views.photo_file, name="inspection_file"),
+    path(
+        "files/<str:kind>/<int:pk>/thumbnail/",
+        views.photo_file,
+        {"small": True},
+        name="inspection_file_thumbnail",
+    ),
 ]

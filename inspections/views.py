@@ -29,6 +29,7 @@ from readiness.naming import natural_key
 from readiness.references import citing
 from readiness.spreadsheets import spreadsheet_response
 from readiness.tasks import enqueue
+from readiness.uploads import upload_response
 
 from . import forms, selectors, services, tasks
 from .access import is_member, may_report, require_member, require_reporter
@@ -496,8 +497,9 @@ def report_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def photo_file(request: HttpRequest, kind: str, pk: int) -> FileResponse:
-    """Photos of findings and evidence of reports, only to those who see the finding."""
+def photo_file(request: HttpRequest, kind: str, pk: int, small: bool = False) -> FileResponse:
+    """Photos of findings and evidence of reports (or their thumbnails), only to those
+    who see the finding."""
     getters = {
         "finding": selectors.finding_photo_get_for_user,
         "report": selectors.report_evidence_get_for_user,
@@ -505,6 +507,4 @@ def photo_file(request: HttpRequest, kind: str, pk: int) -> FileResponse:
     if kind not in getters:
         raise Http404
     piece = getters[kind](user=request.user, pk=pk)
-    response = FileResponse(piece.file.open("rb"), content_type=piece.content_type)
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'"
-    return response
+    return upload_response(piece, small=small)

@@ -10,9 +10,12 @@ import copy
 import datetime as dt
 import random
 from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw, ImageFont
 from simple_history.utils import bulk_create_with_history
 
 from .models import County, School, User
@@ -117,6 +120,29 @@ SIZES = {
     School.Level.UNIVERSITY: (8000, 30000, 500, 2000),
 }
 ROMAN = "一二三四五六七八九十"
+
+
+# The CJK font the PDFs use, for the demo photos' captions (none: no caption).
+CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+
+
+def demo_photo(caption: str, rng: random.Random) -> bytes:
+    """A stand-in for a phone photo of the place: 1600 × 1200, a wall, a floor, a door
+    and the caption on a sign, so the demo shows thumbnails and the large view."""
+    wall = tuple(rng.randint(170, 230) for _ in range(3))
+    image = Image.new("RGB", (1600, 1200), wall)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 820, 1600, 1200), fill=(120, 110, 100))
+    left = rng.randint(150, 1000)
+    draw.rectangle((left, 300, left + 360, 820), fill=(90, 60, 40))
+    draw.rectangle((200, 120, 1400, 260), fill=(250, 250, 245), outline=(40, 40, 40), width=6)
+    if CJK_FONT.exists():
+        draw.text(
+            (230, 140), caption[:14], fill=(160, 20, 20), font=ImageFont.truetype(CJK_FONT, 84)
+        )
+    out = BytesIO()
+    image.save(out, format="JPEG", quality=85)
+    return out.getvalue()
 
 
 def person_name(rng: random.Random) -> str:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from readiness.demo import DEMO_PASSWORD, person_name
+from readiness.demo import DEMO_PASSWORD, demo_photo, person_name
 from readiness.models import County, School, User
 
 from .models import (
@@ -332,7 +332,7 @@ def _walk(verification: Verification, outcome: str) -> None:
                 actor=members[row.item.department.code],
                 verification=verification,
                 item_id=row.item.pk,
-                name="现场照片.png",
+                name="现场照片.jpg",
                 data=_PHOTO,
             )
     if outcome == "in_progress":
@@ -348,16 +348,5 @@ def _walk(verification: Verification, outcome: str) -> None:
         )
 
 
-def _photo() -> bytes:
-    from io import BytesIO
-
-    from PIL import Image, ImageDraw
-
-    image = Image.new("RGB", (320, 200), (226, 236, 245))
-    ImageDraw.Draw(image).rectangle((20, 20, 300, 180), outline=(11, 92, 171), width=6)
-    out = BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
-
-
-_PHOTO = _photo()
+# One stand-in photo for every item that asks for evidence.
+_PHOTO = demo_photo("现场查看照片", random.Random(7))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from readiness.models import County, School
+from readiness.uploads import StoredUpload
 
 
 class Department(models.Model):
@@ -339,11 +340,13 @@ class Response(models.Model):
         return f"{self.item.code}: {self.answer}"
 
 
-class Evidence(models.Model):
+class Evidence(StoredUpload, models.Model):
     """A photo or PDF attached to an answer; stored under a generated name."""
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(upload_to="evidence/%Y/%m/")
+    # A photo's small JPEG, made at upload (readiness.uploads.thumbnail); none for a PDF.
+    thumbnail = models.FileField(upload_to="thumbnails/%Y/%m/", blank=True)
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField()
     original_name = models.CharField(max_length=255)
@@ -359,6 +362,12 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("verification_evidence", args=[self.pk])
+
+    def get_thumbnail_url(self) -> str:
+        return reverse("verification_evidence_thumbnail", args=[self.pk])
 
 
 class DepartmentSignoff(models.Model):

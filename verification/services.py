@@ -22,7 +22,7 @@ from readiness.audit import audited
 from readiness.exceptions import Conflict
 from readiness.models import School, User
 from readiness.services import readiness_follow
-from readiness.uploads import sniff_evidence
+from readiness.uploads import attach_thumbnail, sniff_evidence
 
 from . import selectors
 from .access import in_remit, may_answer, may_assign, membership
@@ -281,6 +281,7 @@ def evidence_add(
         uploaded_by=actor,
     )
     evidence.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(data), save=False)
+    attach_thumbnail(evidence, data)
     evidence.save()
     return evidence
 

@@ -8,6 +8,12 @@ urlpatterns = [
     path("supervision/", views.supervision, name="verification_supervision"),
     path("export/", views.verification_export, name="verification_export"),
     path("evidence/<int:pk>/", views.evidence_file, name="verification_evidence"),
+    path(
+        "evidence/<int:pk>/thumbnail/",
+        views.evidence_file,
+        {"small": True},
+        name="verification_evidence_thumbnail",
+    ),
     path("<int:pk>/", views.verification_detail, name="verification_detail"),
     path("<int:pk>/answer/", views.answer_save, name="verification_answer"),
     path("<int:pk>/evidence/", views.evidence_upload, name="verification_evidence_upload"),

@@ -17,7 +17,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +27,7 @@ from readiness import selectors as school_selectors
 from readiness.access import require_right
 from readiness.documents import pdf_response
 from readiness.spreadsheets import spreadsheet_response
+from readiness.uploads import upload_response
 
 from . import selectors, services
 from .access import (
@@ -49,7 +49,7 @@ from .forms import (
     ReturnForm,
     ReverifyForm,
 )
-from .models import Evidence, Response, Verification
+from .models import Response, Verification
 
 PAGE_SIZE = 50
 
@@ -194,10 +194,6 @@ def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
     return _item_refused(request, verification, "answer_form", form)
 
 
-def evidence_url(evidence: Evidence) -> str:
-    return reverse("verification_evidence", args=[evidence.pk])
-
-
 @login_required
 @require_POST
 def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
@@ -218,9 +214,15 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             if _wants_json(request):
-                url = evidence_url(evidence)
                 return JsonResponse(
-                    {"id": evidence.pk, "name": evidence.original_name, "url": url}
+                    {
+                        "id": evidence.pk,
+                        "name": evidence.original_name,
+                        "url": evidence.get_absolute_url(),
+                        "thumbnail": (
+                            evidence.get_thumbnail_url() if evidence.thumbnail else None
+                        ),
+                    }
                 )
             return redirect(f"{verification.get_absolute_url()}#item-{form.item_pk}")
     return _item_refused(request, verification, "evidence_form", form)
@@ -228,13 +230,10 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
-    """Evidence is served only to those who may see its verification."""
+def evidence_file(request: HttpRequest, pk: int, small: bool = False) -> FileResponse:
+    """Evidence (or its thumbnail) is served only to those who may see its verification."""
     evidence = selectors.evidence_get_for_user(user=request.user, pk=pk)
-    response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type)
-    response["Content-Disposition"] = "inline"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'"
-    return response
+    return upload_response(evidence, small=small)
 
 
 # --- the workflow's buttons --------------------------------------------------------------

@@ -96,11 +96,31 @@
       status.textContent = text.uploading;
       post(form, new FormData(form)).then(function (result) {
         if (result.status === 200) {
+          // The same markup as readiness/_attachments.html renders.
           var link = document.createElement("a");
+          link.className = "attachment";
           link.href = result.data.url;
           link.target = "_blank";
           link.rel = "noopener";
-          link.textContent = result.data.name;
+          if (result.data.thumbnail) {
+            link.classList.add("photo");
+            link.setAttribute("data-lightbox", "");
+            var thumb = document.createElement("img");
+            thumb.src = result.data.thumbnail;
+            thumb.alt = "";
+            thumb.width = thumb.height = 112;
+            link.appendChild(thumb);
+          } else {
+            var kind = document.createElement("span");
+            kind.className = "file-kind";
+            kind.setAttribute("aria-hidden", "true");
+            kind.textContent = "PDF";
+            link.appendChild(kind);
+          }
+          var name = document.createElement("span");
+          name.className = "attachment-name";
+          name.textContent = result.data.name;
+          link.appendChild(name);
           var li = document.createElement("li");
           li.appendChild(link);
           form.closest(".evidence").querySelector(".evidence-list").appendChild(li);

@@ -92,3 +92,77 @@ document.addEventListener("DOMContentLoaded", function () {
   document.addEventListener("DOMContentLoaded", mark);
   window.addEventListener("resize", mark);
 })();
+
+// A photo's thumbnail opens the photo large over the page; the arrows (buttons or
+// keys) step through the photos of the same list and Esc closes. Without scripts, or
+// with a modifier key held, the link opens the photo in a tab.
+(function () {
+  "use strict";
+  var dialog, image, caption, original, photos, at;
+  function build(list) {
+    dialog = document.createElement("dialog");
+    dialog.className = "lightbox";
+    var bar = document.createElement("div");
+    bar.className = "lightbox-bar";
+    caption = document.createElement("p");
+    original = document.createElement("a");
+    original.target = "_blank";
+    original.rel = "noopener";
+    original.textContent = "↗";
+    bar.appendChild(caption);
+    bar.appendChild(original);
+    [["previous", "‹", -1], ["next", "›", 1]].forEach(function (spec) {
+      var step = document.createElement("button");
+      step.type = "button";
+      step.className = "lightbox-" + spec[0];
+      step.textContent = spec[1];
+      step.setAttribute("aria-label", list.dataset[spec[0]]);
+      step.addEventListener("click", function () { show(at + spec[2]); });
+      bar.appendChild(step);
+    });
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "lightbox-close";
+    close.textContent = "×";
+    close.setAttribute("aria-label", list.dataset.close);
+    close.addEventListener("click", function () { dialog.close(); });
+    bar.appendChild(close);
+    image = document.createElement("img");
+    dialog.appendChild(bar);
+    dialog.appendChild(image);
+    // A click on the backdrop (outside the dialog's box) closes it.
+    dialog.addEventListener("click", function (event) {
+      if (event.target === dialog) { dialog.close(); }
+    });
+    dialog.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowLeft") { show(at - 1); }
+      if (event.key === "ArrowRight") { show(at + 1); }
+    });
+    document.body.appendChild(dialog);
+  }
+  function show(index) {
+    at = (index + photos.length) % photos.length;
+    var link = photos[at];
+    var name = link.querySelector(".attachment-name").textContent;
+    image.src = link.href;
+    image.alt = name;
+    caption.textContent = name + (photos.length > 1 ? "（" + (at + 1) + "/" + photos.length + "）" : "");
+    original.href = link.href;
+    original.setAttribute("aria-label", name);
+    dialog.querySelectorAll(".lightbox-previous, .lightbox-next").forEach(function (step) {
+      step.hidden = photos.length < 2;
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-lightbox]");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey || !window.HTMLDialogElement) {
+      return;
+    }
+    event.preventDefault();
+    var list = link.closest(".attachments");
+    if (!dialog) { build(list); }
+    photos = Array.prototype.slice.call(list.querySelectorAll("a[data-lightbox]"));
+    show(photos.indexOf(link));
+    dialog.showModal();
+  });
+})();

@@ -59,3 +59,35 @@ def test_an_inspector_records_issues_and_closes(
     page.goto(f"/inspections/findings/{finding.pk}/")
     page.get_by_role("button", name="通过并销号").click()
     expect(page.locator("#finding-status")).to_have_text("已销号")
+
+
+def test_a_photo_opens_large_from_its_thumbnail(page_as, finding, inspector_a, school_contact_a):
+    from inspections import services
+    from tests.inspections.test_thumbnails import photo_bytes
+
+    for name in ("门口.jpg", "台账.jpg"):
+        services.finding_photo_add(
+            actor=inspector_a, finding=finding, name=name, data=photo_bytes()
+        )
+    page = page_as(school_contact_a, mobile=True)
+    page.goto(f"/inspections/findings/{finding.pk}/")
+    thumbs = page.locator(".attachments img")
+    expect(thumbs).to_have_count(2)
+    thumbs.first.scroll_into_view_if_needed()
+    page.wait_for_function("document.querySelector('.attachments img').naturalWidth > 0")
+    assert thumbs.first.evaluate("img => img.naturalWidth") == 480  # the thumbnail, not 1600
+
+    thumbs.first.click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("照片 1（1/2）")
+    large = dialog.locator("img")
+    page.wait_for_function("document.querySelector('dialog img').naturalWidth > 0")
+    assert large.evaluate("img => img.naturalWidth") == 1600  # the photo itself
+    dialog.get_by_role("button", name="下一张").click()
+    expect(dialog).to_contain_text("照片 2（2/2）")
+    page.keyboard.press("ArrowRight")  # round to the first again
+    expect(dialog).to_contain_text("照片 1（1/2）")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    assert page.url.endswith(f"/inspections/findings/{finding.pk}/")  # never left the page

@@ -242,6 +242,9 @@ ROUTES: dict[str, Row] = {
     "verification_evidence": Row(
         url=obj("evidence", "verification_evidence"), sees=(WORK_A, WORK_B)
     ),
+    "verification_evidence_thumbnail": Row(
+        url=obj("evidence", "verification_evidence_thumbnail"), sees=(WORK_A, WORK_B)
+    ),
     "verification_pdf": Row(url=obj("approved", "verification_pdf"), sees=(DONE_A, DONE_B)),
     **{
         name: Row(
@@ -318,6 +321,12 @@ ROUTES: dict[str, Row] = {
     ),
     "inspection_file": Row(
         url=lambda w, side: reverse("inspection_file", args=["finding", w[side].photo.pk]),
+        sees=(SEES_A, SEES_B),
+    ),
+    "inspection_file_thumbnail": Row(
+        url=lambda w, side: reverse(
+            "inspection_file_thumbnail", args=["report", w[side].report_evidence.pk]
+        ),
         sees=(SEES_A, SEES_B),
     ),
     # --- API -------------------------------------------------------------------------

@@ -20,10 +20,11 @@ from tests.inspections.factories import (
     RectificationReportFactory,
     ReportEvidenceFactory,
     VisitFactory,
+    jpeg_bytes,
 )
 from tests.people.factories import PersonFactory
 from tests.plans.factories import DrillFactory, ReopeningPlanFactory
-from tests.readiness.factories import CountyFactory, SchoolFactory, UserFactory, pdf_bytes
+from tests.readiness.factories import CountyFactory, SchoolFactory, UserFactory
 from tests.verification.factories import (
     ChecklistTemplateFactory,
     DepartmentFactory,
@@ -78,9 +79,9 @@ def _side(county, prefix: str, template, department) -> tuple[Side, dict]:
         verification=verification, item=template.items.first(), answer="pass", answered_by=member
     )
     evidence = Evidence(
-        response=response, original_name="photo.pdf", content_type="application/pdf", size=1
+        response=response, original_name="photo.jpg", content_type="image/jpeg", size=1
     )
-    evidence.file.save("e.pdf", ContentFile(pdf_bytes()), save=False)
+    evidence.file.save("e.jpg", ContentFile(jpeg_bytes()), save=False)
     evidence.uploaded_by = member
     evidence.save()
     squad = InspectionSquadFactory(name=f"{prefix}督查组", counties=[county])

@@ -6,10 +6,13 @@ from io import BytesIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from PIL import Image
 
 from tests.readiness.factories import pdf_bytes
 from verification import services
+from verification.models import Evidence
 
 from .fixtures import first_item, jpeg_bytes
 
@@ -100,3 +103,65 @@ def test_a_decompression_bomb_is_refused_as_evidence(verification, county_member
             name="bomb.png",
             data=out.getvalue(),
         )
+
+
+def _answered(verification, member):
+    item = first_item(verification)
+    services.response_save(actor=member, verification=verification, item_id=item.pk, answer="pass")
+    return item
+
+
+def test_a_photo_gets_a_thumbnail_served_to_those_who_see_the_verification(
+    login, verification, county_members, official_a, official_b
+):
+    member = county_members["health"]
+    item = _answered(verification, member)
+    out = BytesIO()
+    Image.new("RGB", (900, 1200), (10, 160, 60)).save(out, format="PNG")
+    evidence = services.evidence_add(
+        actor=member,
+        verification=verification,
+        item_id=item.pk,
+        name="消毒.png",
+        data=out.getvalue(),
+    )
+    assert evidence.thumbnail.name.startswith("thumbnails/")
+    response = login(official_a).get(evidence.get_thumbnail_url())
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    small = Image.open(BytesIO(b"".join(response.streaming_content)))
+    assert (small.format, small.size) == ("JPEG", (360, 480))  # 900 × 1200 scaled by 0.4
+    assert login(official_b).get(evidence.get_thumbnail_url()).status_code == 404
+    assert login(official_b).get(evidence.get_absolute_url()).status_code == 404
+
+
+def test_a_pdf_has_no_thumbnail_and_shows_by_its_name(
+    login, verification, county_members, official_a
+):
+    member = county_members["health"]
+    item = _answered(verification, member)
+    evidence = services.evidence_add(
+        actor=member, verification=verification, item_id=item.pk, name="台账.pdf", data=pdf_bytes()
+    )
+    assert not evidence.thumbnail
+    assert login(official_a).get(evidence.get_thumbnail_url()).status_code == 404
+    page = login(member).get(verification.get_absolute_url()).content.decode()
+    assert f'href="{evidence.get_absolute_url()}"' in page and "台账.pdf" in page
+
+
+def test_the_upload_answers_with_the_thumbnail_for_the_page_to_show(
+    login, verification, county_members
+):
+    member = county_members["health"]
+    item = _answered(verification, member)
+    response = login(member).post(
+        reverse("verification_evidence_upload", args=[verification.pk]),
+        {"item": item.pk, "file": SimpleUploadedFile("门口.jpg", jpeg_bytes())},
+        HTTP_ACCEPT="application/json",
+    )
+    evidence = Evidence.objects.get()
+    assert response.json() == {
+        "id": evidence.pk,
+        "name": "门口.jpg",
+        "url": f"/verification/evidence/{evidence.pk}/",
+        "thumbnail": f"/verification/evidence/{evidence.pk}/thumbnail/",
+    }
