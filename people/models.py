@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from readiness.models import Job, School
 
@@ -139,3 +141,127 @@ class PersonImport(Job):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# --- daily health checks (晨午检) and illness absence -------------------------------
+
+
+class SchoolClass(models.Model):
+    """A class of a school, as the health checks count it (grade, name, enrolled)."""
+
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="classes", verbose_name=_("school")
+    )
+    grade = models.CharField(_("grade"), max_length=20)
+    name = models.CharField(_("class"), max_length=20)
+    head_teacher = models.CharField(_("head teacher"), max_length=50, blank=True)
+    enrolled = models.PositiveIntegerField(_("enrolled"))
+    # Boarders are checked in the evening as well.
+    boarding = models.BooleanField(_("boarding"), default=False)
+    active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("class")
+        verbose_name_plural = _("classes")
+        ordering = ["school", "grade", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "grade", "name"], name="class_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grade}{self.name}"
+
+
+class Session(models.TextChoices):
+    MORNING = "morning", _("Morning check")
+    NOON = "noon", _("Noon check")
+    EVENING = "evening", _("Evening check")
+
+
+SYMPTOMS = ("fever", "cough", "diarrhoea", "rash", "other")
+
+
+class HealthCheck(models.Model):
+    """One class at one session of one day: who was there, who was away, who was ill.
+
+    Twenty million rows a semester: the day's pages read the per-school totals of
+    SessionReport, and only a school's own page reads these rows."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    school_class = models.ForeignKey(SchoolClass, on_delete=models.PROTECT, related_name="checks")
+    on_date = models.DateField(_("date"))
+    session = models.CharField(_("session"), max_length=8, choices=Session.choices)
+    enrolled = models.PositiveIntegerField(_("enrolled"))
+    absent = models.PositiveIntegerField(_("absent"), default=0)
+    absent_ill = models.PositiveIntegerField(_("absent for illness"), default=0)
+    fever = models.PositiveIntegerField(_("fever (≥ 37.3 °C)"), default=0)
+    cough = models.PositiveIntegerField(_("cough"), default=0)
+    diarrhoea = models.PositiveIntegerField(_("diarrhoea"), default=0)
+    rash = models.PositiveIntegerField(_("rash"), default=0)
+    other = models.PositiveIntegerField(_("other symptoms"), default=0)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("health check")
+        verbose_name_plural = _("health checks")
+        indexes = [models.Index(fields=["school", "on_date"], name="check_school_day")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school_class", "on_date", "session"], name="check_once"
+            ),
+            models.CheckConstraint(condition=Q(absent__lte=F("enrolled")), name="check_absent"),
+            models.CheckConstraint(
+                condition=Q(absent_ill__lte=F("absent")), name="check_ill_within_absent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_class} {self.on_date} {self.session}"
+
+    @property
+    def present(self) -> int:
+        return self.enrolled - self.absent
+
+
+class SessionReport(models.Model):
+    """A school's report of one session: the classes' totals, or nothing to report
+    (零报告). The day's county and city pages, the alerts on silence and the
+    dispatch report read these 5,600 rows a session, not the classes' rows."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    on_date = models.DateField(_("date"))
+    session = models.CharField(_("session"), max_length=8, choices=Session.choices)
+    nothing_to_report = models.BooleanField(_("nothing to report"), default=False)
+    classes = models.PositiveIntegerField(default=0)
+    enrolled = models.PositiveIntegerField(default=0)
+    absent = models.PositiveIntegerField(default=0)
+    absent_ill = models.PositiveIntegerField(default=0)
+    fever = models.PositiveIntegerField(default=0)
+    cough = models.PositiveIntegerField(default=0)
+    diarrhoea = models.PositiveIntegerField(default=0)
+    rash = models.PositiveIntegerField(default=0)
+    other = models.PositiveIntegerField(default=0)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("session report")
+        verbose_name_plural = _("session reports")
+        indexes = [models.Index(fields=["on_date", "session"], name="report_day_session")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "on_date", "session"], name="session_report_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.on_date} {self.session}"

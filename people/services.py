@@ -4,25 +4,31 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from readiness.access import require_right
 from readiness.audit import audit_record, audited
 from readiness.jobs import job_claim, job_fail, job_progress
-from readiness.models import User
+from readiness.models import School, User
+from readiness.selectors import reopening_dates
 
 from . import idcard, screening
-from .access import Right
+from .access import Right, may_enter_for
 from .filters import WHOLE
 from .importer import PersonImporter
-from .models import PersonImport
+from .models import SYMPTOMS, HealthCheck, PersonImport, SchoolClass, Session, SessionReport
 
 KEEP_ERRORS_ON_PAGE = 200
 
@@ -127,3 +133,193 @@ def person_export_audit(*, actor: User, whole_numbers: bool, params) -> None:
         target="people.Person",
         detail={"filters": _filters(params)},
     )
+
+
+# --- daily health checks (晨午检) -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClassCount:
+    """What a school enters for one class at one session: the absences and the
+    symptoms; everyone else was present."""
+
+    class_id: int
+    absent: int = 0
+    absent_ill: int = 0
+    fever: int = 0
+    cough: int = 0
+    diarrhoea: int = 0
+    rash: int = 0
+    other: int = 0
+
+    @property
+    def anything(self) -> bool:
+        return any(getattr(self, f) for f in ("absent", *SYMPTOMS))
+
+
+def session_starts(session: str) -> dt.time:
+    """When a session begins (settings.HEALTH_SESSION_STARTS): it cannot be entered
+    before."""
+    return dt.time.fromisoformat(settings.HEALTH_SESSION_STARTS[session])
+
+
+def _session_problem(school, on_date: dt.date, session: str) -> str | None:
+    """Why nothing may be entered for this school's session, or None."""
+    now = timezone.localtime()
+    if on_date > now.date() or (on_date == now.date() and now.time() < session_starts(session)):
+        return _("The %(session)s of %(date)s has not begun yet.") % {
+            "session": Session(session).label,
+            "date": date_format(on_date, "SHORT_DATE_FORMAT"),
+        }
+    reopens = reopening_dates([school.pk]).get(school.pk)
+    if reopens is None:
+        return _(
+            "%(school)s has no approved return plan yet: health checks begin on the day "
+            "its students return."
+        ) % {"school": school.name}
+    if on_date < reopens:
+        return _("%(school)s reopens on %(reopens)s: no health checks before.") % {
+            "school": school.name,
+            "reopens": date_format(reopens, "SHORT_DATE_FORMAT"),
+        }
+    return None
+
+
+def _count_problems(count: ClassCount, school_class: SchoolClass) -> list[str]:
+    problems = []
+    values = {name: getattr(count, name) for name in ("absent", "absent_ill", *SYMPTOMS)}
+    if any(not isinstance(v, int) or v < 0 for v in values.values()):
+        return [_("Counts are whole numbers, 0 or more.")]
+    if count.absent > school_class.enrolled:
+        problems.append(
+            _("%(absent)d absent is more than the %(enrolled)d enrolled.")
+            % {"absent": count.absent, "enrolled": school_class.enrolled}
+        )
+    if count.absent_ill > count.absent:
+        problems.append(
+            _("%(ill)d absent for illness is more than the %(absent)d absent.")
+            % {"ill": count.absent_ill, "absent": count.absent}
+        )
+    if any(values[s] > school_class.enrolled for s in SYMPTOMS):
+        problems.append(
+            _("A symptom is counted for more than the %(enrolled)d enrolled.")
+            % {"enrolled": school_class.enrolled}
+        )
+    return problems
+
+
+@audited("health.session")
+@transaction.atomic
+def session_submit(
+    *,
+    actor: User,
+    school: School,
+    on_date: dt.date,
+    session: str,
+    counts: Sequence[ClassCount] = (),
+    nothing_to_report: bool = False,
+) -> SessionReport:
+    """Enters a school's session: the classes' counts (a class entered again is
+    replaced, its history kept), or nothing to report (零报告: every class present,
+    no symptom). All of it or, on one bad count, none; a fixed number of queries
+    whatever the number of classes. The ValidationError names each bad class by
+    ``class-<id>``."""
+    if not may_enter_for(actor, school):
+        raise PermissionDenied
+    if session not in Session.values:
+        raise ValidationError(_("Choose the morning, noon or evening check."))
+    if problem := _session_problem(school, on_date, session):
+        raise ValidationError(problem)
+    classes = {
+        c.pk: c
+        for c in SchoolClass.objects.filter(school=school, active=True).order_by("grade", "name")
+    }
+    if session == Session.EVENING:
+        classes = {pk: c for pk, c in classes.items() if c.boarding}
+        if not classes:
+            raise ValidationError(_("The evening check is for boarders: this school has none."))
+    if not classes:
+        raise ValidationError(_("Enter the school's classes before its health checks."))
+    existing = {
+        check.school_class_id: check
+        for check in HealthCheck.objects.select_for_update().filter(
+            school=school, on_date=on_date, session=session
+        )
+    }
+    if nothing_to_report:
+        if any(any(_counted(check).values()) for check in existing.values()):
+            raise ValidationError(
+                _("Absences or symptoms are already entered for this session: it has "
+                  "something to report.")
+            )  # fmt: skip
+        counts = [ClassCount(class_id=pk) for pk in classes if pk not in existing]
+    errors: dict[str, list[str]] = {}
+    seen: set[int] = set()
+    for count in counts:
+        key = f"class-{count.class_id}"
+        school_class = classes.get(count.class_id)
+        if school_class is None:
+            errors[key] = [_("This class is not one of %(school)s's classes for this check.")
+                           % {"school": school.name}]  # fmt: skip
+        elif count.class_id in seen:
+            errors[key] = [_("The class is entered twice.")]
+        elif problems := _count_problems(count, school_class):
+            errors[key] = problems
+        seen.add(count.class_id)
+    if errors:
+        raise ValidationError(errors)
+    if not counts and not nothing_to_report:
+        raise ValidationError(_("Enter at least one class, or report nothing to report."))
+
+    created, changed = [], []
+    for count in counts:
+        values = {f: getattr(count, f) for f in ("absent", "absent_ill", *SYMPTOMS)}
+        check = existing.get(count.class_id)
+        if check is None:
+            created.append(
+                HealthCheck(
+                    school=school,
+                    school_class_id=count.class_id,
+                    on_date=on_date,
+                    session=session,
+                    enrolled=classes[count.class_id].enrolled,
+                    entered_by=actor,
+                    **values,
+                )
+            )
+        elif _counted(check) != values:
+            for field, value in values.items():
+                setattr(check, field, value)
+            check.entered_by = actor
+            check.entered_at = timezone.now()
+            changed.append(check)
+    if created:
+        bulk_create_with_history(created, HealthCheck, default_user=actor)
+    if changed:
+        bulk_update_with_history(
+            changed,
+            HealthCheck,
+            ["absent", "absent_ill", *SYMPTOMS, "entered_by", "entered_at"],
+            default_user=actor,
+            default_change_reason="entered again",
+        )
+    totals = HealthCheck.objects.filter(school=school, on_date=on_date, session=session).aggregate(
+        classes=Count("pk"),
+        enrolled=Sum("enrolled", default=0),
+        **{f: Sum(f, default=0) for f in ("absent", "absent_ill", *SYMPTOMS)},
+    )
+    report, _created = SessionReport.objects.update_or_create(
+        school=school,
+        on_date=on_date,
+        session=session,
+        defaults={
+            **totals,
+            "nothing_to_report": nothing_to_report,
+            "reported_by": actor,
+        },
+    )
+    return report
+
+
+def _counted(check: HealthCheck) -> dict[str, int]:
+    return {f: getattr(check, f) for f in ("absent", "absent_ill", *SYMPTOMS)}

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
 
 from readiness.access import scope_of
 from readiness.models import County, School, User
 from readiness.selectors import rate
 
-from .models import Drill, ReopeningPlan, Term
+from .models import Drill, PlanStage, ReopeningPlan, Term
 
 
 def plan_list(*, user: User) -> QuerySet[ReopeningPlan]:
@@ -90,3 +90,18 @@ def plan_history(*, plan: ReopeningPlan) -> list[dict]:
             )
         previous = entry.status
     return steps
+
+
+def reopening_dates(school_ids) -> dict[int, dt.date]:
+    """The day each school reopens: the first return date of its approved plan.
+    Read through settings.SCHOOL_REOPENING by the lines of work that start once a
+    school is open (the daily health checks); a school without one is absent."""
+    return dict(
+        PlanStage.objects.filter(
+            plan__school_id__in=school_ids, plan__status=ReopeningPlan.Status.APPROVED
+        )
+        .values("plan__school_id")
+        .annotate(first=Min("return_on"))
+        .values_list("plan__school_id", "first")
+        .order_by()
+    )

@@ -370,6 +370,12 @@ READINESS_CRITERIA = [
     "supplies.criteria.CRITERION",
 ]
 
+# Daily health checks: when each session begins (it cannot be entered before).
+HEALTH_SESSION_STARTS = {"morning": "06:30", "noon": "11:30", "evening": "18:00"}
+
+# The day a school reopens, for what starts then (the daily health checks).
+SCHOOL_REOPENING = "plans.selectors.reopening_dates"
+
 # A school's whole file (学校一校一档): each line of work contributes one section.
 SCHOOL_FILE_SECTIONS = [
     "verification.school_file.SECTION",

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils.module_loading import import_string
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -307,3 +309,9 @@ def school_history(*, school: School, limit: int = 10) -> list[dict]:
             )
         steps.append({"entry": newer, "created": False, "changes": changes})
     return steps
+
+
+def reopening_dates(school_ids) -> dict[int, dt.date]:
+    """The day each of the schools reopens (or reopened), from the line of work that
+    knows it (settings.SCHOOL_REOPENING); schools without one are absent."""
+    return import_string(settings.SCHOOL_REOPENING)(list(school_ids))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import factory
+from django.utils import timezone
 
 from people import idcard
-from people.models import Person, PersonImport
+from people.models import Person, PersonImport, SchoolClass
 from tests.readiness.factories import SchoolFactory, UserFactory
 
 
@@ -31,3 +32,23 @@ class PersonImportFactory(factory.django.DjangoModelFactory):
 
     owner = factory.SubFactory(UserFactory)
     original_name = "名单.csv"
+
+
+class SchoolClassFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SchoolClass
+
+    school = factory.SubFactory(SchoolFactory)
+    grade = "一年级"
+    name = factory.Sequence(lambda n: f"{n + 1}班")
+    head_teacher = "王老师"
+    enrolled = 40
+
+
+def reopened(school, *, days_ago: int = 10):
+    """An approved return plan whose first group came back ``days_ago`` days ago."""
+    from tests.plans.factories import PlanStageFactory, ReopeningPlanFactory
+
+    plan = ReopeningPlanFactory(school=school, status="approved")
+    PlanStageFactory(plan=plan, return_on=timezone.localdate() - dt.timedelta(days=days_ago))
+    return plan
