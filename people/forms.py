@@ -1,7 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .models import SYMPTOMS, HealthCheck
+from .services import ClassCount
 
 
 class PersonImportForm(forms.Form):
@@ -11,3 +18,70 @@ class PersonImportForm(forms.Form):
     upsert = forms.BooleanField(
         label=_("Update existing files with the same identity number"), required=False
     )
+
+
+class DayForm(forms.Form):
+    """The day a health page shows; today when none is asked for."""
+
+    date = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def day(self) -> dt.date:
+        if self.is_valid() and self.cleaned_data["date"]:
+            return self.cleaned_data["date"]
+        return timezone.localdate()
+
+
+COUNT_FIELDS = ("absent", "absent_ill", *SYMPTOMS)
+
+
+class SessionForm(forms.Form):
+    """One session of a school: for each class, the absences and the symptoms (blank
+    is 0), so that only the exceptions are typed. Fields are named
+    ``c<class id>-<count>``; a refused count is shown beside its class."""
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, classes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.classes = list(classes)
+        labels = {f: HealthCheck._meta.get_field(f).verbose_name for f in COUNT_FIELDS}
+        for school_class in self.classes:
+            for name in COUNT_FIELDS:
+                self.fields[f"c{school_class.pk}-{name}"] = forms.IntegerField(
+                    label=labels[name],
+                    required=False,
+                    min_value=0,
+                    # Above the enrolled count is the service's to refuse, in words
+                    # that say what the count is compared with.
+                    widget=forms.NumberInput(attrs={"placeholder": "0", "inputmode": "numeric"}),
+                )
+        self.class_errors: dict[int, list[str]] = {}
+
+    def rows(self):
+        """(class, its bound fields, its errors) for the template."""
+        for school_class in self.classes:
+            fields = [self[f"c{school_class.pk}-{name}"] for name in COUNT_FIELDS]
+            errors = list(self.class_errors.get(school_class.pk, []))
+            for bound in fields:
+                errors.extend(f"{bound.label}：{e}" for e in bound.errors)
+            yield school_class, fields, errors
+
+    def counts(self) -> list[ClassCount]:
+        data = self.cleaned_data
+        return [
+            ClassCount(c.pk, **{n: data.get(f"c{c.pk}-{n}") or 0 for n in COUNT_FIELDS})
+            for c in self.classes
+        ]
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Puts the service's refusal beside its class (``class-<id>``) or on top."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for key, errors in error.message_dict.items():
+            if key.startswith("class-") and key[6:].isdigit():
+                self.class_errors.setdefault(int(key[6:]), []).extend(errors)
+            else:
+                self.add_error(None, errors)

@@ -229,6 +229,10 @@ class HealthCheck(models.Model):
     def present(self) -> int:
         return self.enrolled - self.absent
 
+    @property
+    def symptom_count(self) -> int:
+        return sum(getattr(self, s) for s in SYMPTOMS)
+
 
 class SessionReport(models.Model):
     """A school's report of one session: the classes' totals, or nothing to report

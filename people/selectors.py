@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, field
+
 from django.db.models import F, QuerySet, Sum
 from django.http import Http404
 
-from readiness.access import scope_of
+from readiness.access import require_right, scope_of
 from readiness.models import County, School, User
-from readiness.selectors import rate
+from readiness.selectors import rate, reopening_dates
 
+from .access import Right
 from .filters import PersonFilter
-from .models import Person, PersonImport, ScreeningCount
+from .models import (
+    SYMPTOMS,
+    HealthCheck,
+    Person,
+    PersonImport,
+    SchoolClass,
+    ScreeningCount,
+    Session,
+    SessionReport,
+)
 
 
 def person_list(*, user: User) -> QuerySet[Person]:
@@ -95,3 +108,144 @@ def person_import_get_for_user(*, user: User, pk: int | str) -> PersonImport:
         return person_import_list(user=user).get(pk=pk)
     except (PersonImport.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+# --- daily health checks (晨午检) -----------------------------------------------------
+
+
+def health_school_get(*, user: User, pk: int | str) -> School:
+    """A school whose health checks the user may read: 404 outside the scope, then
+    403 without the right."""
+    try:
+        school = School.objects.select_related("county").get(scope_of(user).school_q(), pk=pk)
+    except (School.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    require_right(user, Right.HEALTH_VIEW)
+    return school
+
+
+def class_list(*, school: School, active_only: bool = True) -> QuerySet[SchoolClass]:
+    classes = SchoolClass.objects.filter(school=school)
+    return classes.filter(active=True) if active_only else classes
+
+
+def sessions_of(classes) -> list[str]:
+    """The sessions a school's classes are checked at: evening for boarders only."""
+    sessions = [Session.MORNING, Session.NOON]
+    if any(c.boarding for c in classes):
+        sessions.append(Session.EVENING)
+    return sessions
+
+
+@dataclass
+class ClassDay:
+    school_class: SchoolClass
+    checks: dict[str, HealthCheck]  # by session
+
+
+@dataclass
+class SchoolDay:
+    school: School
+    on_date: dt.date
+    reopens_on: dt.date | None
+    sessions: list[str]
+    reports: dict[str, SessionReport]  # by session; a session without one is missing
+    rows: list[ClassDay]
+
+    @property
+    def missing(self) -> list[str]:
+        return [s for s in self.sessions if s not in self.reports]
+
+    @property
+    def open(self) -> bool:
+        return self.reopens_on is not None and self.on_date >= self.reopens_on
+
+
+def school_day(*, school: School, on_date: dt.date) -> SchoolDay:
+    """What a school entered on a day, class by class, and which sessions it has
+    not reported: four queries whatever its size."""
+    classes = list(class_list(school=school).order_by("grade", "name"))
+    checks: dict[int, dict[str, HealthCheck]] = {}
+    for check in HealthCheck.objects.filter(school=school, on_date=on_date):
+        checks.setdefault(check.school_class_id, {})[check.session] = check
+    reports = {r.session: r for r in SessionReport.objects.filter(school=school, on_date=on_date)}
+    return SchoolDay(
+        school=school,
+        on_date=on_date,
+        reopens_on=reopening_dates([school.pk]).get(school.pk),
+        sessions=sessions_of(classes),
+        reports=reports,
+        rows=[ClassDay(c, checks.get(c.pk, {})) for c in classes],
+    )
+
+
+@dataclass
+class DayRow:
+    """One school (for a county) or one county (for the city) on one day."""
+
+    pk: int
+    name: str
+    expected: int = 0  # schools open that day
+    reported: dict[str, int] = field(default_factory=dict)  # by session
+    enrolled: int = 0  # at the morning check
+    absent: int = 0
+    absent_ill: int = 0
+    fever: int = 0  # person-times over the day's sessions
+    symptoms: int = 0
+
+    @property
+    def absence_rate(self) -> float | None:
+        return rate(self.absent, self.enrolled)
+
+    @property
+    def illness_rate(self) -> float | None:
+        return rate(self.absent_ill, self.enrolled)
+
+    @property
+    def silent(self) -> int:
+        return self.expected - self.reported.get(Session.MORNING, 0)
+
+
+def health_day(*, user: User, on_date: dt.date, county: County | None = None) -> list[DayRow]:
+    """The day of the user's scope: per county for the city, per school for a county
+    (or for one ``county`` the city looks into). Reads only that day's session
+    reports (one row per school and session) and the reopening dates: three
+    queries at any scale."""
+    require_right(user, Right.HEALTH_VIEW)
+    scope = scope_of(user)
+    schools = School.objects.filter(scope.school_q())
+    if county is not None:
+        schools = schools.filter(county=county)
+    by_county = scope.is_city and county is None
+    if by_county:
+        units = {c.pk: DayRow(c.pk, c.name) for c in County.objects.order_by("order", "code")}
+        unit_of = dict(schools.values_list("pk", "county_id"))
+    else:
+        units = {
+            s["pk"]: DayRow(s["pk"], s["name"])
+            for s in schools.order_by("code").values("pk", "name")
+        }
+        unit_of = {pk: pk for pk in units}
+    opened = reopening_dates(unit_of)
+    for school_id, reopens in opened.items():
+        if reopens <= on_date:
+            units[unit_of[school_id]].expected += 1
+    reports = SessionReport.objects.filter(scope.school_q(prefix="school__"), on_date=on_date)
+    if county is not None:
+        reports = reports.filter(school__county=county)
+    for report in reports.only(*DAY_FIELDS):
+        row = units[unit_of[report.school_id]]
+        row.reported[report.session] = row.reported.get(report.session, 0) + 1
+        row.fever += report.fever
+        row.symptoms += sum(getattr(report, s) for s in SYMPTOMS)
+        if report.session == Session.MORNING:
+            row.enrolled += report.enrolled
+            row.absent += report.absent
+            row.absent_ill += report.absent_ill
+    rows = list(units.values())
+    if not by_county:  # a county's list shows its open schools, not every school
+        rows = [r for r in rows if r.expected or r.reported]
+    return rows
+
+
+DAY_FIELDS = ("school_id", "session", "enrolled", "absent", "absent_ill", *SYMPTOMS)

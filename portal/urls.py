@@ -57,6 +57,7 @@ urlpatterns = [
     path("verification/", include("verification.urls")),
     path("inspections/", include("inspections.urls")),
     path("people/", include("people.urls")),
+    path("health/", include("people.health_urls")),
     path("supplies/", include("supplies.urls")),
     path("", include("plans.urls")),
     path("", include("readiness.urls")),

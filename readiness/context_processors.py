@@ -22,5 +22,6 @@ def navigation(request: HttpRequest) -> dict:
             "can_audit": has_right(user, Right.AUDIT_VIEW),
             # Rights of the lines of work are named by their string: the core imports no app.
             "can_supplies": has_right(user, "supply_view"),
+            "can_health": has_right(user, "health_view"),
         }
     }

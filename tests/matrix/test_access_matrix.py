@@ -84,6 +84,9 @@ SUPPLY_VIEW = frozenset(
     {"task_force", "city_staff", "supplies", "county_a", "county_b", "school_a", "school_other"}
 )
 SUPPLY_MANAGE = frozenset({"supplies", "city_staff"})
+# Daily health checks: who reads them, and who enters a school's session.
+HEALTH_VIEW = SUPERVISORS | {"school_a", "school_other"}
+HEALTH_ENTER = (frozenset({"county_a", "school_a"}), frozenset({"county_b"}))
 DEPOT = (CITY_SCOPE | {"county_a", "verifier", "leader"}, CITY_SCOPE | {"county_b"})
 
 ROUTES: dict[str, Row] = {
@@ -144,6 +147,22 @@ ROUTES: dict[str, Row] = {
         may=DISPATCH,
     ),
     # --- people ------------------------------------------------------------------------
+    "health_day": Row(may=HEALTH_VIEW, ok={200, 302}),  # a school goes to its own day
+    "health_school_day": Row(
+        url=obj("school", "health_school_day"), sees=(SEES_A, SEES_B), may=HEALTH_VIEW
+    ),
+    "health_enter": Row(
+        url=lambda w, side: reverse("health_enter", args=[w[side].school.pk, "morning"]),
+        sees=(SEES_A, SEES_B),
+        may=HEALTH_ENTER,
+    ),
+    "health_nothing": Row(
+        method="POST",
+        url=lambda w, side: reverse("health_nothing", args=[w[side].school.pk, "morning"]),
+        sees=(SEES_A, SEES_B),
+        may=HEALTH_ENTER,
+        ok=302,
+    ),
     "people": Row(),
     "people_coverage": Row(),
     "people_abroad": Row(),
