@@ -37,7 +37,7 @@ def enter(client, school, data, session="morning"):
 
 
 def test_a_school_enters_its_morning_on_one_screen(login, school_contact_a, school_a, classes):
-    one, two, three = classes
+    one, _two, three = classes
     client = login(school_contact_a)
     page = client.get(
         reverse("health_enter", args=[school_a.pk, "morning"]), {"date": YESTERDAY.isoformat()}
