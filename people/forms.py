@@ -24,8 +24,17 @@ class DayForm(forms.Form):
     """The day a health page shows; today when none is asked for."""
 
     date = forms.DateField(
-        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+    def __init__(self, data=None, **kwargs):
+        # Without a date asked for, the page shows today's, and says so in the field.
+        data = data.copy() if data is not None else {}
+        if not data.get("date"):
+            data["date"] = timezone.localdate().isoformat()
+        super().__init__(data, **kwargs)
 
     def day(self) -> dt.date:
         if self.is_valid() and self.cleaned_data["date"]:
@@ -41,7 +50,9 @@ class SessionForm(forms.Form):
     is 0), so that only the exceptions are typed. Fields are named
     ``c<class id>-<count>``; a refused count is shown beside its class."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args, classes, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,13 +71,16 @@ class SessionForm(forms.Form):
         self.class_errors: dict[int, list[str]] = {}
 
     def rows(self):
-        """(class, its bound fields, its errors) for the template."""
+        """Per class, for the template: the class, its absence fields, its symptom
+        fields, whether a symptom is typed (its part opens), and its errors."""
         for school_class in self.classes:
             fields = [self[f"c{school_class.pk}-{name}"] for name in COUNT_FIELDS]
             errors = list(self.class_errors.get(school_class.pk, []))
             for bound in fields:
                 errors.extend(f"{bound.label}：{e}" for e in bound.errors)
-            yield school_class, fields, errors
+            symptoms = fields[2:]
+            typed = any(b.value() not in (None, "", 0, "0") for b in symptoms)
+            yield school_class, fields[:2], symptoms, typed, errors
 
     def counts(self) -> list[ClassCount]:
         data = self.cleaned_data

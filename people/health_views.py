@@ -87,7 +87,7 @@ def _enterable(request: HttpRequest, pk: int, session: str):
         raise PermissionDenied
     if session not in Session.values:
         raise Http404
-    classes = list(selectors.class_list(school=school).order_by("grade", "name"))
+    classes = selectors.class_list(school=school)
     if session == Session.EVENING:
         classes = [c for c in classes if c.boarding]
     return school, classes

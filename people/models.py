@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -181,6 +184,14 @@ class Session(models.TextChoices):
 
 
 SYMPTOMS = ("fever", "cough", "diarrhoea", "rash", "other")
+
+
+def session_begun(on_date: dt.date, session: str) -> bool:
+    """Whether the session of that day has begun (settings.HEALTH_SESSION_STARTS): it
+    cannot be entered before."""
+    now = timezone.localtime()
+    starts = dt.time.fromisoformat(settings.HEALTH_SESSION_STARTS[session])
+    return on_date < now.date() or (on_date == now.date() and now.time() >= starts)
 
 
 class HealthCheck(models.Model):

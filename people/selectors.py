@@ -10,6 +10,7 @@ from django.http import Http404
 
 from readiness.access import require_right, scope_of
 from readiness.models import County, School, User
+from readiness.naming import natural_key
 from readiness.selectors import rate, reopening_dates
 
 from .access import Right
@@ -23,6 +24,7 @@ from .models import (
     ScreeningCount,
     Session,
     SessionReport,
+    session_begun,
 )
 
 
@@ -124,9 +126,13 @@ def health_school_get(*, user: User, pk: int | str) -> School:
     return school
 
 
-def class_list(*, school: School, active_only: bool = True) -> QuerySet[SchoolClass]:
+def class_list(*, school: School, active_only: bool = True) -> list[SchoolClass]:
+    """The school's classes by grade and name, numbers sorted as numbers (高二 before
+    高三, 2班 before 10班)."""
     classes = SchoolClass.objects.filter(school=school)
-    return classes.filter(active=True) if active_only else classes
+    if active_only:
+        classes = classes.filter(active=True)
+    return sorted(classes, key=lambda c: (natural_key(c.grade), natural_key(c.name)))
 
 
 def sessions_of(classes) -> list[str]:
@@ -157,6 +163,10 @@ class SchoolDay:
         return [s for s in self.sessions if s not in self.reports]
 
     @property
+    def begun(self) -> dict[str, bool]:
+        return {s: session_begun(self.on_date, s) for s in self.sessions}
+
+    @property
     def open(self) -> bool:
         return self.reopens_on is not None and self.on_date >= self.reopens_on
 
@@ -164,7 +174,7 @@ class SchoolDay:
 def school_day(*, school: School, on_date: dt.date) -> SchoolDay:
     """What a school entered on a day, class by class, and which sessions it has
     not reported: four queries whatever its size."""
-    classes = list(class_list(school=school).order_by("grade", "name"))
+    classes = class_list(school=school)
     checks: dict[int, dict[str, HealthCheck]] = {}
     for check in HealthCheck.objects.filter(school=school, on_date=on_date):
         checks.setdefault(check.school_class_id, {})[check.session] = check

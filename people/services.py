@@ -28,7 +28,15 @@ from . import idcard, screening
 from .access import Right, may_enter_for
 from .filters import WHOLE
 from .importer import PersonImporter
-from .models import SYMPTOMS, HealthCheck, PersonImport, SchoolClass, Session, SessionReport
+from .models import (
+    SYMPTOMS,
+    HealthCheck,
+    PersonImport,
+    SchoolClass,
+    Session,
+    SessionReport,
+    session_begun,
+)
 
 KEEP_ERRORS_ON_PAGE = 200
 
@@ -157,16 +165,9 @@ class ClassCount:
         return any(getattr(self, f) for f in ("absent", *SYMPTOMS))
 
 
-def session_starts(session: str) -> dt.time:
-    """When a session begins (settings.HEALTH_SESSION_STARTS): it cannot be entered
-    before."""
-    return dt.time.fromisoformat(settings.HEALTH_SESSION_STARTS[session])
-
-
 def _session_problem(school, on_date: dt.date, session: str) -> str | None:
     """Why nothing may be entered for this school's session, or None."""
-    now = timezone.localtime()
-    if on_date > now.date() or (on_date == now.date() and now.time() < session_starts(session)):
+    if not session_begun(on_date, session):
         return _("The %(session)s of %(date)s has not begun yet.") % {
             "session": Session(session).label,
             "date": date_format(on_date, "SHORT_DATE_FORMAT"),
@@ -230,10 +231,7 @@ def session_submit(
         raise ValidationError(_("Choose the morning, noon or evening check."))
     if problem := _session_problem(school, on_date, session):
         raise ValidationError(problem)
-    classes = {
-        c.pk: c
-        for c in SchoolClass.objects.filter(school=school, active=True).order_by("grade", "name")
-    }
+    classes = {c.pk: c for c in SchoolClass.objects.filter(school=school, active=True)}
     if session == Session.EVENING:
         classes = {pk: c for pk, c in classes.items() if c.boarding}
         if not classes:

@@ -47,8 +47,12 @@ def seed(*, schools: int, seed: int = 2020, **options) -> dict:
             status=status,
             return_reason="应急预案未明确隔离场所。" if status == "returned" else "",
         )
+        # The graduating grades of an approved plan came back two weeks ago (the
+        # daily health checks have run since); the others return next week.
         PlanStage.objects.create(
-            plan=plan, grades="毕业年级", return_on=today + dt.timedelta(days=7)
+            plan=plan,
+            grades="毕业年级",
+            return_on=today + dt.timedelta(days=-15 if status == "approved" else 7),
         )
         PlanStage.objects.create(
             plan=plan, grades="其他年级", return_on=today + dt.timedelta(days=14)

@@ -420,8 +420,8 @@ REFERENCE_CITERS = ["supplies.references.citing"]
 # Demo data, in order: each module has seed(schools=, seed=) and LOGINS.
 DEMO_SEEDERS = [
     "readiness.demo",
-    "people.demo",
     "plans.demo",
+    "people.demo",  # after plans: the health checks begin on a school's return date
     "verification.demo",
     "inspections.demo",
     "supplies.demo",

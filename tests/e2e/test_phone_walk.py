@@ -90,7 +90,8 @@ def demo_city(db):
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 @pytest.mark.parametrize(
-    "username", ["school", "lanshan", "verifier", "inspector", "city", "taskforce", "supplies"]
+    "username",
+    ["school", "school-2", "lanshan", "verifier", "inspector", "city", "taskforce", "supplies"],
 )
 def test_every_page_works_on_a_phone(page_as, demo_city, username, language):
     page = page_as(User.objects.get(username=username), mobile=True)
