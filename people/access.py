@@ -20,6 +20,8 @@ class Right(StrEnum):
     HEALTH_VIEW = "health_view"
     HEALTH_ENTER = "health_enter"
     CLASS_MANAGE = "class_manage"
+    # The county follows its schools' alerts (acknowledges, closes with what was done).
+    HEALTH_ALERT = "health_alert"
 
 
 RIGHTS: dict[str, frozenset[str]] = {
@@ -33,6 +35,7 @@ RIGHTS: dict[str, frozenset[str]] = {
     # The school enters its sessions; the county enters for a school that cannot.
     Right.HEALTH_ENTER: frozenset({Role.COUNTY_OFFICIAL, Role.SCHOOL}),
     Right.CLASS_MANAGE: frozenset({Role.CITY_STAFF, Role.COUNTY_OFFICIAL, Role.SCHOOL}),
+    Right.HEALTH_ALERT: frozenset({Role.COUNTY_OFFICIAL}),
 }
 
 

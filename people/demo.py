@@ -15,7 +15,7 @@ from readiness.selectors import reopening_dates
 
 from . import idcard
 from .models import HealthCheck, Person, SchoolClass, SessionReport
-from .services import screening_refresh
+from .services import alerts_raise, screening_refresh
 
 TABLE = Person._meta.db_table
 # The contact of the school where the illness spreads: it has reopened, its checks
@@ -123,6 +123,11 @@ def seed_health(*, seed: int = 2020) -> tuple[int, int]:
     for report in reports.values():
         report.nothing_to_report = not (report.absent or report.fever or report.cough)
     SessionReport.objects.bulk_create(reports.values(), batch_size=5000)
+    # The days the illness spread raise their alerts, as entering them would have.
+    for back in range(CLUSTER_DAYS, 0, -1):
+        alerts_raise(
+            school=outbreak.school, on_date=today - dt.timedelta(days=back), session="morning"
+        )
     return len(classes), len(checks)
 
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import SYMPTOMS, HealthCheck
+from .models import SYMPTOMS, HealthAlert, HealthCheck
 from .services import ClassCount
 
 
@@ -99,3 +99,20 @@ class SessionForm(forms.Form):
                 self.class_errors.setdefault(int(key[6:]), []).extend(errors)
             else:
                 self.add_error(None, errors)
+
+
+class AlertCloseForm(forms.Form):
+    action = forms.CharField(
+        label=_("What was done about it"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say what was done about the alert.")},
+    )
+
+
+class AlertFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Open and acknowledged")), *HealthAlert.Status.choices],
+    )

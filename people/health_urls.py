@@ -4,6 +4,9 @@ from . import health_views as views
 
 urlpatterns = [
     path("", views.health_day, name="health_day"),
+    path("alerts/", views.alert_list, name="health_alerts"),
+    path("alerts/<int:pk>/acknowledge/", views.alert_acknowledge, name="health_alert_acknowledge"),
+    path("alerts/<int:pk>/close/", views.alert_close, name="health_alert_close"),
     path("schools/<int:pk>/", views.school_day, name="health_school_day"),
     path("schools/<int:pk>/<str:session>/", views.session_enter, name="health_enter"),
     path(

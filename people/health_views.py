@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,13 +14,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from readiness.access import scope_of
+from readiness.access import has_right, require_right, scope_of
 from readiness.models import County
 
 from . import selectors, services
-from .access import may_enter_for
-from .forms import COUNT_FIELDS, DayForm, SessionForm
-from .models import Session
+from .access import Right, may_enter_for
+from .forms import COUNT_FIELDS, AlertCloseForm, AlertFilterForm, DayForm, SessionForm
+from .models import HealthAlert, Session
 
 
 def _day_url(school, on_date) -> str:
@@ -171,3 +172,71 @@ def nothing_to_report(request: HttpRequest, pk: int, session: str) -> HttpRespon
             },
         )
     return redirect(_day_url(school, on_date))
+
+
+@login_required
+@require_GET
+def alert_list(request: HttpRequest) -> HttpResponse:
+    """The alerts of the user's schools, those still to follow first."""
+    require_right(request.user, Right.HEALTH_VIEW)
+    form = AlertFilterForm(request.GET)
+    alerts = selectors.alert_list(user=request.user)
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    alerts = (
+        alerts.filter(status=status)
+        if status
+        else alerts.exclude(status=HealthAlert.Status.CLOSED)
+    )
+    page = Paginator(alerts.order_by("-on_date", "-raised_at", "-pk"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "people/health/alerts.html",
+        {
+            "form": form,
+            "page": page,
+            "may_follow": has_right(request.user, Right.HEALTH_ALERT),
+            "query": f"status={status}" if status else "",
+            "close_form": AlertCloseForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = selectors.alert_get_for_user(user=request.user, pk=pk)
+    try:
+        services.alert_acknowledge(actor=request.user, alert=alert)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The alert is acknowledged."))
+    return redirect(f"{reverse('health_alerts')}#alert-{alert.pk}")
+
+
+@login_required
+@require_POST
+def alert_close(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = selectors.alert_get_for_user(user=request.user, pk=pk)
+    if not may_enter_for(request.user, alert.school, Right.HEALTH_ALERT):
+        raise PermissionDenied  # before the form: a refused right says nothing of the input
+    form = AlertCloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.alert_close(
+                actor=request.user, alert=alert, action=form.cleaned_data["action"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The alert is closed."))
+            return redirect(f"{reverse('health_alerts')}#alert-{alert.pk}")
+    # Refused: the alert alone, with what was typed and why it was refused.
+    return render(
+        request,
+        "people/health/alert_close.html",
+        {"alert": alert, "form": form},
+        status=400,
+    )

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -280,3 +281,87 @@ class SessionReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school_id} {self.on_date} {self.session}"
+
+
+class HealthAlert(models.Model):
+    """What the checks of a school raise for its county to follow: a class where an
+    illness spreads, a school whose illness absence leaps, fevers, or silence. Raised
+    once (``key``), acknowledged and closed by the county with what was done."""
+
+    class Rule(models.TextChoices):
+        CLASS_CLUSTER = "class_cluster", _("Same symptom in one class")
+        FEVER = "fever", _("Fever cluster")
+        RATE = "rate", _("Illness absence leaps above its baseline")
+        SILENT = "silent", _("Not reported")
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("alert status", "Open")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        CLOSED = "closed", pgettext_lazy("alert status", "Closed")
+
+    key = models.CharField(max_length=80, unique=True)
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="+", verbose_name=_("school")
+    )
+    school_class = models.ForeignKey(
+        SchoolClass, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("class"),
+    )  # fmt: skip
+    on_date = models.DateField(_("date"))
+    session = models.CharField(_("session"), max_length=8, choices=Session.choices, blank=True)
+    rule = models.CharField(_("rule"), max_length=16, choices=Rule.choices)
+    symptom = models.CharField(_("symptom"), max_length=10, blank=True)
+    figure = models.DecimalField(_("figure"), max_digits=7, decimal_places=1)
+    threshold = models.DecimalField(_("threshold"), max_digits=7, decimal_places=1)
+    raised_at = models.DateTimeField(_("raised"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
+    )
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    closed_at = models.DateTimeField(null=True, blank=True)
+    action = models.TextField(_("what was done about it"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("health alert")
+        verbose_name_plural = _("health alerts")
+        ordering = ["-on_date", "-raised_at"]
+        indexes = [models.Index(fields=["status", "on_date"], name="alert_status_day")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="closed") | ~Q(action=""), name="alert_closed_says_what"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_rule_display()} {self.on_date}"
+
+    def summary(self) -> str:
+        """One line saying what was seen, for the mail and the lists."""
+        where = self.school.name + (f" {self.school_class}" if self.school_class_id else "")
+        day = date_format(self.on_date, "SHORT_DATE_FORMAT")
+        if self.rule == self.Rule.SILENT:
+            return _("%(where)s: the %(session)s of %(day)s is not reported.") % {
+                "where": where, "session": Session(self.session).label, "day": day,
+            }  # fmt: skip
+        if self.rule == self.Rule.RATE:
+            return _(
+                "%(where)s: illness absence %(figure)s%% on %(day)s, above %(threshold)s%% "
+                "(%(factor)s times its usual)."
+            ) % {
+                "where": where, "figure": self.figure, "threshold": self.threshold, "day": day,
+                "factor": settings.HEALTH_ALERTS["rate_factor"],
+            }  # fmt: skip
+        symptom = HealthCheck._meta.get_field(self.symptom).verbose_name
+        return _("%(where)s: %(figure)s with %(symptom)s on %(day)s.") % {
+            "where": where, "figure": int(self.figure), "symptom": symptom, "day": day,
+        }  # fmt: skip

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import F, QuerySet, Sum
+from django.db.models import Count, F, QuerySet, Sum
 from django.http import Http404
 
-from readiness.access import require_right, scope_of
+from readiness.access import has_right, require_right, scope_of
 from readiness.models import County, School, User
 from readiness.naming import natural_key
 from readiness.selectors import rate, reopening_dates
@@ -17,6 +17,7 @@ from .access import Right
 from .filters import PersonFilter
 from .models import (
     SYMPTOMS,
+    HealthAlert,
     HealthCheck,
     Person,
     PersonImport,
@@ -157,6 +158,7 @@ class SchoolDay:
     sessions: list[str]
     reports: dict[str, SessionReport]  # by session; a session without one is missing
     rows: list[ClassDay]
+    alerts: list[HealthAlert]
 
     @property
     def missing(self) -> list[str]:
@@ -172,14 +174,20 @@ class SchoolDay:
 
 
 def school_day(*, school: School, on_date: dt.date) -> SchoolDay:
-    """What a school entered on a day, class by class, and which sessions it has
-    not reported: four queries whatever its size."""
+    """What a school entered on a day, class by class, which sessions it has not
+    reported, and the day's alerts: five queries whatever its size."""
     classes = class_list(school=school)
     checks: dict[int, dict[str, HealthCheck]] = {}
     for check in HealthCheck.objects.filter(school=school, on_date=on_date):
         checks.setdefault(check.school_class_id, {})[check.session] = check
     reports = {r.session: r for r in SessionReport.objects.filter(school=school, on_date=on_date)}
+    alerts = list(
+        HealthAlert.objects.filter(school=school, on_date=on_date)
+        .select_related("school", "school_class")
+        .order_by("raised_at", "pk")
+    )
     return SchoolDay(
+        alerts=alerts,
         school=school,
         on_date=on_date,
         reopens_on=reopening_dates([school.pk]).get(school.pk),
@@ -202,6 +210,7 @@ class DayRow:
     absent_ill: int = 0
     fever: int = 0  # person-times over the day's sessions
     symptoms: int = 0
+    alerts: int = 0  # raised that day and not closed
 
     @property
     def absence_rate(self) -> float | None:
@@ -252,6 +261,17 @@ def health_day(*, user: User, on_date: dt.date, county: County | None = None) ->
             row.enrolled += report.enrolled
             row.absent += report.absent
             row.absent_ill += report.absent_ill
+    alerts = HealthAlert.objects.filter(scope.school_q(prefix="school__"), on_date=on_date)
+    if county is not None:
+        alerts = alerts.filter(school__county=county)
+    for school_id, n in (
+        alerts.exclude(status=HealthAlert.Status.CLOSED)
+        .values("school_id")
+        .annotate(n=Count("pk"))
+        .values_list("school_id", "n")
+        .order_by()
+    ):
+        units[unit_of[school_id]].alerts += n
     rows = list(units.values())
     if not by_county:  # a county's list shows its open schools, not every school
         rows = [r for r in rows if r.expected or r.reported]
@@ -259,3 +279,19 @@ def health_day(*, user: User, on_date: dt.date, county: County | None = None) ->
 
 
 DAY_FIELDS = ("school_id", "session", "enrolled", "absent", "absent_ill", *SYMPTOMS)
+
+
+def alert_list(*, user: User) -> QuerySet[HealthAlert]:
+    """The alerts of the schools the user sees (the right to read health checks)."""
+    if not has_right(user, Right.HEALTH_VIEW):
+        return HealthAlert.objects.none()
+    return HealthAlert.objects.filter(scope_of(user).school_q(prefix="school__")).select_related(
+        "school__county", "school_class", "acknowledged_by", "closed_by"
+    )
+
+
+def alert_get_for_user(*, user: User, pk: int | str) -> HealthAlert:
+    try:
+        return alert_list(user=user).get(pk=pk)
+    except (HealthAlert.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
@@ -30,6 +32,7 @@ from .filters import WHOLE
 from .importer import PersonImporter
 from .models import (
     SYMPTOMS,
+    HealthAlert,
     HealthCheck,
     PersonImport,
     SchoolClass,
@@ -39,6 +42,7 @@ from .models import (
 )
 
 KEEP_ERRORS_ON_PAGE = 200
+logger = logging.getLogger(__name__)
 
 
 @audited("person.import_start")
@@ -316,8 +320,191 @@ def session_submit(
             "reported_by": actor,
         },
     )
+    alerts_raise(school=school, on_date=on_date, session=session)
     return report
 
 
 def _counted(check: HealthCheck) -> dict[str, int]:
     return {f: getattr(check, f) for f in ("absent", "absent_ill", *SYMPTOMS)}
+
+
+# --- health alerts --------------------------------------------------------------------
+
+CLUSTER_SYMPTOMS = ("cough", "diarrhoea", "rash")
+
+
+def _rule(name: str):
+    return settings.HEALTH_ALERTS[name]
+
+
+def alerts_raise(*, school: School, on_date: dt.date, session: str) -> list[HealthAlert]:
+    """Raises what a school's day gives once one of its sessions is entered (each
+    alert once); the county's officials are mailed when the write commits."""
+    return _raise(_day_alerts(school, on_date, session))
+
+
+def _day_alerts(school: School, on_date: dt.date, session: str) -> list[HealthAlert]:
+    """The alerts a school's day gives after one of its sessions is entered (not yet
+    saved; the caller keeps those not raised before)."""
+    alerts = []
+    peaks: dict[int, dict[str, int]] = {}  # per class, each symptom's most in a session
+    for check in HealthCheck.objects.filter(school=school, on_date=on_date).select_related(
+        "school_class"
+    ):
+        peak = peaks.setdefault(check.school_class_id, {"class": check.school_class})
+        for symptom in SYMPTOMS:
+            peak[symptom] = max(peak.get(symptom, 0), getattr(check, symptom))
+    for class_id, peak in peaks.items():
+        if peak["fever"] >= _rule("fever"):
+            alerts.append(
+                HealthAlert(
+                    key=f"fever:{class_id}:{on_date}", school=school,
+                    school_class=peak["class"], on_date=on_date, rule=HealthAlert.Rule.FEVER,
+                    symptom="fever", figure=peak["fever"], threshold=_rule("fever"),
+                )
+            )  # fmt: skip
+        for symptom in CLUSTER_SYMPTOMS:
+            if peak[symptom] >= _rule("class_cluster"):
+                alerts.append(
+                    HealthAlert(
+                        key=f"cluster:{class_id}:{on_date}:{symptom}", school=school,
+                        school_class=peak["class"], on_date=on_date,
+                        rule=HealthAlert.Rule.CLASS_CLUSTER, symptom=symptom,
+                        figure=peak[symptom], threshold=_rule("class_cluster"),
+                    )
+                )  # fmt: skip
+    if rate_alert := _rate_alert(school, on_date, session):
+        alerts.append(rate_alert)
+    return alerts
+
+
+def _rate_alert(school: School, on_date: dt.date, session: str) -> HealthAlert | None:
+    """The school's illness absence at this session against its own average at the
+    same session over the days before: raised above ``rate_factor`` times it."""
+    days = _rule("baseline_days")
+    reports = {
+        r.on_date: r
+        for r in SessionReport.objects.filter(
+            school=school, session=session, on_date__range=(on_date - dt.timedelta(days), on_date)
+        ).only("on_date", "enrolled", "absent_ill")
+    }
+    today = reports.pop(on_date, None)
+    if today is None or not today.enrolled or today.absent_ill < _rule("rate_min_ill"):
+        return None
+    before = [r.absent_ill / r.enrolled for r in reports.values() if r.enrolled]
+    if not before:
+        return None  # no baseline yet: the first day after reopening
+    baseline = 100 * sum(before) / len(before)
+    now = 100 * today.absent_ill / today.enrolled
+    limit = _rule("rate_factor") * baseline
+    if now <= limit:
+        return None
+    return HealthAlert(
+        key=f"rate:{school.pk}:{on_date}", school=school, on_date=on_date, session=session,
+        rule=HealthAlert.Rule.RATE, figure=round(now, 1), threshold=round(limit, 1),
+    )  # fmt: skip
+
+
+def _raise(alerts: list[HealthAlert]) -> list[HealthAlert]:
+    """Saves the alerts not raised before, and mails the officials of their counties
+    once the write has committed."""
+    known = set(
+        HealthAlert.objects.filter(key__in=[a.key for a in alerts]).values_list("key", flat=True)
+    )
+    new = [a for a in alerts if a.key not in known]
+    if not new:
+        return []
+    bulk_create_with_history(new, HealthAlert, default_change_reason="raised")
+    counties = {a.school.county_id for a in new}
+    mails = []
+    for official in User.objects.filter(
+        is_active=True, role=User.Role.COUNTY_OFFICIAL, county_id__in=counties
+    ).exclude(email=""):
+        mine = [a for a in new if a.school.county_id == official.county_id]
+        if mine:
+            lines = [a.summary() for a in mine]
+            subject = _("Health check alerts: %(n)d") % {"n": len(mine)}
+            mails.append((subject, "\n".join(lines), None, [official.email]))
+    if mails:
+        transaction.on_commit(lambda: _send_alert_mails(mails))
+    return new
+
+
+def _send_alert_mails(mails: list[tuple]) -> None:
+    try:
+        send_mass_mail(mails)
+    except Exception:  # the alert is on the pages; a mail server down loses nothing
+        logger.exception("health alert mails not sent")
+
+
+@audited("health.silence_check")
+@transaction.atomic
+def health_silence_check(*, session: str, on_date: dt.date | None = None) -> list[HealthAlert]:
+    """Raises a "not reported" alert for each open school with classes that has not
+    reported the session of the day: run at the hour the city set."""
+    on_date = on_date or timezone.localdate()
+    classes = SchoolClass.objects.filter(active=True)
+    if session == Session.EVENING:
+        classes = classes.filter(boarding=True)
+    with_classes = set(classes.values_list("school_id", flat=True).distinct())
+    open_schools = {pk for pk, day in reopening_dates(with_classes).items() if day <= on_date}
+    reported = set(
+        SessionReport.objects.filter(on_date=on_date, session=session).values_list(
+            "school_id", flat=True
+        )
+    )
+    silent = School.objects.filter(pk__in=open_schools - reported)
+    return _raise(
+        [
+            HealthAlert(
+                key=f"silent:{school.pk}:{on_date}:{session}",
+                school=school,
+                on_date=on_date,
+                session=session,
+                rule=HealthAlert.Rule.SILENT,
+                figure=0,
+                threshold=0,
+            )
+            for school in silent
+        ]
+    )
+
+
+def _may_follow(user: User, alert: HealthAlert) -> None:
+    """The county of the alert's school follows it; no one else."""
+    if not may_enter_for(user, alert.school, Right.HEALTH_ALERT):
+        raise PermissionDenied
+
+
+@audited("health.alert_acknowledge")
+@transaction.atomic
+def alert_acknowledge(*, actor: User, alert: HealthAlert) -> HealthAlert:
+    """The county has seen the alert and is on it."""
+    alert = HealthAlert.objects.select_for_update().select_related("school").get(pk=alert.pk)
+    _may_follow(actor, alert)
+    if alert.status != HealthAlert.Status.OPEN:
+        raise ValidationError(_("Only an open alert is acknowledged."))
+    alert.status = HealthAlert.Status.ACKNOWLEDGED
+    alert.acknowledged_by, alert.acknowledged_at = actor, timezone.now()
+    alert._history_user = actor
+    alert.save()
+    return alert
+
+
+@audited("health.alert_close")
+@transaction.atomic
+def alert_close(*, actor: User, alert: HealthAlert, action: str) -> HealthAlert:
+    """Closes the alert with what was done (traced, isolated, a false alarm…)."""
+    alert = HealthAlert.objects.select_for_update().select_related("school").get(pk=alert.pk)
+    _may_follow(actor, alert)
+    if alert.status == HealthAlert.Status.CLOSED:
+        raise ValidationError(_("The alert is already closed."))
+    if not action.strip():
+        raise ValidationError({"action": _("Say what was done about the alert.")})
+    alert.status = HealthAlert.Status.CLOSED
+    alert.closed_by, alert.closed_at, alert.action = actor, timezone.now(), action.strip()
+    if alert.acknowledged_at is None:
+        alert.acknowledged_by, alert.acknowledged_at = actor, alert.closed_at
+    alert._history_user = actor
+    alert.save()
+    return alert

@@ -23,3 +23,9 @@ def person_import_purge() -> int:
 def screening_refresh() -> None:
     """Nightly: recounts the whole ledger per school (files changed outside imports)."""
     services.screening_refresh()
+
+
+@shared_task(soft_time_limit=5 * 60, time_limit=6 * 60)
+def health_silence_check(session: str) -> int:
+    """At the hour the city set: a "not reported" alert for each silent open school."""
+    return len(services.health_silence_check(session=session))

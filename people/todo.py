@@ -1,5 +1,5 @@
-"""Person files on the to-do: a school's files not yet screened, and the user's
-imports that did not go through this week."""
+"""Person files on the to-do: a school's files not yet screened, the user's imports
+that did not go through this week, and the county's health alerts to follow."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from readiness.access import has_right
 from readiness.models import User
-from readiness.todo import Task, TodoGroup, failed_imports
+from readiness.todo import Task, TodoGroup, failed_imports, group
 
 from . import selectors
+from .access import Right
+from .models import HealthAlert
 
 
 def todo(user: User) -> list[TodoGroup | None]:
@@ -39,6 +42,25 @@ def todo(user: User) -> list[TodoGroup | None]:
                     ],
                 )
             )
+    if has_right(user, Right.HEALTH_ALERT):
+        # The county's schools' alerts, the oldest first: each is followed to its close.
+        groups.append(
+            group(
+                key="health_alerts",
+                title=gettext_lazy("Health alerts to follow"),
+                nav="health",
+                url=reverse("health_alerts"),
+                rows=selectors.alert_list(user=user)
+                .exclude(status=HealthAlert.Status.CLOSED)
+                .order_by("on_date", "pk"),
+                task=lambda alert: Task(
+                    text=alert.summary(),
+                    url=f"{reverse('health_alerts')}#alert-{alert.pk}",
+                    when=alert.on_date,
+                    detail=alert.get_status_display(),
+                ),
+            )
+        )
     groups.append(
         failed_imports(
             key="people_imports_failed",

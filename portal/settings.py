@@ -373,6 +373,29 @@ READINESS_CRITERIA = [
 # Daily health checks: when each session begins (it cannot be entered before).
 HEALTH_SESSION_STARTS = {"morning": "06:30", "noon": "11:30", "evening": "18:00"}
 
+# What the health checks raise an alert on (the city may change them): the same
+# symptom (cough, diarrhoea, rash) in so many pupils of one class on one day; so many
+# fevers in one class on one day; a school's illness absence above FACTOR times its
+# own average of the BASELINE_DAYS before (with at least MIN_ILL absent for illness,
+# so that one ill child in a quiet school is not an outbreak); and a session not
+# reported by the hour given.
+HEALTH_ALERTS = {
+    "class_cluster": 3,
+    "fever": 2,
+    "rate_factor": 2,
+    "rate_min_ill": 3,
+    "baseline_days": 7,
+    "silent_after": {"morning": "10:00", "noon": "14:00"},
+}
+# Schools silent at those hours are looked for then.
+for _session, _at in HEALTH_ALERTS["silent_after"].items():
+    _hour, _minute = (int(part) for part in _at.split(":"))
+    CELERY_BEAT_SCHEDULE[f"health-silent-{_session}"] = {
+        "task": "people.tasks.health_silence_check",
+        "schedule": crontab(hour=_hour, minute=_minute),
+        "kwargs": {"session": _session},
+    }
+
 # The day a school reopens, for what starts then (the daily health checks).
 SCHOOL_REOPENING = "plans.selectors.reopening_dates"
 

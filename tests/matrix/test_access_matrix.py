@@ -87,6 +87,9 @@ SUPPLY_MANAGE = frozenset({"supplies", "city_staff"})
 # Daily health checks: who reads them, and who enters a school's session.
 HEALTH_VIEW = SUPERVISORS | {"school_a", "school_other"}
 HEALTH_ENTER = (frozenset({"county_a", "school_a"}), frozenset({"county_b"}))
+# An alert is seen by those who read its school's health checks.
+HEALTH_VIEW_A = frozenset({"task_force", "city_staff", "county_a", "school_a"})
+HEALTH_VIEW_B = frozenset({"task_force", "city_staff", "county_b"})
 DEPOT = (CITY_SCOPE | {"county_a", "verifier", "leader"}, CITY_SCOPE | {"county_b"})
 
 ROUTES: dict[str, Row] = {
@@ -148,6 +151,17 @@ ROUTES: dict[str, Row] = {
     ),
     # --- people ------------------------------------------------------------------------
     "health_day": Row(may=HEALTH_VIEW, ok={200, 302}),  # a school goes to its own day
+    "health_alerts": Row(may=HEALTH_VIEW),
+    **{
+        name: Row(
+            method="POST",
+            url=obj("alert", name),
+            sees=(HEALTH_VIEW_A, HEALTH_VIEW_B),
+            may=(frozenset({"county_a"}), frozenset({"county_b"})),
+            ok={302, 400},
+        )
+        for name in ("health_alert_acknowledge", "health_alert_close")
+    },
     "health_school_day": Row(
         url=obj("school", "health_school_day"), sees=(SEES_A, SEES_B), may=HEALTH_VIEW
     ),

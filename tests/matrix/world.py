@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from people.models import PersonImport
+from people.models import HealthAlert, PersonImport
 from readiness.models import DispatchReport, SchoolImport
 from tests.inspections.factories import (
     FindingFactory,
@@ -57,6 +57,7 @@ class Side:
     plan: object
     drill: object
     person: object
+    alert: object = None
     depot: object = None
     shipment: object = None
     supply_plan: object = None
@@ -103,6 +104,15 @@ def _side(county, prefix: str, template, department) -> tuple[Side, dict]:
         plan=ReopeningPlanFactory(school=school, status="submitted"),
         drill=DrillFactory(host=school, attendees=[school]),
         person=PersonFactory(school=school),
+        alert=HealthAlert.objects.create(
+            key=f"fever:{prefix}",
+            school=school,
+            on_date=timezone.localdate(),
+            rule="fever",
+            symptom="fever",
+            figure=2,
+            threshold=2,
+        ),
     )
     return side, {"member": member, "squad": squad, "contact": report.submitted_by}
 

@@ -175,9 +175,10 @@ def test_a_session_costs_the_same_queries_for_3_or_40_classes(
     few = [ClassCount(c.pk, absent=1) for c in classes]
     every = few + [ClassCount(c.pk, absent=1, fever=1) for c in more]
     # The plan's date, the classes, the session's checks locked, the checks and their
-    # history inserted, the totals, the report read and inserted, the audit entry: 9,
-    # and 8 savepoints and releases of the nested transactions.
-    with django_assert_num_queries(17):
+    # history inserted, the totals, the report read and inserted, the day's checks and
+    # the baseline read for alerts, the audit entry: 11, and 8 savepoints and releases
+    # of the nested transactions.
+    with django_assert_num_queries(19):
         submit(school_contact_a, school_a, few)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(19):
         submit(school_contact_a, school_a, every, on_date=YESTERDAY - dt.timedelta(days=1))
