@@ -6,9 +6,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from .models import SYMPTOMS, HealthAlert, HealthCheck
-from .services import ClassCount
+from . import idcard
+from .models import SYMPTOMS, HealthAlert, HealthCheck, IllnessCase
+from .services import CaseInput, ClassCount
 
 
 class PersonImportForm(forms.Form):
@@ -116,3 +118,55 @@ class AlertFilterForm(forms.Form):
         required=False,
         choices=[("", _("Open and acknowledged")), *HealthAlert.Status.choices],
     )
+
+
+class CaseForm(forms.Form):
+    """A case: the person (from the school's files, their number masked), what they
+    have, since when, the doctor, and where they are isolated."""
+
+    person = forms.TypedChoiceField(
+        label=pgettext_lazy("person", "name"), coerce=int,
+        error_messages={"required": _("Choose the person."),
+                        "invalid_choice": _("Choose a person from the school's person files.")},
+    )  # fmt: skip
+    symptoms = forms.MultipleChoiceField(
+        label=_("Symptoms"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(s, HealthCheck._meta.get_field(s).verbose_name) for s in SYMPTOMS],
+    )  # fmt: skip
+    onset_on = forms.DateField(
+        label=_("Onset"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    saw_doctor = forms.BooleanField(label=_("Saw a doctor"), required=False)
+    diagnosis = forms.CharField(label=_("Diagnosis (when known)"), max_length=100, required=False)
+    isolation = forms.ChoiceField(label=_("Isolation"), choices=IllnessCase.Isolation.choices)
+
+    def __init__(self, *args, persons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", "---------")] + [
+            (p.pk, person_label(p)) for p in persons
+        ]
+
+    def case_input(self) -> CaseInput:
+        data = self.cleaned_data
+        return CaseInput(
+            person_id=data["person"], symptoms=tuple(data["symptoms"]),
+            onset_on=data["onset_on"], saw_doctor=data["saw_doctor"],
+            diagnosis=data["diagnosis"], isolation=data["isolation"],
+        )  # fmt: skip
+
+
+def person_label(person) -> str:
+    """A person as a case names them: name, masked number, class."""
+    where = f"{person.grade}{person.class_name}" if person.kind == "student" else _("staff")
+    return f"{person.name} · {idcard.mask(person.id_number)} · {where}"
+
+
+class CaseCloseForm(forms.Form):
+    return_on = forms.DateField(
+        label=_("Back at school on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    clearance = forms.CharField(
+        label=_("Clearance"), max_length=200,
+        help_text=_("Who cleared the return: a doctor's note, a test."),
+    )  # fmt: skip

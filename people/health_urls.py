@@ -8,6 +8,9 @@ urlpatterns = [
     path("alerts/<int:pk>/acknowledge/", views.alert_acknowledge, name="health_alert_acknowledge"),
     path("alerts/<int:pk>/close/", views.alert_close, name="health_alert_close"),
     path("schools/<int:pk>/", views.school_day, name="health_school_day"),
+    path("schools/<int:pk>/cases/new/", views.case_new, name="health_case_new"),
+    path("cases/", views.case_list, name="health_cases"),
+    path("cases/<int:pk>/", views.case_detail, name="health_case"),
     path("schools/<int:pk>/<str:session>/", views.session_enter, name="health_enter"),
     path(
         "schools/<int:pk>/<str:session>/nothing/",

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,8 +20,16 @@ from readiness.models import County
 
 from . import selectors, services
 from .access import Right, may_enter_for
-from .forms import COUNT_FIELDS, AlertCloseForm, AlertFilterForm, DayForm, SessionForm
-from .models import HealthAlert, Session
+from .forms import (
+    COUNT_FIELDS,
+    AlertCloseForm,
+    AlertFilterForm,
+    CaseCloseForm,
+    CaseForm,
+    DayForm,
+    SessionForm,
+)
+from .models import HealthAlert, IllnessCase, Session
 
 
 def _day_url(school, on_date) -> str:
@@ -76,6 +85,9 @@ def school_day(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "day": day,
             "sessions_labels": [(s, Session(s).label) for s in day.sessions],
+            "cases": selectors.case_list(user=request.user).filter(
+                school=school, status=IllnessCase.Status.OPEN
+            ),
             "may_enter": may_enter_for(request.user, school),
         },
         status=200 if form.is_valid() else 400,
@@ -240,3 +252,107 @@ def alert_close(request: HttpRequest, pk: int) -> HttpResponse:
         {"alert": alert, "form": form},
         status=400,
     )
+
+
+# --- illness cases -------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    """The cases of the user's schools, those still followed first."""
+    require_right(request.user, Right.HEALTH_VIEW)
+    cases = selectors.case_list(user=request.user).order_by("status", "-onset_on", "-pk")
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    return render(request, "people/health/cases.html", {"page": page, "query": ""})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Records a case of the school: the person picked from its files (searched by
+    name in a large school), masked."""
+    school = selectors.health_school_get(user=request.user, pk=pk)
+    if not may_enter_for(request.user, school):
+        raise PermissionDenied
+    name = request.GET.get("name", "")
+    persons = selectors.case_persons(school=school, name=name)
+    if request.method == "POST":
+        # The person chosen stays offered even when the search no longer finds them.
+        chosen = request.POST.get("person", "")
+        if chosen.isdigit() and all(p.pk != int(chosen) for p in persons):
+            persons += selectors.case_persons(school=school, pk=int(chosen))
+        form = CaseForm(request.POST, persons=persons)
+        if form.is_valid():
+            try:
+                case = services.case_open(
+                    actor=request.user, school=school, data=form.case_input()
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The case is recorded; follow it until it closes."))
+                return redirect("health_case", pk=case.pk)
+        status = 400
+    else:
+        form = CaseForm(initial={"onset_on": timezone.localdate()}, persons=persons)
+        status = 200
+    return render(
+        request,
+        "people/health/case_new.html",
+        {"form": form, "school": school, "name": name, "offered": len(persons)},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A case as it is followed: what is learned is saved; closed with the return."""
+    case = selectors.case_get_for_user(user=request.user, pk=pk)
+    may_follow = may_enter_for(request.user, case.school)
+    persons = [case.person]
+    form = CaseForm(
+        initial={
+            "person": case.person_id, "symptoms": case.symptoms, "onset_on": case.onset_on,
+            "saw_doctor": case.saw_doctor, "diagnosis": case.diagnosis,
+            "isolation": case.isolation,
+        },
+        persons=persons,
+    )  # fmt: skip
+    close_form = CaseCloseForm(initial={"return_on": timezone.localdate()})
+    status = 200
+    if request.method == "POST":
+        if not may_follow:
+            raise PermissionDenied
+        if "close" in request.POST:
+            close_form = CaseCloseForm(request.POST)
+            if close_form.is_valid():
+                try:
+                    services.case_close(actor=request.user, case=case, **close_form.cleaned_data)
+                except ValidationError as error:
+                    close_form.add_error(None, error)
+                else:
+                    messages.success(request, _("The case is closed."))
+                    return redirect("health_case", pk=case.pk)
+        else:
+            form = CaseForm(request.POST, persons=persons)
+            if form.is_valid():
+                try:
+                    services.case_update(actor=request.user, case=case, data=form.case_input())
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    messages.success(request, _("The case is saved."))
+                    return redirect("health_case", pk=case.pk)
+        status = 400
+    history = case.history.select_related("history_user").order_by("history_date")
+    return render(
+        request,
+        "people/health/case.html",
+        {
+            "case": case, "form": form, "close_form": close_form,
+            "may_follow": may_follow and case.status == "open", "history": history,
+        },
+        status=status,
+    )  # fmt: skip

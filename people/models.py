@@ -365,3 +365,66 @@ class HealthAlert(models.Model):
         return _("%(where)s: %(figure)s with %(symptom)s on %(day)s.") % {
             "where": where, "figure": int(self.figure), "symptom": symptom, "day": day,
         }  # fmt: skip
+
+
+class IllnessCase(models.Model):
+    """One pupil or staff member absent for illness or with symptoms, followed until
+    they come back cleared (因病缺勤病因追查与登记)."""
+
+    class Isolation(models.TextChoices):
+        NONE = "none", _("Not isolated")
+        HOME = "home", _("At home")
+        HOSPITAL = "hospital", _("In hospital")
+        SITE = "site", _("At a designated site")
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("case status", "Followed")
+        CLOSED = "closed", pgettext_lazy("case status", "Closed")
+
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="+", verbose_name=_("school")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="cases", verbose_name=_("person")
+    )
+    symptoms = models.JSONField(_("symptoms"), default=list)  # keys of SYMPTOMS
+    onset_on = models.DateField(_("onset"))
+    saw_doctor = models.BooleanField(_("saw a doctor"), default=False)
+    diagnosis = models.CharField(_("diagnosis"), max_length=100, blank=True)
+    isolation = models.CharField(
+        _("isolation"), max_length=10, choices=Isolation.choices, default=Isolation.HOME
+    )
+    return_on = models.DateField(_("back at school on"), null=True, blank=True)
+    clearance = models.CharField(_("clearance"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.OPEN
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("illness case")
+        verbose_name_plural = _("illness cases")
+        ordering = ["status", "-onset_on", "-pk"]
+        indexes = [models.Index(fields=["school", "status"], name="case_school_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="open") | (Q(return_on__isnull=False) & ~Q(clearance="")),
+                name="case_closed_with_return_and_clearance",
+            ),
+            models.CheckConstraint(
+                condition=Q(return_on__isnull=True) | Q(return_on__gte=F("onset_on")),
+                name="case_returns_after_onset",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.onset_on}"
+
+    def symptom_labels(self) -> list[str]:
+        return [str(HealthCheck._meta.get_field(s).verbose_name) for s in self.symptoms]

@@ -19,6 +19,7 @@ from .models import (
     SYMPTOMS,
     HealthAlert,
     HealthCheck,
+    IllnessCase,
     Person,
     PersonImport,
     SchoolClass,
@@ -295,3 +296,36 @@ def alert_get_for_user(*, user: User, pk: int | str) -> HealthAlert:
         return alert_list(user=user).get(pk=pk)
     except (HealthAlert.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def case_list(*, user: User) -> QuerySet[IllnessCase]:
+    """The cases of the schools the user sees (the right to read health checks)."""
+    if not has_right(user, Right.HEALTH_VIEW):
+        return IllnessCase.objects.none()
+    return IllnessCase.objects.filter(scope_of(user).school_q(prefix="school__")).select_related(
+        "school", "person"
+    )
+
+
+def case_get_for_user(*, user: User, pk: int | str) -> IllnessCase:
+    try:
+        return case_list(user=user).get(pk=pk)
+    except (IllnessCase.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+PERSONS_OFFERED = 200
+
+
+def case_persons(*, school: School, name: str = "", pk: int | None = None) -> list[Person]:
+    """The school's person files a case may name, narrowed by name (or the one of
+    ``pk``); students first, at most PERSONS_OFFERED (a search narrows a large
+    school). Another school's file is never offered."""
+    people = Person.objects.filter(school=school).order_by("-kind", "grade", "class_name", "name")
+    if name.strip():
+        people = people.filter(name__contains=name.strip())
+    if pk is not None:
+        people = people.filter(pk=pk)
+    return list(
+        people.only("pk", "name", "id_number", "kind", "grade", "class_name")[:PERSONS_OFFERED]
+    )

@@ -34,6 +34,8 @@ from .models import (
     SYMPTOMS,
     HealthAlert,
     HealthCheck,
+    IllnessCase,
+    Person,
     PersonImport,
     SchoolClass,
     Session,
@@ -508,3 +510,105 @@ def alert_close(*, actor: User, alert: HealthAlert, action: str) -> HealthAlert:
     alert._history_user = actor
     alert.save()
     return alert
+
+
+# --- illness cases (因病缺勤病因追查) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseInput:
+    person_id: int
+    symptoms: tuple[str, ...]
+    onset_on: dt.date
+    saw_doctor: bool = False
+    diagnosis: str = ""
+    isolation: str = IllnessCase.Isolation.HOME
+
+
+def _case_problems(school: School, data: CaseInput) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+    if not Person.objects.filter(pk=data.person_id, school=school).exists():
+        problems["person"] = [
+            _("Choose a person from %(school)s's person files.") % {"school": school.name}
+        ]
+    unknown = [s for s in data.symptoms if s not in SYMPTOMS]
+    if unknown:
+        problems["symptoms"] = [_("Unknown symptom: %(s)s.") % {"s": "、".join(unknown)}]
+    if data.onset_on > timezone.localdate():
+        problems["onset_on"] = [_("The onset cannot be after today.")]
+    if data.isolation not in IllnessCase.Isolation.values:
+        problems["isolation"] = [_("Choose where the person is isolated.")]
+    return problems
+
+
+@audited("health.case_open")
+@transaction.atomic
+def case_open(*, actor: User, school: School, data: CaseInput) -> IllnessCase:
+    """Records a case naming a person of the school's files, followed until closed."""
+    if not may_enter_for(actor, school):
+        raise PermissionDenied
+    if problems := _case_problems(school, data):
+        raise ValidationError(problems)
+    case = IllnessCase(
+        school=school,
+        person_id=data.person_id,
+        symptoms=list(dict.fromkeys(data.symptoms)),
+        onset_on=data.onset_on,
+        saw_doctor=data.saw_doctor,
+        diagnosis=data.diagnosis.strip(),
+        isolation=data.isolation,
+        opened_by=actor,
+    )
+    case._history_user = actor
+    case.save()
+    return case
+
+
+@audited("health.case_update")
+@transaction.atomic
+def case_update(*, actor: User, case: IllnessCase, data: CaseInput) -> IllnessCase:
+    """What is learned as the case is followed: the doctor, the diagnosis, isolation."""
+    case = IllnessCase.objects.select_for_update().select_related("school").get(pk=case.pk)
+    if not may_enter_for(actor, case.school):
+        raise PermissionDenied
+    if case.status == IllnessCase.Status.CLOSED:
+        raise ValidationError(_("A closed case no longer changes."))
+    if problems := _case_problems(case.school, data):
+        raise ValidationError(problems)
+    case.person_id = data.person_id
+    case.symptoms = list(dict.fromkeys(data.symptoms))
+    case.onset_on, case.saw_doctor = data.onset_on, data.saw_doctor
+    case.diagnosis, case.isolation = data.diagnosis.strip(), data.isolation
+    case._history_user = actor
+    case.save()
+    return case
+
+
+@audited("health.case_close")
+@transaction.atomic
+def case_close(
+    *, actor: User, case: IllnessCase, return_on: dt.date, clearance: str
+) -> IllnessCase:
+    """The person is back at school, cleared: the date and the clearance note."""
+    case = IllnessCase.objects.select_for_update().select_related("school").get(pk=case.pk)
+    if not may_enter_for(actor, case.school):
+        raise PermissionDenied
+    if case.status == IllnessCase.Status.CLOSED:
+        raise ValidationError(_("The case is already closed."))
+    problems: dict[str, list[str]] = {}
+    if return_on < case.onset_on:
+        problems["return_on"] = [
+            _("The return cannot be before the onset (%(day)s).")
+            % {"day": date_format(case.onset_on, "SHORT_DATE_FORMAT")}
+        ]
+    elif return_on > timezone.localdate():
+        problems["return_on"] = [_("The return cannot be after today.")]
+    if not clearance.strip():
+        problems["clearance"] = [_("Say who cleared the return (a doctor's note, a test).")]
+    if problems:
+        raise ValidationError(problems)
+    case.status = IllnessCase.Status.CLOSED
+    case.return_on, case.clearance, case.closed_at = return_on, clearance.strip(), timezone.now()
+    case._history_user = actor
+    case.save()
+    return case

@@ -152,6 +152,11 @@ ROUTES: dict[str, Row] = {
     # --- people ------------------------------------------------------------------------
     "health_day": Row(may=HEALTH_VIEW, ok={200, 302}),  # a school goes to its own day
     "health_alerts": Row(may=HEALTH_VIEW),
+    "health_cases": Row(may=HEALTH_VIEW),
+    "health_case": Row(url=obj("case", "health_case"), sees=(HEALTH_VIEW_A, HEALTH_VIEW_B)),
+    "health_case_new": Row(
+        url=obj("school", "health_case_new"), sees=(SEES_A, SEES_B), may=HEALTH_ENTER
+    ),
     **{
         name: Row(
             method="POST",

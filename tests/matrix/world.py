@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from people.models import HealthAlert, PersonImport
+from people.models import HealthAlert, IllnessCase, PersonImport
 from readiness.models import DispatchReport, SchoolImport
 from tests.inspections.factories import (
     FindingFactory,
@@ -58,6 +58,7 @@ class Side:
     drill: object
     person: object
     alert: object = None
+    case: object = None
     depot: object = None
     shipment: object = None
     supply_plan: object = None
@@ -114,6 +115,10 @@ def _side(county, prefix: str, template, department) -> tuple[Side, dict]:
             threshold=2,
         ),
     )
+    side.case = IllnessCase.objects.create(
+        school=school, person=side.person, symptoms=["fever"], onset_on=timezone.localdate(),
+        opened_by=member,
+    )  # fmt: skip
     return side, {"member": member, "squad": squad, "contact": report.submitted_by}
 
 
