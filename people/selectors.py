@@ -329,3 +329,31 @@ def case_persons(*, school: School, name: str = "", pk: int | None = None) -> li
     return list(
         people.only("pk", "name", "id_number", "kind", "grade", "class_name")[:PERSONS_OFFERED]
     )
+
+
+def health_check_list(*, user: User) -> QuerySet[HealthCheck]:
+    if not has_right(user, Right.HEALTH_VIEW):
+        return HealthCheck.objects.none()
+    return HealthCheck.objects.filter(scope_of(user).school_q(prefix="school__")).select_related(
+        "school", "school_class"
+    )
+
+
+def health_school_by_code(*, user: User, code: str) -> School:
+    """The school of that code, if the user sees it: 404 otherwise, then 403 without
+    the right to read health checks."""
+    school = School.objects.filter(scope_of(user).school_q(), code=code).first()
+    if school is None:
+        raise Http404
+    require_right(user, Right.HEALTH_VIEW)
+    return school
+
+
+def class_ids_by_name(*, school: School) -> dict[tuple[str, str], int]:
+    """The school's active classes, by (grade, name) as its check-in app names them."""
+    return {
+        (grade, name): pk
+        for pk, grade, name in SchoolClass.objects.filter(school=school, active=True).values_list(
+            "pk", "grade", "name"
+        )
+    }

@@ -19,6 +19,7 @@ router.register(
     "dispatch-reports", readiness_api.DispatchReportViewSet, basename="dispatch-report"
 )
 router.register("people", people_api.PersonViewSet, basename="person")
+router.register("health-checks", people_api.HealthCheckViewSet, basename="health-check")
 router.register("plans", plans_api.PlanViewSet, basename="plan")
 router.register("drills", plans_api.DrillViewSet, basename="drill")
 router.register(

@@ -390,6 +390,10 @@ ROUTES: dict[str, Row] = {
     "school-readiness": Row(url=api("schools", "school", "readiness"), sees=(SEES_A, SEES_B)),
     "person-list": Row(),
     "person-detail": Row(url=api("people", "person"), sees=(SEES_A, SEES_B)),
+    "health-check-list": Row(),  # the rows are the scope's; an empty list without the right
+    "health-check-detail": Row(
+        url=api("health-checks", "check"), sees=(HEALTH_VIEW_A, HEALTH_VIEW_B)
+    ),
     "plan-list": Row(),
     "plan-detail": Row(url=api("plans", "plan"), sees=(SEES_A, SEES_B)),
     "plan-decide": Row(

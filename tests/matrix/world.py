@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from people.models import HealthAlert, IllnessCase, PersonImport
+from people.models import HealthAlert, HealthCheck, IllnessCase, PersonImport, SchoolClass
 from readiness.models import DispatchReport, SchoolImport
 from tests.inspections.factories import (
     FindingFactory,
@@ -59,6 +59,7 @@ class Side:
     person: object
     alert: object = None
     case: object = None
+    check: object = None
     depot: object = None
     shipment: object = None
     supply_plan: object = None
@@ -118,6 +119,11 @@ def _side(county, prefix: str, template, department) -> tuple[Side, dict]:
     side.case = IllnessCase.objects.create(
         school=school, person=side.person, symptoms=["fever"], onset_on=timezone.localdate(),
         opened_by=member,
+    )  # fmt: skip
+    side.check = HealthCheck.objects.create(
+        school=school, school_class=SchoolClass.objects.create(school=school, grade="一年级",
+                                                               name="1班", enrolled=40),
+        on_date=timezone.localdate(), session="morning", enrolled=40, entered_by=member,
     )  # fmt: skip
     return side, {"member": member, "squad": squad, "contact": report.submitted_by}
 
