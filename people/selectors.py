@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 
 from readiness.access import has_right, require_right, scope_of
@@ -228,31 +228,34 @@ class DayRow:
 
 def health_day(*, user: User, on_date: dt.date, county: County | None = None) -> list[DayRow]:
     """The day of the user's scope: per county for the city, per school for a county
-    (or for one ``county`` the city looks into). Reads only that day's session
-    reports (one row per school and session) and the reopening dates: three
-    queries at any scale."""
+    (or for one ``county`` the city looks into)."""
     require_right(user, Right.HEALTH_VIEW)
     scope = scope_of(user)
-    schools = School.objects.filter(scope.school_q())
+    where = scope.school_q()
     if county is not None:
-        schools = schools.filter(county=county)
-    by_county = scope.is_city and county is None
+        where &= Q(county=county)
+    return day_rows(on_date=on_date, schools=where, by_county=scope.is_city and county is None)
+
+
+def day_rows(*, on_date: dt.date, schools: Q, by_county: bool) -> list[DayRow]:
+    """The day of the schools matching ``schools``, per county or per open school.
+    Reads only that day's session reports (one row per school and session), the
+    reopening dates and the day's open alerts: five queries at any scale. Shared by
+    the pages (scoped) and the dispatch report (the city)."""
+    chosen = School.objects.filter(schools)
     if by_county:
         units = {c.pk: DayRow(c.pk, c.name) for c in County.objects.order_by("order", "code")}
-        unit_of = dict(schools.values_list("pk", "county_id"))
+        unit_of = dict(chosen.values_list("pk", "county_id"))
     else:
         units = {
             s["pk"]: DayRow(s["pk"], s["name"])
-            for s in schools.order_by("code").values("pk", "name")
+            for s in chosen.order_by("code").values("pk", "name")
         }
         unit_of = {pk: pk for pk in units}
-    opened = reopening_dates(unit_of)
-    for school_id, reopens in opened.items():
+    for school_id, reopens in reopening_dates(unit_of).items():
         if reopens <= on_date:
             units[unit_of[school_id]].expected += 1
-    reports = SessionReport.objects.filter(scope.school_q(prefix="school__"), on_date=on_date)
-    if county is not None:
-        reports = reports.filter(school__county=county)
+    reports = SessionReport.objects.filter(school__in=chosen, on_date=on_date)
     for report in reports.only(*DAY_FIELDS):
         row = units[unit_of[report.school_id]]
         row.reported[report.session] = row.reported.get(report.session, 0) + 1
@@ -262,11 +265,9 @@ def health_day(*, user: User, on_date: dt.date, county: County | None = None) ->
             row.enrolled += report.enrolled
             row.absent += report.absent
             row.absent_ill += report.absent_ill
-    alerts = HealthAlert.objects.filter(scope.school_q(prefix="school__"), on_date=on_date)
-    if county is not None:
-        alerts = alerts.filter(school__county=county)
     for school_id, n in (
-        alerts.exclude(status=HealthAlert.Status.CLOSED)
+        HealthAlert.objects.filter(school__in=chosen, on_date=on_date)
+        .exclude(status=HealthAlert.Status.CLOSED)
         .values("school_id")
         .annotate(n=Count("pk"))
         .values_list("school_id", "n")

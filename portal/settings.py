@@ -422,6 +422,7 @@ TODO_LISTS = [
 DISPATCH_SECTIONS = [
     "readiness.dispatch.SECTION",
     "people.dispatch.SECTION",
+    "people.health_dispatch.SECTION",
     "plans.dispatch.SECTION",
     "verification.dispatch.SECTION",
     "inspections.dispatch.SECTION",

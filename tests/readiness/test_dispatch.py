@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from portal.celery import app
 from readiness import dispatch, services
@@ -23,7 +24,7 @@ def test_the_readiness_section_counts_schools_by_county(school_a, school_b, coun
 
 def test_the_report_is_composed_from_the_configured_sections(db):
     report = dispatch.build(dt.date(2026, 3, 26))
-    keys = {path.split(".")[0] for path in settings.DISPATCH_SECTIONS}
+    keys = {import_string(path).key for path in settings.DISPATCH_SECTIONS}
     assert set(report["sections"]) == keys
 
 
