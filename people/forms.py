@@ -170,3 +170,12 @@ class CaseCloseForm(forms.Form):
         label=_("Clearance"), max_length=200,
         help_text=_("Who cleared the return: a doctor's note, a test."),
     )  # fmt: skip
+
+
+class ClassForm(forms.Form):
+    grade = forms.CharField(label=_("Grade"), max_length=20)
+    name = forms.CharField(label=_("Class"), max_length=20)
+    enrolled = forms.IntegerField(label=_("Enrolled"), min_value=1, max_value=200)
+    head_teacher = forms.CharField(label=_("Head teacher"), max_length=50, required=False)
+    boarding = forms.BooleanField(label=_("Boarders (checked in the evening too)"), required=False)
+    active = forms.BooleanField(label=_("Active"), required=False, initial=True)

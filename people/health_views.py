@@ -26,6 +26,7 @@ from .forms import (
     AlertFilterForm,
     CaseCloseForm,
     CaseForm,
+    ClassForm,
     DayForm,
     SessionForm,
 )
@@ -356,3 +357,79 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )  # fmt: skip
+
+
+# --- classes -----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def class_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """The school's classes, a class added, and the classes counted from its files."""
+    school = selectors.health_school_get(user=request.user, pk=pk)
+    may_manage = may_enter_for(request.user, school, Right.CLASS_MANAGE)
+    form = ClassForm(initial={"active": True})
+    status = 200
+    if request.method == "POST":
+        if not may_manage:
+            raise PermissionDenied
+        if "from_files" in request.POST:
+            added, updated = services.classes_from_files(actor=request.user, school=school)
+            messages.success(
+                request,
+                _(
+                    "From the person files: %(added)d classes added, %(updated)d brought up to date."
+                )
+                % {"added": added, "updated": updated},
+            )
+            return redirect("health_classes", pk=school.pk)
+        form = ClassForm(request.POST)
+        if form.is_valid():
+            try:
+                services.class_save(actor=request.user, school=school, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The class is added."))
+                return redirect("health_classes", pk=school.pk)
+        status = 400
+    return render(
+        request,
+        "people/health/classes.html",
+        {
+            "school": school,
+            "classes": selectors.class_list(school=school, active_only=False),
+            "form": form,
+            "may_manage": may_manage,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def class_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    school_class = selectors.class_get_for_user(user=request.user, pk=pk)
+    school = school_class.school
+    if not may_enter_for(request.user, school, Right.CLASS_MANAGE):
+        raise PermissionDenied
+    form = ClassForm(
+        request.POST or None,
+        initial={f: getattr(school_class, f) for f in ClassForm.base_fields},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.class_save(
+                actor=request.user, school=school, school_class=school_class, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The class is saved."))
+            return redirect("health_classes", pk=school.pk)
+    return render(
+        request,
+        "people/health/class_edit.html",
+        {"school_class": school_class, "form": form},
+        status=400 if form.is_bound else 200,
+    )

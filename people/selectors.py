@@ -358,3 +358,15 @@ def class_ids_by_name(*, school: School) -> dict[tuple[str, str], int]:
             "pk", "grade", "name"
         )
     }
+
+
+def class_get_for_user(*, user: User, pk: int | str) -> SchoolClass:
+    """A class of a school the user sees: 404 outside the scope, 403 without the right."""
+    try:
+        school_class = SchoolClass.objects.select_related("school").get(
+            scope_of(user).school_q(prefix="school__"), pk=pk
+        )
+    except (SchoolClass.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    require_right(user, Right.HEALTH_VIEW)
+    return school_class

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -612,3 +612,93 @@ def case_close(
     case._history_user = actor
     case.save()
     return case
+
+
+# --- classes -----------------------------------------------------------------------
+
+
+@audited("health.class_save")
+@transaction.atomic
+def class_save(
+    *,
+    actor: User,
+    school: School,
+    grade: str,
+    name: str,
+    enrolled: int,
+    head_teacher: str = "",
+    boarding: bool = False,
+    active: bool = True,
+    school_class: SchoolClass | None = None,
+) -> SchoolClass:
+    """Adds a class to the school, or changes one; a class is never deleted (its
+    checks keep it), only set inactive."""
+    if not may_enter_for(actor, school, Right.CLASS_MANAGE):
+        raise PermissionDenied
+    grade, name = grade.strip(), name.strip()
+    problems: dict[str, list[str]] = {}
+    if not grade:
+        problems["grade"] = [_("Give the grade.")]
+    if not name:
+        problems["name"] = [_("Give the class's name.")]
+    if not 0 < enrolled <= 200:
+        problems["enrolled"] = [_("A class has between 1 and 200 enrolled.")]
+    twin = SchoolClass.objects.filter(school=school, grade=grade, name=name)
+    if school_class is not None:
+        twin = twin.exclude(pk=school_class.pk)
+    if grade and name and twin.exists():
+        problems["name"] = [_("%(grade)s%(name)s is already a class of the school.")
+                            % {"grade": grade, "name": name}]  # fmt: skip
+    if problems:
+        raise ValidationError(problems)
+    if school_class is None:
+        school_class = SchoolClass(school=school)
+    elif school_class.school_id != school.pk:
+        raise PermissionDenied
+    school_class.grade, school_class.name, school_class.enrolled = grade, name, enrolled
+    school_class.head_teacher, school_class.boarding = head_teacher.strip(), boarding
+    school_class.active = active
+    school_class._history_user = actor
+    school_class.save()
+    return school_class
+
+
+@audited("health.classes_from_files")
+@transaction.atomic
+def classes_from_files(*, actor: User, school: School) -> tuple[int, int]:
+    """The school's classes as its students' person files give them (grade and class,
+    counted; boarding if any of its pupils boards): classes missing are added, the
+    enrolled count of the others brought up to date. Returns (added, updated)."""
+    if not may_enter_for(actor, school, Right.CLASS_MANAGE):
+        raise PermissionDenied
+    counted = (
+        Person.objects.filter(school=school, kind=Person.Kind.STUDENT)
+        .exclude(grade="")
+        .exclude(class_name="")
+        .values("grade", "class_name")
+        .annotate(n=Count("pk"), boarders=Count("pk", filter=Q(study_mode="boarding")))
+        .order_by()
+    )
+    existing = {(c.grade, c.name): c for c in SchoolClass.objects.filter(school=school)}
+    added, changed = [], []
+    for row in counted:
+        key = (row["grade"], row["class_name"])
+        school_class = existing.get(key)
+        if school_class is None:
+            added.append(
+                SchoolClass(
+                    school=school, grade=key[0], name=key[1], enrolled=row["n"],
+                    boarding=row["boarders"] > 0,
+                )
+            )  # fmt: skip
+        elif school_class.enrolled != row["n"]:
+            school_class.enrolled = row["n"]
+            changed.append(school_class)
+    if added:
+        bulk_create_with_history(added, SchoolClass, default_user=actor)
+    if changed:
+        bulk_update_with_history(
+            changed, SchoolClass, ["enrolled"], default_user=actor,
+            default_change_reason="counted from the person files",
+        )  # fmt: skip
+    return len(added), len(changed)

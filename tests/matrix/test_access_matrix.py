@@ -87,6 +87,10 @@ SUPPLY_MANAGE = frozenset({"supplies", "city_staff"})
 # Daily health checks: who reads them, and who enters a school's session.
 HEALTH_VIEW = SUPERVISORS | {"school_a", "school_other"}
 HEALTH_ENTER = (frozenset({"county_a", "school_a"}), frozenset({"county_b"}))
+HEALTH_CLASSES = (
+    frozenset({"city_staff", "county_a", "school_a"}),
+    frozenset({"city_staff", "county_b"}),
+)
 # An alert is seen by those who read its school's health checks.
 HEALTH_VIEW_A = frozenset({"task_force", "city_staff", "county_a", "school_a"})
 HEALTH_VIEW_B = frozenset({"task_force", "city_staff", "county_b"})
@@ -153,6 +157,14 @@ ROUTES: dict[str, Row] = {
     "health_day": Row(may=HEALTH_VIEW, ok={200, 302}),  # a school goes to its own day
     "health_alerts": Row(may=HEALTH_VIEW),
     "health_cases": Row(may=HEALTH_VIEW),
+    "health_classes": Row(
+        url=obj("school", "health_classes"), sees=(SEES_A, SEES_B), may=HEALTH_VIEW
+    ),
+    "health_class": Row(
+        url=lambda w, side: reverse("health_class", args=[w[side].check.school_class_id]),
+        sees=(SEES_A, SEES_B),
+        may=HEALTH_CLASSES,
+    ),
     "health_case": Row(url=obj("case", "health_case"), sees=(HEALTH_VIEW_A, HEALTH_VIEW_B)),
     "health_case_new": Row(
         url=obj("school", "health_case_new"), sees=(SEES_A, SEES_B), may=HEALTH_ENTER
