@@ -179,3 +179,9 @@ class ClassForm(forms.Form):
     head_teacher = forms.CharField(label=_("Head teacher"), max_length=50, required=False)
     boarding = forms.BooleanField(label=_("Boarders (checked in the evening too)"), required=False)
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+
+class HealthImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (xlsx or csv)"), error_messages={"required": _("Choose a file.")}
+    )

@@ -5,6 +5,10 @@ from . import health_views as views
 urlpatterns = [
     path("", views.health_day, name="health_day"),
     path("alerts/", views.alert_list, name="health_alerts"),
+    path("import/", views.health_import, name="health_import"),
+    path("import/template/", views.health_import_template, name="health_import_template"),
+    path("import/<int:pk>/", views.health_import_status, name="health_import_status"),
+    path("import/<int:pk>/confirm/", views.health_import_confirm, name="health_import_confirm"),
     path("alerts/<int:pk>/acknowledge/", views.alert_acknowledge, name="health_alert_acknowledge"),
     path("alerts/<int:pk>/close/", views.alert_close, name="health_alert_close"),
     path("schools/<int:pk>/", views.school_day, name="health_school_day"),

@@ -16,9 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from readiness.access import has_right, require_right, scope_of
+from readiness.forms import posted
+from readiness.jobs import job_not_queued, job_status
 from readiness.models import County
+from readiness.spreadsheets import template_response
+from readiness.tasks import enqueue
 
-from . import selectors, services
+from . import health_import as health_import_columns
+from . import selectors, services, tasks
 from .access import Right, may_enter_for
 from .forms import (
     COUNT_FIELDS,
@@ -28,9 +33,10 @@ from .forms import (
     CaseForm,
     ClassForm,
     DayForm,
+    HealthImportForm,
     SessionForm,
 )
-from .models import HealthAlert, IllnessCase, Session
+from .models import HealthAlert, HealthCheckImport, IllnessCase, Session
 
 
 def _day_url(school, on_date) -> str:
@@ -432,4 +438,72 @@ def class_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "people/health/class_edit.html",
         {"school_class": school_class, "form": form},
         status=400 if form.is_bound else 200,
+    )
+
+
+# --- a day's checks from a spreadsheet ----------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def health_import(request: HttpRequest) -> HttpResponse:
+    """A spreadsheet of sessions, checked before anything is entered."""
+    require_right(request.user, Right.HEALTH_ENTER)
+    form = HealthImportForm(*posted(request))
+    if form.is_valid():
+        try:
+            job = services.health_import_start(
+                actor=request.user, upload=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            if not enqueue(tasks.health_import_run, job.pk):
+                job_not_queued(model=HealthCheckImport, pk=job.pk)
+            return redirect("health_import_status", pk=job.pk)
+    return render(request, "people/health/import.html", {"form": form})
+
+
+@login_required
+@require_GET
+def health_import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.health_import_get_for_user(user=request.user, pk=pk)
+    links = {
+        "status_url": reverse("health_import_status", args=[job.pk]),
+        "confirm_url": reverse("health_import_confirm", args=[job.pk]),
+        "again_url": reverse("health_import"),
+    }
+    return job_status(
+        request, job, template="people/health/import_status.html",
+        extra={"stage": job.stage}, context=links,
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def health_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.health_import_get_for_user(user=request.user, pk=pk)
+    try:
+        services.health_import_confirm(actor=request.user, job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if not enqueue(tasks.health_import_run, job.pk):
+            job_not_queued(model=HealthCheckImport, pk=job.pk)
+    return redirect("health_import_status", pk=job.pk)
+
+
+@login_required
+@require_GET
+def health_import_template(request: HttpRequest) -> HttpResponse:
+    """The file to fill, headers in the user's language, with one example row."""
+    require_right(request.user, Right.HEALTH_ENTER)
+    headers = [str(labels[0]) for labels in health_import_columns.COLUMNS.values()]
+    return template_response(
+        stem="health-checks-template",
+        sheet=_("Health checks"),
+        headers=headers,
+        example=health_import_columns.EXAMPLE,
+        text_columns=[headers[0]],  # the school code
+        example_sheet=_("Example"),
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from readiness.models import Job, School
+from readiness.models import CheckedImport, Job, School
 
 
 class Person(models.Model):
@@ -428,3 +428,16 @@ class IllnessCase(models.Model):
 
     def symptom_labels(self) -> list[str]:
         return [str(HealthCheck._meta.get_field(s).verbose_name) for s in self.symptoms]
+
+
+class HealthCheckImport(CheckedImport):
+    """A spreadsheet of sessions (a school's day, or a county's schools), checked then
+    confirmed through the one import pipeline (``people/health_import.py``)."""
+
+    class Meta:
+        verbose_name = _("health check import")
+        verbose_name_plural = _("health check imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

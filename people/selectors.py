@@ -19,6 +19,7 @@ from .models import (
     SYMPTOMS,
     HealthAlert,
     HealthCheck,
+    HealthCheckImport,
     IllnessCase,
     Person,
     PersonImport,
@@ -370,3 +371,11 @@ def class_get_for_user(*, user: User, pk: int | str) -> SchoolClass:
         raise Http404 from None
     require_right(user, Right.HEALTH_VIEW)
     return school_class
+
+
+def health_import_get_for_user(*, user: User, pk: int | str) -> HealthCheckImport:
+    """A health-check spreadsheet being checked or imported: its uploader's alone."""
+    try:
+        return HealthCheckImport.objects.get(pk=pk, owner_id=user.pk)
+    except (HealthCheckImport.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -22,6 +22,12 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from readiness.access import require_right
 from readiness.audit import audit_record, audited
+from readiness.imports import (
+    checked_import_confirm,
+    checked_import_purge,
+    checked_import_run,
+    checked_import_start,
+)
 from readiness.jobs import job_claim, job_fail, job_progress
 from readiness.models import School, User
 from readiness.selectors import reopening_dates
@@ -34,6 +40,7 @@ from .models import (
     SYMPTOMS,
     HealthAlert,
     HealthCheck,
+    HealthCheckImport,
     IllnessCase,
     Person,
     PersonImport,
@@ -702,3 +709,30 @@ def classes_from_files(*, actor: User, school: School) -> tuple[int, int]:
             default_change_reason="counted from the person files",
         )  # fmt: skip
     return len(added), len(changed)
+
+
+# --- a day's checks from a spreadsheet ----------------------------------------------
+
+
+def health_import_start(*, actor: User, upload) -> HealthCheckImport:
+    """Keeps the uploaded file as a job to check in the background; the caller queues
+    ``tasks.health_import_run`` once this has committed."""
+    require_right(actor, Right.HEALTH_ENTER)
+    return checked_import_start(HealthCheckImport(owner=actor), upload)
+
+
+@audited("health.import")
+def health_import_confirm(*, actor: User, job: HealthCheckImport) -> HealthCheckImport:
+    require_right(actor, Right.HEALTH_ENTER)
+    return checked_import_confirm(actor=actor, job=job)
+
+
+def health_import_run(*, job_id: int) -> None:
+    """Checks or imports a queued health-check spreadsheet (the task's body)."""
+    from .health_import import health_import  # the importer calls back into this module
+
+    checked_import_run(model=HealthCheckImport, job_id=job_id, work=health_import)
+
+
+def health_import_purge(*, older_than: dt.timedelta = dt.timedelta(hours=24)) -> int:
+    return checked_import_purge(model=HealthCheckImport, older_than=older_than)

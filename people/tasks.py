@@ -29,3 +29,15 @@ def screening_refresh() -> None:
 def health_silence_check(session: str) -> int:
     """At the hour the city set: a "not reported" alert for each silent open school."""
     return len(services.health_silence_check(session=session))
+
+
+@shared_task(soft_time_limit=10 * 60, time_limit=12 * 60)
+def health_import_run(job_id: int) -> None:
+    """Checks, then (once confirmed) enters, a spreadsheet of health checks."""
+    services.health_import_run(job_id=job_id)
+
+
+@shared_task(soft_time_limit=5 * 60, time_limit=6 * 60)
+def health_import_purge() -> int:
+    """Deletes the files of health-check imports never confirmed."""
+    return services.health_import_purge()

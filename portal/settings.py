@@ -346,6 +346,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "people.tasks.person_import_purge",
         "schedule": crontab(minute=45),
     },
+    "purge-health-imports": {
+        "task": "people.tasks.health_import_purge",
+        "schedule": crontab(minute=50),
+    },
     "purge-stale-uploads": {
         "task": "readiness.tasks.purge_stale_uploads",
         "schedule": crontab(minute=15),

@@ -23,5 +23,6 @@ def navigation(request: HttpRequest) -> dict:
             # Rights of the lines of work are named by their string: the core imports no app.
             "can_supplies": has_right(user, "supply_view"),
             "can_health": has_right(user, "health_view"),
+            "can_health_enter": has_right(user, "health_enter"),
         }
     }

@@ -87,6 +87,7 @@ SUPPLY_MANAGE = frozenset({"supplies", "city_staff"})
 # Daily health checks: who reads them, and who enters a school's session.
 HEALTH_VIEW = SUPERVISORS | {"school_a", "school_other"}
 HEALTH_ENTER = (frozenset({"county_a", "school_a"}), frozenset({"county_b"}))
+HEALTH_ENTERERS = frozenset({"county_a", "county_b", "school_a", "school_other"})
 HEALTH_CLASSES = (
     frozenset({"city_staff", "county_a", "school_a"}),
     frozenset({"city_staff", "county_b"}),
@@ -157,6 +158,19 @@ ROUTES: dict[str, Row] = {
     "health_day": Row(may=HEALTH_VIEW, ok={200, 302}),  # a school goes to its own day
     "health_alerts": Row(may=HEALTH_VIEW),
     "health_cases": Row(may=HEALTH_VIEW),
+    "health_import": Row(may=HEALTH_ENTERERS),
+    "health_import_template": Row(may=HEALTH_ENTERERS),
+    # A health-check import is its uploader's alone.
+    "health_import_status": Row(
+        url=fixed(lambda w: reverse("health_import_status", args=[w["health_job"].pk])),
+        sees=frozenset({"county_a"}),
+    ),
+    "health_import_confirm": Row(
+        method="POST",
+        url=fixed(lambda w: reverse("health_import_confirm", args=[w["health_job"].pk])),
+        sees=frozenset({"county_a"}),
+        ok=302,
+    ),
     "health_classes": Row(
         url=obj("school", "health_classes"), sees=(SEES_A, SEES_B), may=HEALTH_VIEW
     ),

@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from people.models import HealthAlert, HealthCheck, IllnessCase, PersonImport, SchoolClass
+from people.models import (
+    HealthAlert,
+    HealthCheck,
+    HealthCheckImport,
+    IllnessCase,
+    PersonImport,
+    SchoolClass,
+)
 from readiness.models import DispatchReport, SchoolImport
 from tests.inspections.factories import (
     FindingFactory,
@@ -168,13 +175,17 @@ def build() -> dict:
     _supplies(b, county_b, users["supplies"], UserFactory(role="school", school=b.school))
     receipts = _receipt_upload(users["supplies"])
     notice = _readiness_notice(a.school, users["county_a"])
+    health_job = HealthCheckImport(
+        owner=users["county_a"], original_name="h.csv", language="zh-hans", status="done"
+    )
+    health_job.file.save("h.csv", ContentFile(b"date\n"), save=True)
     report = DispatchReport.objects.create(
         on_date=timezone.localdate() - dt.timedelta(days=1), data={"sections": {}}
     )
     return {
         "a": a, "b": b, "users": users, "upload": upload, "job": job,
         "archive": archive, "report": report, "template": template,
-        "receipt_upload": receipts, "notice": notice,
+        "receipt_upload": receipts, "notice": notice, "health_job": health_job,
     }  # fmt: skip
 
 
