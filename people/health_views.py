@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from readiness.access import has_right, require_right, scope_of
+from readiness.dashboard import trend_svg
 from readiness.forms import posted
 from readiness.jobs import job_not_queued, job_status
 from readiness.models import County
@@ -64,6 +66,7 @@ def health_day(request: HttpRequest) -> HttpResponse:
         if county is None:
             raise Http404
     rows = selectors.health_day(user=request.user, on_date=on_date, county=county)
+    where = scope.school_q() & (Q(county=county) if county else Q())
     return render(
         request,
         "people/health/day.html",
@@ -72,6 +75,7 @@ def health_day(request: HttpRequest) -> HttpResponse:
             "on_date": on_date,
             "rows": rows,
             "by_county": scope.is_city and county is None,
+            "trend": trend_svg(selectors.illness_trend(schools=where, on_date=on_date)),
             "county": county,
             "sessions": [Session.MORNING, Session.NOON],
         },
@@ -96,6 +100,9 @@ def school_day(request: HttpRequest, pk: int) -> HttpResponse:
                 school=school, status=IllnessCase.Status.OPEN
             ),
             "may_enter": may_enter_for(request.user, school),
+            "trend": trend_svg(
+                selectors.illness_trend(schools=Q(pk=school.pk), on_date=day.on_date)
+            ),
         },
         status=200 if form.is_valid() else 400,
     )

@@ -379,3 +379,29 @@ def health_import_get_for_user(*, user: User, pk: int | str) -> HealthCheckImpor
         return HealthCheckImport.objects.get(pk=pk, owner_id=user.pk)
     except (HealthCheckImport.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+TREND_DAYS = 14
+
+
+def illness_trend(
+    *, schools: Q, on_date: dt.date, days: int = TREND_DAYS
+) -> list[tuple[str, float]]:
+    """The morning check's illness-absence rate (%) of the schools matching
+    ``schools``, day by day up to ``on_date``: one grouped query on the session
+    reports. Days without a report are left out."""
+    rows = (
+        SessionReport.objects.filter(
+            school__in=School.objects.filter(schools),
+            session=Session.MORNING,
+            on_date__range=(on_date - dt.timedelta(days=days - 1), on_date),
+        )
+        .values("on_date")
+        .annotate(enrolled=Sum("enrolled"), ill=Sum("absent_ill"))
+        .order_by("on_date")
+    )
+    return [
+        (row["on_date"].isoformat(), rate(row["ill"], row["enrolled"]))
+        for row in rows
+        if row["enrolled"]
+    ]

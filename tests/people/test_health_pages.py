@@ -151,3 +151,27 @@ def test_another_county_sees_nothing_of_the_school(login, official_b, school_a, 
     assert client.get(reverse("health_enter", args=[school_a.pk, "morning"])).status_code == 404
     day = client.get(reverse("health_day"), {"date": YESTERDAY.isoformat()})
     assert school_a.name not in day.content.decode()
+
+
+def test_the_illness_absence_trend_gives_each_day_its_rate(
+    login, school_contact_a, official_a, school_a, classes
+):
+    from django.db.models import Q
+
+    from people.selectors import illness_trend
+
+    one = classes[0]  # 40 enrolled
+    for back, ill in ((2, 2), (1, 4)):
+        session_submit(
+            actor=school_contact_a, school=school_a,
+            on_date=timezone.localdate() - dt.timedelta(days=back), session="morning",
+            counts=[ClassCount(one.pk, absent=ill, absent_ill=ill)],
+        )  # fmt: skip
+    points = illness_trend(schools=Q(pk=school_a.pk), on_date=YESTERDAY)
+    # 2 of 40 is 5.0 %, 4 of 40 is 10.0 % (one class entered each day).
+    assert points == [
+        ((YESTERDAY - dt.timedelta(days=1)).isoformat(), 5.0),
+        (YESTERDAY.isoformat(), 10.0),
+    ]
+    page = login(official_a).get(reverse("health_day"), {"date": YESTERDAY.isoformat()})
+    assert '<svg class="trend"' in page.content.decode()
