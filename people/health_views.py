@@ -38,7 +38,7 @@ from .forms import (
     HealthImportForm,
     SessionForm,
 )
-from .models import HealthAlert, HealthCheckImport, IllnessCase, Session
+from .models import HealthAlert, HealthCheckImport, IllnessCase, Session, session_begun
 
 
 def _day_url(school, on_date) -> str:
@@ -78,6 +78,7 @@ def health_day(request: HttpRequest) -> HttpResponse:
             "trend": trend_svg(selectors.illness_trend(schools=where, on_date=on_date)),
             "county": county,
             "sessions": [Session.MORNING, Session.NOON],
+            "begun": {s: session_begun(on_date, s) for s in (Session.MORNING, Session.NOON)},
         },
         status=200 if form.is_valid() else 400,
     )
