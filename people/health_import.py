@@ -1,5 +1,5 @@
-"""A day's health checks from a spreadsheet: one row per class and session, any
-number of schools in the uploader's scope. Each school's session goes through
+"""A day's health checks (or a school's classes) from a spreadsheet: one row per class
+and session, any number of schools in the uploader's scope. Each school's session goes through
 ``services.session_submit``, so a row from a file is checked exactly as one typed
 on the entry screen; the file is written whole or not at all."""
 
@@ -19,7 +19,7 @@ from readiness.models import School
 from readiness.spreadsheets import SpreadsheetError, read_sheet
 
 from . import selectors, services
-from .models import SYMPTOMS, HealthCheckImport, Session
+from .models import SYMPTOMS, HealthCheckImport, SchoolClass, Session
 
 COUNTS = ("absent", "absent_ill", *SYMPTOMS)
 COLUMNS = {
@@ -182,3 +182,107 @@ def _enter(job, outcome: ImportOutcome, school, on_date, session, rows) -> None:
                     str(HEADERS.label("fever")): cells["fever"],
                 }
             )
+
+
+# --- classes -------------------------------------------------------------------------
+
+CLASS_COLUMNS = {
+    "school": COLUMNS["school"],
+    "grade": COLUMNS["grade"],
+    "class_name": COLUMNS["class_name"],
+    "enrolled": (gettext_lazy("Enrolled"), "在籍人数", "在籍"),
+    "head_teacher": (gettext_lazy("Head teacher"), "班主任"),
+    "boarding": (gettext_lazy("Boarders"), "住宿", "住宿生"),
+}
+CLASS_HEADERS = Headers(CLASS_COLUMNS, required=("grade", "class_name", "enrolled"))
+CLASS_EXAMPLE = ["1137000001", "高一", "1班", 45, "王老师", "否"]
+YES = {"是", "y", "yes", "1", "true", "住宿", "√"}
+
+
+def class_import(job: HealthCheckImport, data: bytes, dry_run: bool) -> ImportOutcome:
+    """Each row adds a class, or brings one of the same grade and name up to date,
+    through ``services.class_save``; the whole file or nothing."""
+    try:
+        sheet = read_sheet(job.original_name, data)
+    except SpreadsheetError as error:
+        outcome = ImportOutcome()
+        outcome.add_error(None, "", str(error))
+        return outcome
+    keys, missing, unknown = CLASS_HEADERS.match(sheet.dataset.headers)
+    outcome = ImportOutcome(total=len(sheet.dataset), unknown_columns=unknown)
+    own_school = job.owner.school_id if scope_of(job.owner).level == "school" else None
+    if "school" not in keys and own_school is None:
+        missing = ["school", *missing]
+    if missing:
+        outcome.add_error(1, "", CLASS_HEADERS.missing_message(missing))
+        return outcome
+    schools = {s.code: s for s in School.objects.filter(scope_of(job.owner).school_q())}
+    existing = {
+        (c.school_id, c.grade, c.name): c
+        for c in SchoolClass.objects.filter(school__in=schools.values())
+    }
+    with transaction.atomic():
+        for index, row in enumerate(sheet.dataset, start=1):
+            line = sheet.line(index)
+            cells = {key: value for key, value in zip(keys, row, strict=True) if key}
+            code = str(cells.get("school") or "").strip()
+            school = (
+                schools.get(code)
+                if code
+                else next((s for s in schools.values() if s.pk == own_school), None)
+            )
+            if school is None:
+                outcome.add_error(line, CLASS_HEADERS.label("school"),
+                                  _("No school of this code in your scope."))  # fmt: skip
+                continue
+            try:
+                enrolled = _count(cells, "enrolled")
+            except CellError:
+                outcome.add_error(line, CLASS_HEADERS.label("enrolled"),
+                                  _("Counts are whole numbers, 0 or more."))  # fmt: skip
+                continue
+            grade = str(cells.get("grade") or "").strip()
+            name = str(cells.get("class_name") or "").strip()
+            before = existing.get((school.pk, grade, name))
+            try:
+                with transaction.atomic():
+                    saved = services.class_save(
+                        actor=job.owner, school=school, grade=grade, name=name,
+                        enrolled=enrolled, head_teacher=str(cells.get("head_teacher") or ""),
+                        boarding=str(cells.get("boarding") or "").strip().lower() in YES,
+                        school_class=before,
+                    )  # fmt: skip
+            except PermissionDenied:
+                outcome.add_error(line, "", _("You may not keep %(school)s's classes.")
+                                  % {"school": school.name})  # fmt: skip
+                continue
+            except ValidationError as error:
+                outcome.add_error(line, "", " ".join(error.messages))
+                continue
+            existing[(school.pk, grade, name)] = saved
+            if before is None:
+                outcome.new += 1
+            else:
+                outcome.updated += 1
+            if len(outcome.preview) < PREVIEW_ROWS:
+                outcome.preview.append(
+                    {
+                        str(CLASS_HEADERS.label("school")): school.code,
+                        str(CLASS_HEADERS.label("class_name")): f"{grade}{name}",
+                        str(CLASS_HEADERS.label("enrolled")): enrolled,
+                        str(CLASS_HEADERS.label("boarding")): _("yes")
+                        if saved.boarding
+                        else _("no"),
+                    }
+                )
+        if dry_run or not outcome.ok:
+            transaction.set_rollback(True)
+    if not outcome.ok:
+        outcome.preview = []
+    return outcome
+
+
+def work(job: HealthCheckImport, data: bytes, dry_run: bool) -> ImportOutcome:
+    """The reader of the job's kind."""
+    reader = class_import if job.kind == HealthCheckImport.Kind.CLASSES else health_import
+    return reader(job, data, dry_run)

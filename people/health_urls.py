@@ -7,6 +7,13 @@ urlpatterns = [
     path("alerts/", views.alert_list, name="health_alerts"),
     path("import/", views.health_import, name="health_import"),
     path("import/template/", views.health_import_template, name="health_import_template"),
+    path("classes/import/", views.health_import, {"kind": "classes"}, name="health_class_import"),
+    path(
+        "classes/import/template/",
+        views.health_import_template,
+        {"kind": "classes"},
+        name="health_class_import_template",
+    ),
     path("import/<int:pk>/", views.health_import_status, name="health_import_status"),
     path("import/<int:pk>/confirm/", views.health_import_confirm, name="health_import_confirm"),
     path("alerts/<int:pk>/acknowledge/", views.alert_acknowledge, name="health_alert_acknowledge"),

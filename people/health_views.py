@@ -454,14 +454,15 @@ def class_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def health_import(request: HttpRequest) -> HttpResponse:
-    """A spreadsheet of sessions, checked before anything is entered."""
-    require_right(request.user, Right.HEALTH_ENTER)
+def health_import(request: HttpRequest, kind: str = HealthCheckImport.Kind.CHECKS) -> HttpResponse:
+    """A spreadsheet of sessions (or of classes), checked before anything is written."""
+    classes = kind == HealthCheckImport.Kind.CLASSES
+    require_right(request.user, Right.CLASS_MANAGE if classes else Right.HEALTH_ENTER)
     form = HealthImportForm(*posted(request))
     if form.is_valid():
         try:
             job = services.health_import_start(
-                actor=request.user, upload=form.cleaned_data["file"]
+                actor=request.user, upload=form.cleaned_data["file"], kind=kind
             )
         except ValidationError as error:
             form.add_error("file", error)
@@ -469,7 +470,7 @@ def health_import(request: HttpRequest) -> HttpResponse:
             if not enqueue(tasks.health_import_run, job.pk):
                 job_not_queued(model=HealthCheckImport, pk=job.pk)
             return redirect("health_import_status", pk=job.pk)
-    return render(request, "people/health/import.html", {"form": form})
+    return render(request, "people/health/import.html", {"form": form, "classes": classes})
 
 
 @login_required
@@ -479,7 +480,11 @@ def health_import_status(request: HttpRequest, pk: int) -> HttpResponse:
     links = {
         "status_url": reverse("health_import_status", args=[job.pk]),
         "confirm_url": reverse("health_import_confirm", args=[job.pk]),
-        "again_url": reverse("health_import"),
+        "again_url": reverse(
+            "health_class_import"
+            if job.kind == HealthCheckImport.Kind.CLASSES
+            else "health_import"
+        ),
     }
     return job_status(
         request, job, template="people/health/import_status.html",
@@ -503,15 +508,21 @@ def health_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def health_import_template(request: HttpRequest) -> HttpResponse:
+def health_import_template(
+    request: HttpRequest, kind: str = HealthCheckImport.Kind.CHECKS
+) -> HttpResponse:
     """The file to fill, headers in the user's language, with one example row."""
-    require_right(request.user, Right.HEALTH_ENTER)
-    headers = [str(labels[0]) for labels in health_import_columns.COLUMNS.values()]
+    classes = kind == HealthCheckImport.Kind.CLASSES
+    require_right(request.user, Right.CLASS_MANAGE if classes else Right.HEALTH_ENTER)
+    columns = health_import_columns.CLASS_COLUMNS if classes else health_import_columns.COLUMNS
+    headers = [str(labels[0]) for labels in columns.values()]
     return template_response(
-        stem="health-checks-template",
-        sheet=_("Health checks"),
+        stem="classes-template" if classes else "health-checks-template",
+        sheet=_("Classes") if classes else _("Health checks"),
         headers=headers,
-        example=health_import_columns.EXAMPLE,
+        example=(
+            health_import_columns.CLASS_EXAMPLE if classes else health_import_columns.EXAMPLE
+        ),
         text_columns=[headers[0]],  # the school code
         example_sheet=_("Example"),
     )

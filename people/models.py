@@ -431,8 +431,15 @@ class IllnessCase(models.Model):
 
 
 class HealthCheckImport(CheckedImport):
-    """A spreadsheet of sessions (a school's day, or a county's schools), checked then
-    confirmed through the one import pipeline (``people/health_import.py``)."""
+    """A spreadsheet of sessions (a school's day, or a county's schools), or of
+    classes, checked then confirmed through the one import pipeline
+    (``people/health_import.py``)."""
+
+    class Kind(models.TextChoices):
+        CHECKS = "checks", _("Health checks")
+        CLASSES = "classes", _("Classes")
+
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.CHECKS)
 
     class Meta:
         verbose_name = _("health check import")

@@ -714,24 +714,30 @@ def classes_from_files(*, actor: User, school: School) -> tuple[int, int]:
 # --- a day's checks from a spreadsheet ----------------------------------------------
 
 
-def health_import_start(*, actor: User, upload) -> HealthCheckImport:
-    """Keeps the uploaded file as a job to check in the background; the caller queues
-    ``tasks.health_import_run`` once this has committed."""
-    require_right(actor, Right.HEALTH_ENTER)
-    return checked_import_start(HealthCheckImport(owner=actor), upload)
+def _import_right(kind: str) -> str:
+    return Right.CLASS_MANAGE if kind == HealthCheckImport.Kind.CLASSES else Right.HEALTH_ENTER
+
+
+def health_import_start(
+    *, actor: User, upload, kind: str = HealthCheckImport.Kind.CHECKS
+) -> HealthCheckImport:
+    """Keeps the uploaded file (checks or classes) as a job to check in the
+    background; the caller queues ``tasks.health_import_run`` once this has committed."""
+    require_right(actor, _import_right(kind))
+    return checked_import_start(HealthCheckImport(owner=actor, kind=kind), upload)
 
 
 @audited("health.import")
 def health_import_confirm(*, actor: User, job: HealthCheckImport) -> HealthCheckImport:
-    require_right(actor, Right.HEALTH_ENTER)
+    require_right(actor, _import_right(job.kind))
     return checked_import_confirm(actor=actor, job=job)
 
 
 def health_import_run(*, job_id: int) -> None:
     """Checks or imports a queued health-check spreadsheet (the task's body)."""
-    from .health_import import health_import  # the importer calls back into this module
+    from .health_import import work  # the importer calls back into this module
 
-    checked_import_run(model=HealthCheckImport, job_id=job_id, work=health_import)
+    checked_import_run(model=HealthCheckImport, job_id=job_id, work=work)
 
 
 def health_import_purge(*, older_than: dt.timedelta = dt.timedelta(hours=24)) -> int:

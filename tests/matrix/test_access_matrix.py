@@ -160,6 +160,8 @@ ROUTES: dict[str, Row] = {
     "health_cases": Row(may=HEALTH_VIEW),
     "health_import": Row(may=HEALTH_ENTERERS),
     "health_import_template": Row(may=HEALTH_ENTERERS),
+    "health_class_import": Row(may=HEALTH_ENTERERS | {"city_staff"}),
+    "health_class_import_template": Row(may=HEALTH_ENTERERS | {"city_staff"}),
     # A health-check import is its uploader's alone.
     "health_import_status": Row(
         url=fixed(lambda w: reverse("health_import_status", args=[w["health_job"].pk])),

@@ -107,3 +107,30 @@ def test_the_template_names_its_columns_in_chinese(login, official_a):
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     header = [cell.value for cell in book.worksheets[0][1]]
     assert header[:5] == ["学校代码", "日期", "时段", "年级", "班级"]
+
+
+def test_classes_are_imported_added_or_brought_up_to_date(send, official_a, school_a, school_b):
+    SchoolClassFactory(school=school_a, grade="高一", name="1班", enrolled=40)
+    header = ["学校代码", "年级", "班级", "在籍人数", "班主任", "住宿"]
+    rows = [
+        (school_a.code, "高一", "1班", 45, "王老师", "否"),
+        (school_a.code, "高一", "2班", 41, "", "是"),
+    ]
+    page = send(
+        official_a, reverse("health_class_import"),
+        {"file": SimpleUploadedFile("classes.xlsx", xlsx(rows, header=header))},
+    )  # fmt: skip
+    assert "2 行已核对" in page.content.decode()
+    job = HealthCheckImport.objects.get()
+    page = send(official_a, reverse("health_import_confirm", args=[job.pk]))
+    assert "新增 1 个班级，更新 1 个" in page.content.decode()
+    classes = {(c.name, c.enrolled, c.boarding) for c in school_a.classes.all()}
+    assert classes == {("1班", 45, False), ("2班", 41, True)}
+
+    bad = [(school_b.code, "高一", "1班", 40, "", ""), (school_a.code, "高一", "3班", 0, "", "")]
+    body = send(
+        official_a, reverse("health_class_import"),
+        {"file": SimpleUploadedFile("classes.xlsx", xlsx(bad, header=header))},
+    ).content.decode()  # fmt: skip
+    assert "您的范围内没有该代码的学校" in body and "班级在籍人数应为 1 至 200 人" in body
+    assert school_a.classes.count() == 2
