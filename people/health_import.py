@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -74,35 +75,59 @@ def _count(cells: dict, key: str) -> int:
     return int(text)
 
 
-def health_import(job: HealthCheckImport, data: bytes, dry_run: bool) -> ImportOutcome:
-    """Reads the file, and enters each school's session of it in one transaction,
-    kept only when every row is right and ``dry_run`` is False."""
+@dataclass
+class Opened:
+    """A file read and its headers matched: the rows as {key: cell}, by file line."""
+
+    outcome: ImportOutcome
+    rows: list[tuple[int, dict]]
+    schools: dict[str, School]  # the uploader's, by code
+    own_school: int | None  # a school user's own, used when the row names none
+
+    def school(self, cells: dict) -> School | None:
+        code = str(cells.get("school") or "").strip()
+        if code:
+            return self.schools.get(code)
+        return next((s for s in self.schools.values() if s.pk == self.own_school), None)
+
+
+def _open(job: HealthCheckImport, data: bytes, headers: Headers) -> Opened | ImportOutcome:
+    """The file read with ``headers``, or the outcome refusing it (unreadable, or a
+    required column missing; the school code is required but from a school user)."""
     try:
         sheet = read_sheet(job.original_name, data)
     except SpreadsheetError as error:
         outcome = ImportOutcome()
         outcome.add_error(None, "", str(error))
         return outcome
-    keys, missing, unknown = HEADERS.match(sheet.dataset.headers)
+    keys, missing, unknown = headers.match(sheet.dataset.headers)
     outcome = ImportOutcome(total=len(sheet.dataset), unknown_columns=unknown)
-    own_school = job.owner.school_id if scope_of(job.owner).level == "school" else None
+    scope = scope_of(job.owner)
+    own_school = job.owner.school_id if scope.level == "school" else None
     if "school" not in keys and own_school is None:
         missing = ["school", *missing]
     if missing:
-        outcome.add_error(1, "", HEADERS.missing_message(missing))
+        outcome.add_error(1, "", headers.missing_message(missing))
         return outcome
-    schools = {s.code: s for s in School.objects.filter(scope_of(job.owner).school_q())}
+    rows = [
+        (sheet.line(index), {key: value for key, value in zip(keys, row, strict=True) if key})
+        for index, row in enumerate(sheet.dataset, start=1)
+    ]
+    schools = {s.code: s for s in School.objects.filter(scope.school_q())}
+    return Opened(outcome, rows, schools, own_school)
+
+
+def health_import(job: HealthCheckImport, data: bytes, dry_run: bool) -> ImportOutcome:
+    """Reads the file, and enters each school's session of it in one transaction,
+    kept only when every row is right and ``dry_run`` is False."""
+    opened = _open(job, data, HEADERS)
+    if isinstance(opened, ImportOutcome):
+        return opened
+    outcome = opened.outcome
     groups: dict[tuple[School, dt.date, str], list[tuple[int, dict]]] = {}
-    for index, row in enumerate(sheet.dataset, start=1):
-        line = sheet.line(index)
-        cells = {key: value for key, value in zip(keys, row, strict=True) if key}
+    for line, cells in opened.rows:
         try:
-            code = str(cells.get("school") or "").strip()
-            school = (
-                schools.get(code)
-                if code
-                else next((s for s in schools.values() if s.pk == own_school), None)
-            )
+            school = opened.school(cells)
             if school is None:
                 raise CellError("school", _("No school of this code in your scope."))
             session = SESSIONS.get(str(cells.get("session") or "").strip().lower())
@@ -202,35 +227,17 @@ YES = {"是", "y", "yes", "1", "true", "住宿", "√"}
 def class_import(job: HealthCheckImport, data: bytes, dry_run: bool) -> ImportOutcome:
     """Each row adds a class, or brings one of the same grade and name up to date,
     through ``services.class_save``; the whole file or nothing."""
-    try:
-        sheet = read_sheet(job.original_name, data)
-    except SpreadsheetError as error:
-        outcome = ImportOutcome()
-        outcome.add_error(None, "", str(error))
-        return outcome
-    keys, missing, unknown = CLASS_HEADERS.match(sheet.dataset.headers)
-    outcome = ImportOutcome(total=len(sheet.dataset), unknown_columns=unknown)
-    own_school = job.owner.school_id if scope_of(job.owner).level == "school" else None
-    if "school" not in keys and own_school is None:
-        missing = ["school", *missing]
-    if missing:
-        outcome.add_error(1, "", CLASS_HEADERS.missing_message(missing))
-        return outcome
-    schools = {s.code: s for s in School.objects.filter(scope_of(job.owner).school_q())}
+    opened = _open(job, data, CLASS_HEADERS)
+    if isinstance(opened, ImportOutcome):
+        return opened
+    outcome = opened.outcome
     existing = {
         (c.school_id, c.grade, c.name): c
-        for c in SchoolClass.objects.filter(school__in=schools.values())
+        for c in SchoolClass.objects.filter(school__in=opened.schools.values())
     }
     with transaction.atomic():
-        for index, row in enumerate(sheet.dataset, start=1):
-            line = sheet.line(index)
-            cells = {key: value for key, value in zip(keys, row, strict=True) if key}
-            code = str(cells.get("school") or "").strip()
-            school = (
-                schools.get(code)
-                if code
-                else next((s for s in schools.values() if s.pk == own_school), None)
-            )
+        for line, cells in opened.rows:
+            school = opened.school(cells)
             if school is None:
                 outcome.add_error(line, CLASS_HEADERS.label("school"),
                                   _("No school of this code in your scope."))  # fmt: skip
