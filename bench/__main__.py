@@ -20,7 +20,19 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/portal_bench"
 
 
+# The table that marks a database as the benchmarks' own. Benchmarks empty tables
+# and flush the database they run on: a database without it was not made by them
+# (a mistaken BENCH_DATABASE_URL pointing at real data) and is refused.
+MARKER = "bench_owned_database"
+
+
+class NotABenchDatabase(SystemExit):
+    pass
+
+
 def prepare_database(url: str) -> None:
+    """Creates the benchmarks' database, marked as theirs; refuses an existing
+    database without the mark."""
     import psycopg2
     from psycopg2 import sql
 
@@ -29,9 +41,28 @@ def prepare_database(url: str) -> None:
     admin.autocommit = True
     with admin.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
+        created = cursor.fetchone() is None
+        if created:
             cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     admin.close()
+    own = psycopg2.connect(url)
+    own.autocommit = True
+    with own.cursor() as cursor:
+        if created:
+            cursor.execute(
+                sql.SQL("CREATE TABLE {} (created_at timestamptz DEFAULT now())").format(
+                    sql.Identifier(MARKER)
+                )
+            )
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [MARKER])
+        marked = cursor.fetchone()[0]
+    own.close()
+    if not marked:
+        raise NotABenchDatabase(
+            f"{name} was not created by the benchmarks (no table {MARKER}): they empty and "
+            "flush the database they run on, so they refuse it. Point BENCH_DATABASE_URL at "
+            "a database that does not exist yet, and they will create and mark it."
+        )
 
 
 def main(selected: list[str]) -> int:
