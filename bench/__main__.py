@@ -88,8 +88,11 @@ def main(selected: list[str]) -> int:
         if not hasattr(module, "run"):
             continue  # bench.mutation runs apart: `make mutation`
         figures = module.run()
+        # The machine's load when the figures were taken: a figure read on a busy
+        # machine says so beside it.
+        load = [round(n, 2) for n in os.getloadavg()]
         for key, figure in figures.items():
-            results[key] = figure
+            results[key] = {**figure, "load_average_1_5_15_min": load}
             mark = "ok " if figure["holds"] else "MISS"
             print(f"{mark} {key}: {figure['value']} {figure['unit']} (goal {figure['goal']})")
     results_path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
