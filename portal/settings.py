@@ -61,7 +61,7 @@ MIDDLEWARE = [
     # Pages and JSON compressed for browsers that take gzip (a checklist page is a
     # tenth of its size). Django pads each compressed body with random bytes
     # ("Heal the Breach") and masks the CSRF token per response: the BREACH defences.
-    "django.middleware.gzip.GZipMiddleware",
+    "readiness.middleware.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "readiness.middleware.RejectNulBytes",

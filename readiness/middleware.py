@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.middleware.gzip import GZipMiddleware
 from django.utils.translation import gettext as _
 
 
@@ -33,3 +34,18 @@ class RejectNulBytes:
 
 def _has_nul(params) -> bool:
     return any("\x00" in key or any("\x00" in v for v in values) for key, values in params.lists())
+
+
+# Bodies worth compressing: text and JSON. Photos, PDFs, spreadsheets and ZIPs are
+# compressed already; gzipping them again costs a worker's time for nothing.
+COMPRESSIBLE = ("text/", "application/json", "application/javascript", "image/svg+xml")
+
+
+class TextGZipMiddleware(GZipMiddleware):
+    """Django's GZipMiddleware (with its random padding against BREACH), for text and
+    JSON bodies only."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if not response.get("Content-Type", "").startswith(COMPRESSIBLE):
+            return response
+        return super().process_response(request, response)

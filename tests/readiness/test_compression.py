@@ -6,8 +6,13 @@ import gzip
 
 from django.urls import reverse
 
+from tests.readiness.factories import SchoolFactory
 
-def test_a_page_and_the_api_are_sent_compressed(login, official_a, school_a):
+
+def test_a_page_and_the_api_are_sent_compressed(login, official_a, school_a, county_a):
+    # A body compressed is sent only when shorter than the body, padding included:
+    # a dozen schools make the list long enough that it always is.
+    SchoolFactory.create_batch(12, county=county_a)
     client = login(official_a)
     url = reverse("school_detail", args=[school_a.pk])
     plain = client.get(url)
@@ -18,3 +23,10 @@ def test_a_page_and_the_api_are_sent_compressed(login, official_a, school_a):
     api = client.get("/api/v1/schools/", HTTP_ACCEPT_ENCODING="gzip")
     assert api["Content-Encoding"] == "gzip"
     assert school_a.code in gzip.decompress(api.content).decode()
+
+
+def test_a_spreadsheet_goes_as_it_is(login, official_a, school_a):
+    # An xlsx is a ZIP already: compressing it again would cost time for nothing.
+    export = login(official_a).get(reverse("school_export"), HTTP_ACCEPT_ENCODING="gzip")
+    assert export.status_code == 200 and "Content-Encoding" not in export
+    assert export.content[:2] == b"PK"
