@@ -61,6 +61,17 @@ def test_an_inspector_records_issues_and_closes(
     expect(page.locator("#finding-status")).to_have_text("已销号")
 
 
+def loaded_width(page, image) -> int:
+    """The image's natural width once it has loaded (polled: the pages' CSP allows no
+    script evaluated from a string, as ``wait_for_function`` would)."""
+    for _ in range(100):
+        width = image.evaluate("img => img.complete ? img.naturalWidth : 0")
+        if width:
+            return width
+        page.wait_for_timeout(50)
+    return 0
+
+
 def test_a_photo_opens_large_from_its_thumbnail(page_as, finding, inspector_a, school_contact_a):
     from inspections import services
     from tests.inspections.test_thumbnails import photo_bytes
@@ -74,16 +85,13 @@ def test_a_photo_opens_large_from_its_thumbnail(page_as, finding, inspector_a, s
     thumbs = page.locator(".attachments img")
     expect(thumbs).to_have_count(2)
     thumbs.first.scroll_into_view_if_needed()
-    page.wait_for_function("document.querySelector('.attachments img').naturalWidth > 0")
-    assert thumbs.first.evaluate("img => img.naturalWidth") == 480  # the thumbnail, not 1600
+    assert loaded_width(page, thumbs.first) == 480  # the thumbnail, not 1600
 
     thumbs.first.click()
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("照片 1（1/2）")
-    large = dialog.locator("img")
-    page.wait_for_function("document.querySelector('dialog img').naturalWidth > 0")
-    assert large.evaluate("img => img.naturalWidth") == 1600  # the photo itself
+    assert loaded_width(page, dialog.locator("img")) == 1600  # the photo itself
     dialog.get_by_role("button", name="下一张").click()
     expect(dialog).to_contain_text("照片 2（2/2）")
     page.keyboard.press("ArrowRight")  # round to the first again
