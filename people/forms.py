@@ -185,3 +185,9 @@ class HealthImportForm(forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet (xlsx or csv)"), error_messages={"required": _("Choose a file.")}
     )
+
+
+class NothingForm(forms.Form):
+    """The day of a "nothing to report": required, as the day's page sends it."""
+
+    date = forms.DateField(error_messages={"required": _("Give the day of the check.")})

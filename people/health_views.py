@@ -36,6 +36,7 @@ from .forms import (
     ClassForm,
     DayForm,
     HealthImportForm,
+    NothingForm,
     SessionForm,
 )
 from .models import HealthAlert, HealthCheckImport, IllnessCase, Session, session_begun
@@ -176,8 +177,11 @@ def session_enter(request: HttpRequest, pk: int, session: str) -> HttpResponse:
 def nothing_to_report(request: HttpRequest, pk: int, session: str) -> HttpResponse:
     """零报告: the whole session entered in one step, every class present."""
     school, _classes = _enterable(request, pk, session)
-    form = DayForm(request.POST)
-    on_date = form.day()
+    form = NothingForm(request.POST)
+    if not form.is_valid():  # a day that is no date: nothing is written
+        messages.error(request, " ".join(form.errors["date"]))
+        return redirect("health_school_day", pk=school.pk)
+    on_date = form.cleaned_data["date"]
     try:
         services.session_submit(
             actor=request.user,

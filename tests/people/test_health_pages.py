@@ -175,3 +175,17 @@ def test_the_illness_absence_trend_gives_each_day_its_rate(
     ]
     page = login(official_a).get(reverse("health_day"), {"date": YESTERDAY.isoformat()})
     assert '<svg class="trend"' in page.content.decode()
+
+
+@pytest.mark.parametrize("date", ["", "2026-02-30", "今天"])
+def test_nothing_to_report_for_no_day_writes_nothing(
+    login, school_contact_a, school_a, classes, date, settings
+):
+    # Today's morning has begun, whatever the hour the test runs: a day taken for
+    # today would be written.
+    settings.HEALTH_SESSION_STARTS = {**settings.HEALTH_SESSION_STARTS, "morning": "00:00"}
+    response = login(school_contact_a).post(
+        reverse("health_nothing", args=[school_a.pk, "morning"]), {"date": date}
+    )
+    assert response.status_code == 302
+    assert not SessionReport.objects.exists() and not HealthCheck.objects.exists()
