@@ -18,7 +18,7 @@ from readiness.access import has_right
 from . import idcard, selectors, services
 from .access import Right
 from .filters import PersonFilter
-from .models import SYMPTOMS, HealthCheck, Person, Session, SessionReport
+from .models import COUNTS, SYMPTOMS, HealthCheck, Person, Session, SessionReport
 from .throttles import PersonSearchThrottle
 
 FIELDS = [
@@ -204,11 +204,7 @@ class HealthCheckViewSet(viewsets.ReadOnlyModelViewSet):
             if class_id is None:
                 unknown.append(n)
                 continue
-            counts.append(
-                services.ClassCount(
-                    class_id, **{f: row[f] for f in ("absent", "absent_ill", *SYMPTOMS)}
-                )
-            )
+            counts.append(services.ClassCount(class_id, **{f: row[f] for f in COUNTS}))
         if unknown:
             raise serializers.ValidationError(
                 {"classes": {n: [_("No such class at this school.")] for n in unknown}}

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from . import idcard
-from .models import SYMPTOMS, HealthAlert, HealthCheck, IllnessCase
+from .models import COUNTS, SYMPTOMS, HealthAlert, HealthCheck, IllnessCase
 from .services import CaseInput, ClassCount
 
 
@@ -44,7 +44,7 @@ class DayForm(forms.Form):
         return timezone.localdate()
 
 
-COUNT_FIELDS = ("absent", "absent_ill", *SYMPTOMS)
+COUNT_FIELDS = COUNTS
 
 
 class SessionForm(forms.Form):

@@ -20,9 +20,8 @@ from readiness.models import School
 from readiness.spreadsheets import SpreadsheetError, read_sheet
 
 from . import selectors, services
-from .models import SYMPTOMS, HealthCheckImport, SchoolClass, Session
+from .models import COUNTS, HealthCheckImport, SchoolClass, Session
 
-COUNTS = ("absent", "absent_ill", *SYMPTOMS)
 COLUMNS = {
     "school": (gettext_lazy("School code"), "学校代码", "school"),
     "date": (gettext_lazy("Date"), "日期"),

@@ -185,6 +185,8 @@ class Session(models.TextChoices):
 
 
 SYMPTOMS = ("fever", "cough", "diarrhoea", "rash", "other")
+# What a class's check counts: its absences and its symptoms.
+COUNTS = ("absent", "absent_ill", *SYMPTOMS)
 
 
 def session_begun(on_date: dt.date, session: str) -> bool:

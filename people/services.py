@@ -37,6 +37,7 @@ from .access import Right, may_enter_for
 from .filters import WHOLE
 from .importer import PersonImporter
 from .models import (
+    COUNTS,
     SYMPTOMS,
     HealthAlert,
     HealthCheck,
@@ -201,7 +202,7 @@ def _session_problem(school, on_date: dt.date, session: str) -> str | None:
 
 def _count_problems(count: ClassCount, school_class: SchoolClass) -> list[str]:
     problems = []
-    values = {name: getattr(count, name) for name in ("absent", "absent_ill", *SYMPTOMS)}
+    values = {name: getattr(count, name) for name in COUNTS}
     if any(not isinstance(v, int) or v < 0 for v in values.values()):
         return [_("Counts are whole numbers, 0 or more.")]
     if count.absent > school_class.enrolled:
@@ -284,7 +285,7 @@ def session_submit(
 
     created, changed = [], []
     for count in counts:
-        values = {f: getattr(count, f) for f in ("absent", "absent_ill", *SYMPTOMS)}
+        values = {f: getattr(count, f) for f in COUNTS}
         check = existing.get(count.class_id)
         if check is None:
             created.append(
@@ -317,7 +318,7 @@ def session_submit(
     totals = HealthCheck.objects.filter(school=school, on_date=on_date, session=session).aggregate(
         classes=Count("pk"),
         enrolled=Sum("enrolled", default=0),
-        **{f: Sum(f, default=0) for f in ("absent", "absent_ill", *SYMPTOMS)},
+        **{f: Sum(f, default=0) for f in COUNTS},
     )
     report, _created = SessionReport.objects.update_or_create(
         school=school,
@@ -334,7 +335,7 @@ def session_submit(
 
 
 def _counted(check: HealthCheck) -> dict[str, int]:
-    return {f: getattr(check, f) for f in ("absent", "absent_ill", *SYMPTOMS)}
+    return {f: getattr(check, f) for f in COUNTS}
 
 
 # --- health alerts --------------------------------------------------------------------
