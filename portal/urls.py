@@ -55,6 +55,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its settings as a script file: no inline script (CSP).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api_docs"),
+    path("", include("readiness.accounts.urls")),
     path("verification/", include("verification.urls")),
     path("inspections/", include("inspections.urls")),
     path("people/", include("people.urls")),

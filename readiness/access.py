@@ -32,6 +32,7 @@ class Right(StrEnum):
     DISPATCH_BUILD = "dispatch_build"
     AUDIT_VIEW = "audit_view"
     READINESS_POLICY = "readiness_policy"
+    ACCOUNT_MANAGE = "account_manage"
 
 
 # Which roles carry each right. Every app has a mapping like this one, listed
@@ -45,6 +46,7 @@ RIGHTS: dict[str, frozenset[str]] = {
     Right.DISPATCH_BUILD: frozenset({Role.CITY_STAFF}),
     Right.AUDIT_VIEW: frozenset({Role.TASK_FORCE, Role.CITY_STAFF}),
     Right.READINESS_POLICY: frozenset({Role.CITY_STAFF}),
+    Right.ACCOUNT_MANAGE: frozenset({Role.CITY_STAFF, Role.COUNTY_OFFICIAL}),
 }
 
 
@@ -143,3 +145,35 @@ def may_edit_school(user: User, school) -> bool:
         and school.county_id == scope.county_id
         and school.jurisdiction == "county"
     )
+
+
+# The roles a county official gives out: the accounts of their county's schools,
+# county team members and supplies officers. The city bureau gives out every role.
+COUNTY_GRANTED_ROLES = frozenset({Role.SCHOOL, Role.VERIFIER, Role.SUPPLIES})
+
+
+def grantable_roles(user: User) -> frozenset[str]:
+    """The roles ``user`` may give to an account (none without ACCOUNT_MANAGE)."""
+    if not has_right(user, Right.ACCOUNT_MANAGE):
+        return frozenset()
+    if scope_of(user).is_city:
+        return frozenset(Role.values)
+    return COUNTY_GRANTED_ROLES
+
+
+def may_manage_account(user: User, account: User) -> bool:
+    """Whether ``user`` may change ``account`` (its details, state and password).
+
+    Never oneself (that is the user's own page), never a superuser; a county
+    official only the accounts of their county in a role they could give, a school
+    contact only of a school the county answers for (``may_edit_school``)."""
+    if account.pk == user.pk or account.is_superuser:
+        return False
+    if account.role not in grantable_roles(user) and account.role:
+        return False
+    scope = scope_of(user)
+    if scope.is_city:
+        return True
+    if account.school_id:
+        return may_edit_school(user, account.school)
+    return account.county_id is not None and account.county_id == scope.county_id

@@ -201,6 +201,7 @@ class TokenLoginView(APIView):
                 {"token": serializers.CharField(), "expiry": serializers.DateTimeField()},
             ),
             400: OpenApiResponse(description="wrong username or password, or a locked account"),
+            403: OpenApiResponse(description="an initial password, not changed yet"),
             429: OpenApiResponse(description="too many failed logins from this address"),
         },
     )
@@ -218,6 +219,11 @@ class TokenLoginView(APIView):
                         _("The username or password is wrong, or the account is locked.")
                     ]
                 }
+            )
+        if user.must_change_password:
+            # An initial password opens the portal's page to change it, and nothing else.
+            raise exceptions.PermissionDenied(
+                _("Change your initial password in the portal first, then ask for a token.")
             )
         instance, token = AuthToken.objects.create(user=user)
         return Response({"token": token, "expiry": instance.expiry}, status=status.HTTP_200_OK)

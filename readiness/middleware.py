@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.middleware.gzip import GZipMiddleware
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 
@@ -49,3 +50,28 @@ class TextGZipMiddleware(GZipMiddleware):
         if not response.get("Content-Type", "").startswith(COMPRESSIBLE):
             return response
         return super().process_response(request, response)
+
+
+class PasswordChangeRequired:
+    """A user whose password someone else chose (an initial or a reset one) is
+    sent to change it before any other page; an API call answers 403."""
+
+    ALLOWED = frozenset({"password_change", "logout", "set_language", "password_set", "healthz"})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.must_change_password:
+            return None
+        if request.resolver_match.url_name in self.ALLOWED:
+            return None
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"detail": _("Change your initial password in the portal first.")}, status=403
+            )
+        return redirect("password_change")

@@ -180,6 +180,9 @@ class User(AbstractUser):
     )
     # API tokens issued before this moment no longer work (readiness.api_auth).
     password_changed_at = models.DateTimeField(_("password changed"), null=True, blank=True)
+    # Set when someone else chose the password (an initial or a reset one): the user
+    # changes it before anything else (readiness.middleware.PasswordChangeRequired).
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -358,6 +361,28 @@ class SchoolImport(CheckedImport):
     class Meta:
         verbose_name = _("school import")
         verbose_name_plural = _("school imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class AccountImport(CheckedImport):
+    """A spreadsheet of accounts, one per school contact (``readiness/accounts/imports.py``).
+
+    ``delivery`` says how the new users get their first password: a one-time link
+    by mail, or a printed sheet of initial passwords changed at first login."""
+
+    class Delivery(models.TextChoices):
+        LINK = "link", _("A link by mail to set the password")
+        SHEET = "sheet", _("A printed sheet of initial passwords")
+
+    delivery = models.CharField(_("first password"), max_length=5, choices=Delivery.choices)
+    accounts = models.ManyToManyField(User, related_name="+", blank=True)  # those it created
+
+    class Meta:
+        verbose_name = _("account import")
+        verbose_name_plural = _("account imports")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

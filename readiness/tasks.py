@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import services
+from .accounts import services as account_services
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ def dispatch_report_build(self, on_date: str | None = None) -> str:
 @shared_task(soft_time_limit=5 * 60, time_limit=6 * 60)
 def purge_stale_uploads() -> int:
     """Deletes spreadsheets uploaded for import and never confirmed within 24 hours."""
-    return services.school_import_purge()
+    return services.school_import_purge() + account_services.account_import_purge()
 
 
 # Well within the job lease (JOB_LEASE_SECONDS): the job beats no heart while it runs.
@@ -50,6 +51,12 @@ def purge_stale_uploads() -> int:
 def school_import_run(job_id: int) -> None:
     """Checks, or imports once confirmed, a school spreadsheet; the job row holds the outcome."""
     services.school_import_run(job_id=job_id)
+
+
+@shared_task(soft_time_limit=4 * 60, time_limit=5 * 60)
+def account_import_run(job_id: int) -> None:
+    """Checks, or creates once confirmed, the accounts of a spreadsheet."""
+    account_services.account_import_run(job_id=job_id)
 
 
 @shared_task(soft_time_limit=10 * 60, time_limit=12 * 60)

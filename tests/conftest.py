@@ -145,7 +145,10 @@ def _default_language():
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Real hashers cost a third of a second each by design; tests create many users.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "readiness.accounts.hashers.InitialPasswordHasher",
+    ]
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,11 @@
       target.form.submit();
     }
   });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) {
+      window.print();
+    }
+  });
   document.addEventListener("DOMContentLoaded", function () {
     var toggle = document.querySelector(".menu-toggle");
     var nav = document.getElementById("main-nav");

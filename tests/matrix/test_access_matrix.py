@@ -79,6 +79,8 @@ PERSON_IMPORTERS = IMPORTERS | {"school_a", "school_other"}
 SUPERVISORS = frozenset({"task_force", "city_staff", "county_a", "county_b"})
 DISPATCH = frozenset({"task_force", "city_staff"})
 SQUAD_A = frozenset({"inspector"})
+ACCOUNT_KEEPERS = frozenset({"city_staff", "county_a", "county_b"})
+ACCOUNTS = (frozenset({"city_staff", "county_a"}), frozenset({"city_staff", "county_b"}))
 # Supplies: who has the rights (README, roles), and who sees a county's depot.
 SUPPLY_VIEW = frozenset(
     {"task_force", "city_staff", "supplies", "county_a", "county_b", "school_a", "school_other"}
@@ -132,6 +134,36 @@ ROUTES: dict[str, Row] = {
         ok=302,
     ),
     "audit_list": Row(may=DISPATCH),
+    # --- accounts: the city bureau all, a county official their county's -----------
+    "account_list": Row(may=ACCOUNT_KEEPERS),
+    "account_create": Row(may=ACCOUNT_KEEPERS),
+    "account_import": Row(may=ACCOUNT_KEEPERS),
+    "account_import_template": Row(may=ACCOUNT_KEEPERS),
+    "account_detail": Row(url=obj("contact", "account_detail"), sees=ACCOUNTS, may=ACCOUNTS),
+    "account_edit": Row(url=obj("contact", "account_edit"), sees=ACCOUNTS, may=ACCOUNTS),
+    "account_action": Row(
+        method="POST",
+        url=lambda w, side: reverse("account_action", args=[w[side].contact.pk, "password"]),
+        sees=ACCOUNTS,
+        may=ACCOUNTS,
+    ),
+    # An account import is its uploader's alone.
+    **{
+        name: Row(
+            method="GET" if name == "account_import_status" else "POST",
+            url=fixed(lambda w, name=name: reverse(name, args=[w["account_job"].pk])),
+            sees=frozenset({"county_a"}),
+            ok=302 if name == "account_import_confirm" else 200,
+        )
+        for name in ("account_import_status", "account_import_confirm", "account_import_sheet")
+    },
+    "own_account": Row(),
+    "password_change": Row(),
+    # A link that is no longer valid: its page says so, to anyone.
+    "password_set": Row(
+        url=fixed(lambda w: reverse("password_set", args=["MQ", "no-such-token"])),
+        anonymous=200,
+    ),
     "dispatch_list": Row(may=DISPATCH),
     "dashboard": Row(may=DISPATCH | {"county_a", "county_b"}),
     "dashboard_targets": Row(may=frozenset({"city_staff"})),

@@ -17,7 +17,7 @@ from people.models import (
     PersonImport,
     SchoolClass,
 )
-from readiness.models import DispatchReport, SchoolImport
+from readiness.models import AccountImport, DispatchReport, SchoolImport
 from tests.inspections.factories import (
     FindingFactory,
     FindingPhotoFactory,
@@ -72,6 +72,7 @@ class Side:
     supply_plan: object = None
     supply_request: object = None
     movement: object = None
+    contact: object = None  # a school contact's account, kept by the county
 
 
 def _side(county, prefix: str, template, department) -> tuple[Side, dict]:
@@ -172,13 +173,21 @@ def build() -> dict:
     archive = NoticeArchiveFactory(owner=inspector, notices=[a.notice], status="done")
     archive.file.save("n.zip", ContentFile(b"PK"), save=True)
     _supplies(a, county_a, users["supplies"], users["school_a"])
-    _supplies(b, county_b, users["supplies"], UserFactory(role="school", school=b.school))
+    b_contact = UserFactory(role="school", school=b.school)
+    _supplies(b, county_b, users["supplies"], b_contact)
+    a.contact, b.contact = users["school_a"], b_contact
     receipts = _receipt_upload(users["supplies"])
     notice = _readiness_notice(a.school, users["county_a"])
     health_job = HealthCheckImport(
         owner=users["county_a"], original_name="h.csv", language="zh-hans", status="done"
     )
     health_job.file.save("h.csv", ContentFile(b"date\n"), save=True)
+    account_job = AccountImport(
+        owner=users["county_a"], original_name="a.csv", language="zh-hans", status="done",
+        stage="confirm", delivery="sheet",
+    )  # fmt: skip
+    account_job.save()
+    account_job.accounts.add(users["school_other"])
     report = DispatchReport.objects.create(
         on_date=timezone.localdate() - dt.timedelta(days=1), data={"sections": {}}
     )
@@ -186,6 +195,7 @@ def build() -> dict:
         "a": a, "b": b, "users": users, "upload": upload, "job": job,
         "archive": archive, "report": report, "template": template,
         "receipt_upload": receipts, "notice": notice, "health_job": health_job,
+        "account_job": account_job,
     }  # fmt: skip
 
 
