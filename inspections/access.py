@@ -9,6 +9,8 @@ its findings.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
@@ -18,6 +20,16 @@ from readiness.models import User
 from .models import InspectionSquad, Visit
 
 PLAN_READERS = (User.Role.CITY_STAFF,)
+
+
+class Right(StrEnum):
+    SQUAD_STAFF = "squad_staff"
+
+
+# The squads are the city bureau's: it staffs them and gives them their counties.
+RIGHTS: dict[str, frozenset[str]] = {
+    Right.SQUAD_STAFF: frozenset({User.Role.CITY_STAFF}),
+}
 
 
 def sees_plans(user: User) -> bool:

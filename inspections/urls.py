@@ -1,12 +1,24 @@
 from django.urls import path
 
-from . import views
+from . import staffing_views, views
 
 urlpatterns = [
     path("", views.visit_list, name="visit_list"),
     path("plan/", views.visit_plan, name="visit_plan"),
     path("plan/draw/", views.visit_draw, name="visit_draw"),
     path("plan/draw/confirm/", views.visit_draw_confirm, name="visit_draw_confirm"),
+    path("squads/", staffing_views.squad_list, name="squad_list"),
+    path("squads/<int:pk>/", staffing_views.squad_staff, name="squad_staff"),
+    path("squads/<int:pk>/members/", staffing_views.squad_member_add, name="squad_member_add"),
+    path(
+        "squads/<int:pk>/members/<int:user_id>/remove/",
+        staffing_views.squad_member_remove,
+        name="squad_member_remove",
+    ),
+    path("squads/<int:pk>/leader/", staffing_views.squad_leader_set, name="squad_leader_set"),
+    path(
+        "squads/<int:pk>/counties/", staffing_views.squad_counties_set, name="squad_counties_set"
+    ),
     path("visits/<int:pk>/", views.visit_detail, name="visit_detail"),
     path("visits/<int:pk>/record/", views.visit_record, name="visit_record"),
     path("visits/<int:pk>/findings/", views.finding_add, name="finding_add"),

@@ -455,6 +455,7 @@ ACCESS_RIGHTS = [
     "people.access.RIGHTS",
     "plans.access.RIGHTS",
     "verification.access.RIGHTS",
+    "inspections.access.RIGHTS",
     "supplies.access.RIGHTS",
 ]
 # What one line of work may cite from another (readiness.references): kind -> resolver.

@@ -25,5 +25,6 @@ def navigation(request: HttpRequest) -> dict:
             "can_supplies": has_right(user, "supply_view"),
             "can_health": has_right(user, "health_view"),
             "can_health_enter": has_right(user, "health_enter"),
+            "can_staff_squads": has_right(user, "squad_staff"),
         }
     }

@@ -24,11 +24,14 @@ CITY_READERS = (Role.TASK_FORCE, Role.CITY_STAFF)
 class Right(StrEnum):
     ASSIGN = "verification_assign"
     SUPERVISE = "verification_supervise"
+    STAFF = "team_staff"
 
 
 RIGHTS: dict[str, frozenset[str]] = {
     Right.ASSIGN: frozenset({Role.CITY_STAFF, Role.COUNTY_OFFICIAL}),
     Right.SUPERVISE: frozenset({Role.TASK_FORCE, Role.CITY_STAFF, Role.COUNTY_OFFICIAL}),
+    # The city bureau staffs every team, a county official the county's own.
+    Right.STAFF: frozenset({Role.CITY_STAFF, Role.COUNTY_OFFICIAL}),
 }
 
 

@@ -15,5 +15,6 @@ def navigation(request: HttpRequest) -> dict:
         "verification_nav": {
             "can_assign": has_right(user, Right.ASSIGN),
             "can_supervise": has_right(user, Right.SUPERVISE),
+            "can_staff": has_right(user, Right.STAFF),
         }
     }

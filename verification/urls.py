@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import staffing_views, views
 
 urlpatterns = [
     path("", views.verification_list, name="verification_list"),
@@ -14,6 +14,15 @@ urlpatterns = [
         {"small": True},
         name="verification_evidence_thumbnail",
     ),
+    path("teams/", staffing_views.team_list, name="team_list"),
+    path("teams/<int:pk>/", staffing_views.team_staff, name="team_staff"),
+    path("teams/<int:pk>/members/", staffing_views.team_member_add, name="team_member_add"),
+    path(
+        "teams/<int:pk>/members/<int:user_id>/remove/",
+        staffing_views.team_member_remove,
+        name="team_member_remove",
+    ),
+    path("teams/<int:pk>/leader/", staffing_views.team_leader_set, name="team_leader_set"),
     path("<int:pk>/", views.verification_detail, name="verification_detail"),
     path("<int:pk>/answer/", views.answer_save, name="verification_answer"),
     path("<int:pk>/evidence/", views.evidence_upload, name="verification_evidence_upload"),

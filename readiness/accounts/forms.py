@@ -19,7 +19,7 @@ class AccountForm(forms.Form):
         help_text=_("For a school contact, the school code does well."),
     )  # fmt: skip
     full_name = forms.CharField(label=_("Full name"), max_length=50)
-    role = forms.ChoiceField(label=_("Role"))
+    role = forms.ChoiceField(label=_("Role"), initial=User.Role.SCHOOL)
     school = forms.CharField(
         label=_("School code"), max_length=10, required=False,
         help_text=_("For a school contact."),

@@ -73,6 +73,23 @@ def fixed(path: Callable[[dict], str]) -> Callable[[dict, str], str]:
     return lambda world, side: path(world)
 
 
+def team(name: str, *, member: bool = False) -> Callable[[dict, str], str]:
+    """A path to ``name`` for the side's county team (and one of its members)."""
+
+    def url(world: dict, side: str) -> str:
+        team = world[side].verification.team
+        if member:
+            user_id = (
+                team.members.exclude(user_id=team.leader_id)
+                .values_list("user_id", flat=True)
+                .first()
+            )
+            return reverse(name, args=[team.pk, user_id or team.leader_id])
+        return reverse(name, args=[team.pk])
+
+    return url
+
+
 EDITORS = (frozenset({"city_staff", "county_a"}), frozenset({"city_staff", "county_b"}))
 IMPORTERS = frozenset({"city_staff", "county_a", "county_b"})
 PERSON_IMPORTERS = IMPORTERS | {"school_a", "school_other"}
@@ -157,6 +174,43 @@ ROUTES: dict[str, Row] = {
         )
         for name in ("account_import_status", "account_import_confirm", "account_import_sheet")
     },
+    # --- staffing: teams by the city bureau and their county, squads by the city ----------
+    "team_list": Row(may=ACCOUNT_KEEPERS),
+    "team_staff": Row(url=team("team_staff"), sees=ACCOUNTS, may=ACCOUNTS),
+    "team_member_add": Row(
+        method="POST", url=team("team_member_add"), sees=ACCOUNTS, may=ACCOUNTS, ok=OK_WRITE
+    ),
+    "team_member_remove": Row(
+        method="POST",
+        url=team("team_member_remove", member=True),
+        sees=ACCOUNTS,
+        may=ACCOUNTS,
+        ok=302,
+    ),
+    "team_leader_set": Row(
+        method="POST", url=team("team_leader_set"), sees=ACCOUNTS, may=ACCOUNTS, ok=OK_WRITE
+    ),
+    "squad_list": Row(may=frozenset({"city_staff"})),
+    **{
+        name: Row(
+            method="GET" if name == "squad_staff" else "POST",
+            url=fixed(lambda w, name=name: reverse(name, args=[w["squad"].pk])),
+            sees=frozenset({"city_staff"}),
+            ok=200 if name == "squad_staff" else OK_WRITE,
+        )
+        for name in ("squad_staff", "squad_member_add", "squad_leader_set", "squad_counties_set")
+    },
+    "squad_member_remove": Row(
+        method="POST",
+        url=fixed(
+            lambda w: reverse(
+                "squad_member_remove",
+                args=[w["squad"].pk, w["squad"].members.exclude(pk=w["squad"].leader_id).get().pk],
+            )
+        ),
+        sees=frozenset({"city_staff"}),
+        ok=302,
+    ),
     "own_account": Row(),
     "password_change": Row(),
     # A link that is no longer valid: its page says so, to anyone.

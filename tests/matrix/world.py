@@ -148,6 +148,7 @@ def build() -> dict:
     a, a_people = _side(county_a, "兰山", template, department)
     b, _ = _side(county_b, "沂水", template, department)
     inspector = a_people["squad"].leader
+    a_people["squad"].members.add(UserFactory(role="inspector"))  # one to remove
     users = {
         "anonymous": None,
         "task_force": UserFactory(role="task_force"),
@@ -195,7 +196,7 @@ def build() -> dict:
         "a": a, "b": b, "users": users, "upload": upload, "job": job,
         "archive": archive, "report": report, "template": template,
         "receipt_upload": receipts, "notice": notice, "health_job": health_job,
-        "account_job": account_job,
+        "account_job": account_job, "squad": a_people["squad"],
     }  # fmt: skip
 
 
