@@ -25,6 +25,7 @@ class Right(StrEnum):
     ASSIGN = "verification_assign"
     SUPERVISE = "verification_supervise"
     STAFF = "team_staff"
+    RULES_EDIT = "rules_edit"
 
 
 RIGHTS: dict[str, frozenset[str]] = {
@@ -32,6 +33,8 @@ RIGHTS: dict[str, frozenset[str]] = {
     Right.SUPERVISE: frozenset({Role.TASK_FORCE, Role.CITY_STAFF, Role.COUNTY_OFFICIAL}),
     # The city bureau staffs every team, a county official the county's own.
     Right.STAFF: frozenset({Role.CITY_STAFF, Role.COUNTY_OFFICIAL}),
+    # The rules (核验细则) are the city's: the bureau drafts, previews and publishes them.
+    Right.RULES_EDIT: frozenset({Role.CITY_STAFF}),
 }
 
 

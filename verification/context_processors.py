@@ -16,5 +16,6 @@ def navigation(request: HttpRequest) -> dict:
             "can_assign": has_right(user, Right.ASSIGN),
             "can_supervise": has_right(user, Right.SUPERVISE),
             "can_staff": has_right(user, Right.STAFF),
+            "can_edit_rules": has_right(user, Right.RULES_EDIT),
         }
     }

@@ -189,6 +189,11 @@ class ChecklistItem(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.text}"
 
+    @property
+    def level_labels(self) -> str:
+        """The levels it applies to, named in the active language ("" for all)."""
+        return "、".join(str(School.Level(value).label) for value in self.levels or [])
+
     def applies_to(self, school: School) -> bool:
         if self.levels and school.level not in self.levels:
             return False

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import staffing_views, views
+from . import rules_views, staffing_views, views
 
 urlpatterns = [
     path("", views.verification_list, name="verification_list"),
@@ -23,6 +23,30 @@ urlpatterns = [
         name="team_member_remove",
     ),
     path("teams/<int:pk>/leader/", staffing_views.team_leader_set, name="team_leader_set"),
+    path("rules/", rules_views.rules_versions, name="rules_versions"),
+    path("rules/<int:pk>/", rules_views.rules_edit, name="rules_edit"),
+    path("rules/<int:pk>/draft/", rules_views.rules_draft, name="rules_draft"),
+    path("rules/<int:pk>/publish/", rules_views.rules_publish, name="rules_publish"),
+    path("rules/<int:pk>/xlsx/", rules_views.rules_xlsx, name="rules_xlsx"),
+    path("rules/<int:pk>/preview/", rules_views.rules_preview, name="rules_preview"),
+    path("rules/<int:pk>/sections/new/", rules_views.section_edit, name="rules_section_new"),
+    path(
+        "rules/<int:pk>/sections/<int:section_id>/",
+        rules_views.section_edit,
+        name="rules_section_edit",
+    ),
+    path("rules/<int:pk>/items/new/", rules_views.item_edit, name="rules_item_new"),
+    path("rules/<int:pk>/items/<int:item_id>/", rules_views.item_edit, name="rules_item_edit"),
+    path(
+        "rules/<int:pk>/delete/<slug:kind>/<int:row>/",
+        rules_views.rules_delete,
+        name="rules_delete",
+    ),
+    path(
+        "rules/<int:pk>/move/<slug:kind>/<int:row>/<slug:direction>/",
+        rules_views.rules_move,
+        name="rules_move",
+    ),
     path("<int:pk>/", views.verification_detail, name="verification_detail"),
     path("<int:pk>/answer/", views.answer_save, name="verification_answer"),
     path("<int:pk>/evidence/", views.evidence_upload, name="verification_evidence_upload"),

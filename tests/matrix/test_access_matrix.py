@@ -90,12 +90,31 @@ def team(name: str, *, member: bool = False) -> Callable[[dict, str], str]:
     return url
 
 
+def rule(name: str, *parts) -> Callable[[dict, str], str]:
+    """A path to ``name`` for the world's (published) rules, then ``parts``: text, or
+    a function of the world."""
+    return fixed(
+        lambda w: reverse(
+            name, args=[w["template"].pk, *(p(w) if callable(p) else p for p in parts)]
+        )
+    )
+
+
+def its_section(w: dict) -> int:
+    return w["template"].sections.get().pk
+
+
+def its_item(w: dict) -> int:
+    return w["template"].items.get().pk
+
+
 EDITORS = (frozenset({"city_staff", "county_a"}), frozenset({"city_staff", "county_b"}))
 IMPORTERS = frozenset({"city_staff", "county_a", "county_b"})
 PERSON_IMPORTERS = IMPORTERS | {"school_a", "school_other"}
 SUPERVISORS = frozenset({"task_force", "city_staff", "county_a", "county_b"})
 DISPATCH = frozenset({"task_force", "city_staff"})
 SQUAD_A = frozenset({"inspector"})
+RULES = frozenset({"city_staff"})
 ACCOUNT_KEEPERS = frozenset({"city_staff", "county_a", "county_b"})
 ACCOUNTS = (frozenset({"city_staff", "county_a"}), frozenset({"city_staff", "county_b"}))
 # Supplies: who has the rights (README, roles), and who sees a county's depot.
@@ -210,6 +229,26 @@ ROUTES: dict[str, Row] = {
         ),
         sees=frozenset({"city_staff"}),
         ok=302,
+    ),
+    # --- the rules editor: the city bureau's (the world's version is published) -----------
+    "rules_versions": Row(may=RULES),
+    "rules_edit": Row(url=rule("rules_edit"), may=RULES),
+    "rules_preview": Row(url=rule("rules_preview"), may=RULES),
+    "rules_xlsx": Row(url=rule("rules_xlsx"), may=RULES),
+    "rules_draft": Row(method="POST", url=rule("rules_draft"), may=RULES, ok=302),
+    "rules_publish": Row(method="POST", url=rule("rules_publish"), may=RULES, ok=302),
+    # A published version's forms send back to its page.
+    "rules_section_new": Row(url=rule("rules_section_new"), may=RULES, ok=302),
+    "rules_section_edit": Row(url=rule("rules_section_edit", its_section), may=RULES, ok=302),
+    "rules_item_new": Row(method="POST", url=rule("rules_item_new"), may=RULES, ok=302),
+    "rules_item_edit": Row(
+        method="POST", url=rule("rules_item_edit", its_item), may=RULES, ok=302
+    ),
+    "rules_delete": Row(
+        method="POST", url=rule("rules_delete", "item", its_item), may=RULES, ok=302
+    ),
+    "rules_move": Row(
+        method="POST", url=rule("rules_move", "item", its_item, "up"), may=RULES, ok=302
     ),
     "own_account": Row(),
     "password_change": Row(),
