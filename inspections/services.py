@@ -21,6 +21,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from readiness import city_settings
 from readiness.audit import audited
 from readiness.jobs import job_claim, job_fail, job_progress
 from readiness.models import School, User
@@ -46,8 +47,14 @@ from .pdf import render_notice_pdf
 from .selectors import REJECTED, notice_list
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+
+
 # Default days to rectify, by severity; the inspector may set another deadline.
-DEADLINE_DAYS = {"minor": 14, "major": 7, "critical": 3}
+def deadline_days(severity: str) -> int:
+    """Days to rectify a finding of ``severity``, as the city bureau set them."""
+    return int(city_settings.value(f"inspections.deadline.{severity}"))
+
+
 RISK_WEIGHT = {"low": 1.0, "medium": 2.0, "high": 4.0}
 
 
@@ -264,7 +271,7 @@ def finding_add(
     if not description.strip() or not requirement.strip():
         raise ValidationError(_("Describe the problem and what must be done."))
     today = timezone.localdate()
-    deadline = deadline or today + dt.timedelta(days=DEADLINE_DAYS[severity])
+    deadline = deadline or today + dt.timedelta(days=deadline_days(severity))
     if deadline < today:
         raise ValidationError(_("The deadline may not be in the past."))
     finding = Finding(

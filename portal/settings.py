@@ -347,9 +347,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # A running job whose heartbeat is older than this is taken over (readiness.jobs).
 JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=10 * 60)
 CELERY_BEAT_SCHEDULE = {
-    "dispatch-report-daily": {
-        "task": "readiness.tasks.dispatch_report_build",
-        "schedule": crontab(hour=7, minute=30),
+    # Every ten minutes: builds the day's report once the time the city bureau set
+    # (readiness.city_settings, "dispatch.report_time") has come.
+    "dispatch-report-due": {
+        "task": "readiness.tasks.dispatch_report_due",
+        "schedule": crontab(minute="*/10"),
     },
     "findings-overdue-daily": {
         "task": "inspections.tasks.findings_mark_overdue",
@@ -450,6 +452,12 @@ DISPATCH_SECTIONS = [
     "supplies.dispatch.SECTION",
 ]
 # Rights: each app's mapping of right -> roles that carry it.
+# The settings the city bureau sets on its settings page, declared by each line of
+# work (readiness.city_settings.Setting), kept as versions by the core.
+CITY_SETTINGS = [
+    "readiness.city_settings.SETTINGS",
+    "inspections.city_settings.SETTINGS",
+]
 ACCESS_RIGHTS = [
     "readiness.access.RIGHTS",
     "people.access.RIGHTS",

@@ -33,6 +33,7 @@ class Right(StrEnum):
     AUDIT_VIEW = "audit_view"
     READINESS_POLICY = "readiness_policy"
     ACCOUNT_MANAGE = "account_manage"
+    CITY_SETTINGS = "city_settings"
 
 
 # Which roles carry each right. Every app has a mapping like this one, listed
@@ -47,6 +48,7 @@ RIGHTS: dict[str, frozenset[str]] = {
     Right.AUDIT_VIEW: frozenset({Role.TASK_FORCE, Role.CITY_STAFF}),
     Right.READINESS_POLICY: frozenset({Role.CITY_STAFF}),
     Right.ACCOUNT_MANAGE: frozenset({Role.CITY_STAFF, Role.COUNTY_OFFICIAL}),
+    Right.CITY_SETTINGS: frozenset({Role.CITY_STAFF}),
 }
 
 

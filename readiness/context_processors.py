@@ -21,6 +21,7 @@ def navigation(request: HttpRequest) -> dict:
             "can_build_dispatch": has_right(user, Right.DISPATCH_BUILD),
             "can_audit": has_right(user, Right.AUDIT_VIEW),
             "can_accounts": has_right(user, Right.ACCOUNT_MANAGE),
+            "can_city_settings": has_right(user, Right.CITY_SETTINGS),
             # Rights of the lines of work are named by their string: the core imports no app.
             "can_supplies": has_right(user, "supply_view"),
             "can_health": has_right(user, "health_view"),

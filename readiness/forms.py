@@ -149,3 +149,32 @@ class TargetsForm(forms.Form):
 
 
 BANDS = {"green": _("green at or better than"), "amber": _("amber at or better than")}
+
+
+class CitySettingsForm(forms.Form):
+    """Every setting of ``readiness.city_settings``, as the city bureau sets them,
+    and what changed; a setting's field is named by its key, "__" for each dot."""
+
+    note = forms.CharField(label=_("What changed, and why"), max_length=200)
+
+    def __init__(self, *args, current: dict, **kwargs) -> None:
+        from .city_settings import registry  # the registry imports the services' audit
+
+        super().__init__(*args, **kwargs)
+        self.settings = registry()
+        for key, setting in self.settings.items():
+            name = key.replace(".", "__")
+            if setting.kind == "time":
+                field = forms.TimeField(label=setting.label, input_formats=["%H:%M"],
+                                        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}))  # fmt: skip
+            else:
+                field = forms.IntegerField(
+                    label=setting.label, min_value=setting.low, max_value=setting.high
+                )
+            field.help_text, field.initial = setting.help, current[key]
+            field.group = setting.group
+            self.fields[name] = field
+        self.order_fields([*(k.replace(".", "__") for k in self.settings), "note"])
+
+    def values(self) -> dict:
+        return {key: self.cleaned_data[key.replace(".", "__")] for key in self.settings}

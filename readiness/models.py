@@ -507,3 +507,23 @@ class DashboardTargets(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pk}"
+
+
+class CitySettings(models.Model):
+    """One version of the settings the city bureau sets (``readiness/city_settings.py``):
+    every value, and those this version changed ({key: [before, after]}); the latest
+    row is in force."""
+
+    values = models.JSONField(default=dict)
+    changed = models.JSONField(default=dict)
+    note = models.CharField(_("what changed"), max_length=200)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("city settings")
+        verbose_name_plural = _("city settings")
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.note}"

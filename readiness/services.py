@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import criteria, dashboard, dispatch
+from . import city_settings, criteria, dashboard, dispatch
 from .access import Right, may_edit_school, require_right
 from .audit import audited
 from .imports import (
@@ -215,6 +215,16 @@ def dispatch_report_build(*, on_date: dt.date) -> DispatchReport:
         on_date=on_date, defaults={"data": _snapshot(on_date)}
     )
     return report
+
+
+def dispatch_report_due(*, now: dt.datetime | None = None) -> DispatchReport | None:
+    """Today's report, built if the time the city bureau set for it has come (the
+    beat asks every ten minutes); None before that time."""
+    now = timezone.localtime(now)
+    due = dt.datetime.strptime(str(city_settings.value("dispatch.report_time")), "%H:%M").time()
+    if now.time() < due:
+        return None
+    return dispatch_report_build(on_date=now.date())
 
 
 def _snapshot(on_date: dt.date) -> dict:

@@ -40,6 +40,23 @@ def dispatch_report_build(self, on_date: str | None = None) -> str:
     return report.on_date.isoformat()
 
 
+@shared_task(
+    bind=True,
+    autoretry_for=(ConnectionError,),
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=10 * 60,
+    time_limit=12 * 60,
+)
+def dispatch_report_due(self) -> str:
+    """Builds today's report once its time has come (idempotent: asked every ten minutes)."""
+    report = services.dispatch_report_due()
+    if report is None:
+        return ""
+    services.dispatch_report_pdf(report=report)  # rendered once (kept), with the build
+    return report.on_date.isoformat()
+
+
 @shared_task(soft_time_limit=5 * 60, time_limit=6 * 60)
 def purge_stale_uploads() -> int:
     """Deletes spreadsheets uploaded for import and never confirmed within 24 hours."""

@@ -28,6 +28,7 @@ urlpatterns = [
     path("audit/", views.audit_list, name="audit_list"),
     path("dashboard/", views.dashboard_page, name="dashboard"),
     path("dashboard/targets/", views.dashboard_targets, name="dashboard_targets"),
+    path("settings/", views.city_settings_page, name="city_settings"),
     path("dispatch/", views.dispatch_list, name="dispatch_list"),
     path("dispatch/build/", views.dispatch_build, name="dispatch_build"),
     path("dispatch/<str:on_date>/", views.dispatch_detail, name="dispatch_detail"),

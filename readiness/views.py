@@ -24,12 +24,30 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.defaults import page_not_found, permission_denied
 
-from . import criteria, dashboard, dispatch, documents, report_book, selectors, services, tasks
+from . import (
+    city_settings,
+    criteria,
+    dashboard,
+    dispatch,
+    documents,
+    report_book,
+    selectors,
+    services,
+    tasks,
+)
 from .access import Right, has_right, may_edit_school, require_right, scope_of
-from .forms import ImportForm, PolicyForm, RebuildForm, SchoolForm, TargetsForm, posted
+from .forms import (
+    CitySettingsForm,
+    ImportForm,
+    PolicyForm,
+    RebuildForm,
+    SchoolForm,
+    TargetsForm,
+    posted,
+)
 from .jobs import job_not_queued, job_status
 from .logins import address_failed, address_is_slowed
-from .models import DispatchReport, School, SchoolImport
+from .models import CitySettings, DispatchReport, School, SchoolImport
 from .resources import SchoolResource
 from .school_file import sections_for
 from .spreadsheets import CONTENT_TYPES, spreadsheet_response, template_response
@@ -485,6 +503,35 @@ def _dashboard_body(request: HttpRequest, *, period, county, whole, county_name)
             "can_set_targets": has_right(request.user, Right.DISPATCH_BUILD),
         },
         request=request,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def city_settings_page(request: HttpRequest) -> HttpResponse:
+    """One page for what the city bureau sets: its own settings as versions, and
+    where the dashboard's and readiness's targets are set."""
+    require_right(request.user, Right.CITY_SETTINGS)
+    form = CitySettingsForm(*posted(request)[:1], current=city_settings.current())
+    if form.is_valid():
+        try:
+            city_settings.city_settings_save(
+                actor=request.user, values=form.values(), note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The settings are saved: they apply from now on."))
+            return redirect("city_settings")
+    context = {
+        "form": form,
+        "history": CitySettings.objects.select_related("created_by")[:20],
+        "labels": {key: s.label for key, s in city_settings.registry().items()},
+        "stale_days": dashboard.stale_days(),
+        "policy": criteria.policy_current().row,
+    }
+    return render(
+        request, "readiness/city_settings.html", context, status=400 if form.is_bound else 200
     )
 
 

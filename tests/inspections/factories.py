@@ -28,7 +28,7 @@ from inspections.models import (
     Visit,
     VisitCheck,
 )
-from inspections.services import DEADLINE_DAYS
+from inspections.services import deadline_days
 from readiness.models import User
 from tests.readiness.factories import SchoolFactory, UserFactory, pdf_bytes
 
@@ -150,7 +150,7 @@ class FindingFactory(factory.django.DjangoModelFactory):
     severity = Finding.Severity.MINOR
     requirement = "立即整改并上报"
     deadline = factory.LazyAttribute(
-        lambda o: timezone.localdate() + dt.timedelta(days=DEADLINE_DAYS[o.severity])
+        lambda o: timezone.localdate() + dt.timedelta(days=deadline_days(o.severity))
     )
     status = Finding.Status.OPEN
     created_by = factory.SelfAttribute("visit.squad.leader")

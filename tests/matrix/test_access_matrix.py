@@ -260,6 +260,7 @@ ROUTES: dict[str, Row] = {
     "dispatch_list": Row(may=DISPATCH),
     "dashboard": Row(may=DISPATCH | {"county_a", "county_b"}),
     "dashboard_targets": Row(may=frozenset({"city_staff"})),
+    "city_settings": Row(may=frozenset({"city_staff"})),
     "dispatch_build": Row(method="POST", may=frozenset({"city_staff"}), ok=302),
     "dispatch_detail": Row(
         url=fixed(lambda w: reverse("dispatch_detail", args=[w["report"].on_date.isoformat()])),
