@@ -314,6 +314,8 @@ SPECTACULAR_SETTINGS = {
         "SupplyOriginEnum": "supplies.models.Movement.Origin",
         "PersonOriginEnum": "people.models.Person.Origin",
         "ReadinessEnum": "readiness.models.School.Readiness",
+        "VisitCheckResultEnum": "inspections.models.VisitCheck.Result",
+        "VerificationResultEnum": "verification.models.Verification.Result",
     },
 }
 

@@ -27,6 +27,8 @@ router.register(
 )
 router.register("verifications", verification_api.VerificationViewSet, basename="verification")
 router.register("visits", inspections_api.VisitViewSet, basename="visit")
+router.register("squads", inspections_api.SquadViewSet, basename="squad")
+router.register("teams", verification_api.TeamViewSet, basename="team")
 router.register("findings", inspections_api.FindingViewSet, basename="finding")
 router.register("notices", inspections_api.NoticeViewSet, basename="notice")
 router.register(

@@ -15,10 +15,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 
 from readiness.api import SchoolFieldsMixin
+from readiness.models import User
 
-from . import selectors, services
+from . import selectors, services, staffing
 from .access import require_leader, require_member
-from .models import ChecklistItem, ChecklistSection, ChecklistTemplate, Response, Verification
+from .models import (
+    ChecklistItem,
+    ChecklistSection,
+    ChecklistTemplate,
+    Department,
+    Response,
+    TeamMember,
+    Verification,
+    VerificationTeam,
+)
 
 # --- the rules -------------------------------------------------------------------------
 
@@ -264,3 +274,92 @@ class VerificationViewSet(viewsets.ReadOnlyModelViewSet):
             actor=request.user, verification=verification, reason=params.validated_data["reason"]
         )
         return ApiResponse(VerificationOutputSerializer(verification).data)
+
+
+# --- staffing: who is on each team (verification.staffing) -----------------------------------
+
+
+class TeamMemberOutputSerializer(serializers.ModelSerializer):
+    user = serializers.IntegerField(source="user_id")
+    name = serializers.CharField(source="user.full_name")
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = TeamMember
+        fields = ["user", "name", "department"]
+
+
+class TeamOutputSerializer(serializers.ModelSerializer):
+    county = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    members = TeamMemberOutputSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = VerificationTeam
+        fields = ["id", "name", "level", "county", "leader", "members"]
+
+
+class MemberInputSerializer(serializers.Serializer):
+    user = serializers.IntegerField(
+        help_text="An active verifier of the team's county (or the city's)."
+    )
+    department = serializers.SlugRelatedField(slug_field="code", queryset=Department.objects.all())
+
+
+class LeaderInputSerializer(serializers.Serializer):
+    user = serializers.IntegerField(allow_null=True, help_text="A member of the team, or null.")
+
+
+class TeamViewSet(viewsets.ReadOnlyModelViewSet):
+    """The teams the caller staffs (the city bureau every team, a county official
+    the county's own), with their members; members added and removed, the leader
+    set, through the same services as the pages."""
+
+    serializer_class = TeamOutputSerializer
+
+    def get_queryset(self):
+        return (
+            staffing.team_staffable(user=self.request.user)
+            .prefetch_related("members__user", "members__department")
+            .order_by("level", "name")
+        )
+
+    def _user(self, pk: int | None) -> User | None:
+        if pk is None:
+            return None
+        user = User.objects.filter(pk=pk).first()
+        if user is None:
+            raise serializers.ValidationError({"user": ["unknown user"]})
+        return user
+
+    @extend_schema(request=MemberInputSerializer, responses={201: TeamOutputSerializer})
+    @action(detail=True, methods=["post"])
+    def members(self, request: Request, pk: str | None = None) -> ApiResponse:
+        team = self.get_object()
+        params = MemberInputSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        staffing.team_member_add(
+            actor=request.user, team=team, user=self._user(params.validated_data["user"]),
+            department=params.validated_data["department"],
+        )  # fmt: skip
+        return ApiResponse(TeamOutputSerializer(self.get_object()).data, status=201)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["delete"], url_path=r"members/(?P<user_id>\d+)")
+    def member_remove(
+        self, request: Request, pk: str | None = None, user_id: str = ""
+    ) -> ApiResponse:
+        """Ends the user's place in the team; their past work keeps their name."""
+        team = self.get_object()
+        staffing.team_member_remove(actor=request.user, team=team, user=self._user(int(user_id)))
+        return ApiResponse(status=204)
+
+    @extend_schema(request=LeaderInputSerializer, responses=TeamOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def leader(self, request: Request, pk: str | None = None) -> ApiResponse:
+        team = self.get_object()
+        params = LeaderInputSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        staffing.team_leader_set(
+            actor=request.user, team=team, user=self._user(params.validated_data["user"])
+        )
+        return ApiResponse(TeamOutputSerializer(self.get_object()).data)

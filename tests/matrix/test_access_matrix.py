@@ -8,6 +8,7 @@ answers come from the roles table of the README, not from the code."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -88,6 +89,32 @@ def team(name: str, *, member: bool = False) -> Callable[[dict, str], str]:
         return reverse(name, args=[team.pk])
 
     return url
+
+
+def team_api(action: str = "") -> Callable[[dict, str], str]:
+    """The side's county team under /api/v1/teams/; "member": a member who is not
+    its leader (the leader where there is no other)."""
+
+    def url(world: dict, side: str) -> str:
+        team = world[side].verification.team
+        if action == "member":
+            others = team.members.exclude(user_id=team.leader_id)
+            user_id = others.values_list("user_id", flat=True).first() or team.leader_id
+            return f"/api/v1/teams/{team.pk}/members/{user_id}/"
+        return f"/api/v1/teams/{team.pk}/{action + '/' if action else ''}"
+
+    return url
+
+
+def squad_api(action: str = "") -> Callable[[dict, str], str]:
+    def url(world: dict) -> str:
+        squad = world["squad"]
+        if action == "member":
+            user_id = squad.members.exclude(pk=squad.leader_id).get().pk
+            return f"/api/v1/squads/{squad.pk}/members/{user_id}/"
+        return f"/api/v1/squads/{squad.pk}/{action + '/' if action else ''}"
+
+    return fixed(url)
 
 
 def rule(name: str, *parts) -> Callable[[dict, str], str]:
@@ -589,6 +616,43 @@ ROUTES: dict[str, Row] = {
         ]
     },
     "visit-list": Row(),
+    # The field app's work: a squad member's alone (the inspector is on squad A).
+    **{
+        f"visit-{name}": Row(method="POST", may=SQUAD_A, ok=400)
+        for name in ("plan", "draw", "draw-confirm")
+    },
+    **{
+        f"visit-{name}": Row(
+            method="POST",
+            url=api("visits", "visit", name),
+            sees=(SEES_A, SEES_B),
+            may=(SQUAD_A, frozenset()),
+            ok=400,
+        )
+        for name in ("record", "findings", "notices")
+    },
+    "team-list": Row(),
+    "team-detail": Row(url=team_api(), sees=ACCOUNTS),
+    "team-members": Row(method="POST", url=team_api("members"), sees=ACCOUNTS, ok=400),
+    "team-leader": Row(method="POST", url=team_api("leader"), sees=ACCOUNTS, ok=400),
+    # Side B's team has only its leader, who is not removed (400).
+    "team-member-remove": Row(
+        method="DELETE", url=team_api("member"), sees=ACCOUNTS, ok={204, 400}
+    ),
+    "squad-list": Row(),
+    "squad-detail": Row(url=squad_api(), sees=frozenset({"city_staff"})),
+    "squad-members": Row(
+        method="POST", url=squad_api("members"), sees=frozenset({"city_staff"}), ok=400
+    ),
+    "squad-leader": Row(
+        method="POST", url=squad_api("leader"), sees=frozenset({"city_staff"}), ok=400
+    ),
+    "squad-counties": Row(
+        method="PUT", url=squad_api("counties"), sees=frozenset({"city_staff"}), ok=400
+    ),
+    "squad-member-remove": Row(
+        method="DELETE", url=squad_api("member"), sees=frozenset({"city_staff"}), ok=204
+    ),
     "visit-detail": Row(url=api("visits", "visit"), sees=(SEES_A, SEES_B)),
     "finding-list": Row(),
     "finding-detail": Row(url=api("findings", "finding"), sees=(SEES_A, SEES_B)),
@@ -673,6 +737,13 @@ def expected(row: Row, role: str, side: str, path: str) -> int | set:
     return row.ok
 
 
+def send(client: Client, row: Row, path: str):
+    if row.method in ("PUT", "DELETE"):
+        body = json.dumps(row.data)
+        return client.generic(row.method, path, body, content_type="application/json")
+    return (client.post if row.method == "POST" else client.get)(path, row.data)
+
+
 @pytest.mark.django_db
 def test_the_access_matrix(settings, capsys):
     settings.PERSON_SEARCH_RATE = "100000/min"
@@ -695,9 +766,8 @@ def test_the_access_matrix(settings, capsys):
             path = row.url(world, side) if row.url else reverse(name)
             for role in ROLES:
                 want = expected(row, role, side, path)
-                send = clients[role].post if row.method == "POST" else clients[role].get
                 with transaction.atomic():  # every case starts from the same world
-                    got = send(path, row.data).status_code
+                    got = send(clients[role], row, path).status_code
                     transaction.set_rollback(True)
                 cases += 1
                 if got not in (want if isinstance(want, set) else {want}):
