@@ -362,3 +362,24 @@ def test_a_school_contact_cannot_reach_the_account_pages(login, school_contact_a
     client = login(school_contact_a)
     assert client.get(reverse("account_list")).status_code == 403
     assert client.get(reverse("account_detail", args=[school_contact_a.pk])).status_code == 404
+
+
+def test_the_list_reads_in_the_same_number_of_queries_for_3_or_30_accounts(
+    login, official_a, county_a
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.readiness.factories import SchoolFactory, UserFactory
+
+    client = login(official_a)
+    counts = []
+    for more in (3, 27):
+        for _ in range(more):
+            UserFactory(role="school", school=SchoolFactory(county=county_a))
+        client.get(reverse("account_list"))  # the session and the menu's counts warm up
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("account_list"))
+        assert page.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
