@@ -23,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from readiness import selectors as school_selectors
-from readiness.api import SchoolFieldsMixin
+from readiness.api import SchoolFieldsMixin, user_or_400
 from readiness.models import County, School, User
 
 from . import selectors, services, staffing
@@ -501,21 +501,13 @@ class SquadViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("name")
         )
 
-    def _user(self, pk: int | None) -> User | None:
-        if pk is None:
-            return None
-        user = User.objects.filter(pk=pk).first()
-        if user is None:
-            raise serializers.ValidationError({"user": ["unknown user"]})
-        return user
-
     @extend_schema(request=SquadUserSerializer, responses={201: SquadOutputSerializer})
     @action(detail=True, methods=["post"])
     def members(self, request: Request, pk: str | None = None) -> Response:
         squad = self.get_object()
         params = SquadUserSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        user = self._user(params.validated_data["user"])
+        user = user_or_400(params.validated_data["user"])
         if user is None:
             raise serializers.ValidationError({"user": ["name the inspector"]})
         staffing.squad_member_add(actor=request.user, squad=squad, user=user)
@@ -528,7 +520,7 @@ class SquadViewSet(viewsets.ReadOnlyModelViewSet):
     ) -> Response:
         squad = self.get_object()
         staffing.squad_member_remove(
-            actor=request.user, squad=squad, user=self._user(int(user_id))
+            actor=request.user, squad=squad, user=user_or_400(int(user_id))
         )
         return Response(status=204)
 
@@ -539,7 +531,7 @@ class SquadViewSet(viewsets.ReadOnlyModelViewSet):
         params = SquadUserSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         staffing.squad_leader_set(
-            actor=request.user, squad=squad, user=self._user(params.validated_data["user"])
+            actor=request.user, squad=squad, user=user_or_400(params.validated_data["user"])
         )
         return Response(SquadOutputSerializer(self.get_object()).data)
 

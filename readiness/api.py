@@ -30,7 +30,18 @@ from .models import (
     ReadinessChange,
     ReadinessPolicy,
     School,
+    User,
 )
+
+
+def user_or_400(pk: int | None) -> User | None:
+    """The user a request names by id (None for null), or a 400 on the field "user"."""
+    if pk is None:
+        return None
+    user = User.objects.filter(pk=pk).first()
+    if user is None:
+        raise serializers.ValidationError({"user": ["unknown user"]})
+    return user
 
 
 class SchoolFieldsMixin(serializers.Serializer):

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, QueryDict
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,16 @@ class ImportForm(forms.Form):
                 _("The file is larger than %(size)d MB.") % {"size": limit // (1024 * 1024)}
             )
         return upload
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal shown on the form: each message beside its field, or
+    above the form when the form has no such field."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
 
 
 def posted(request: HttpRequest) -> tuple[QueryDict | None, MultiValueDict | None]:

@@ -14,8 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 
-from readiness.api import SchoolFieldsMixin
-from readiness.models import User
+from readiness.api import SchoolFieldsMixin, user_or_400
 
 from . import selectors, services, staffing
 from .access import require_leader, require_member
@@ -323,14 +322,6 @@ class TeamViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("level", "name")
         )
 
-    def _user(self, pk: int | None) -> User | None:
-        if pk is None:
-            return None
-        user = User.objects.filter(pk=pk).first()
-        if user is None:
-            raise serializers.ValidationError({"user": ["unknown user"]})
-        return user
-
     @extend_schema(request=MemberInputSerializer, responses={201: TeamOutputSerializer})
     @action(detail=True, methods=["post"])
     def members(self, request: Request, pk: str | None = None) -> ApiResponse:
@@ -338,7 +329,7 @@ class TeamViewSet(viewsets.ReadOnlyModelViewSet):
         params = MemberInputSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         staffing.team_member_add(
-            actor=request.user, team=team, user=self._user(params.validated_data["user"]),
+            actor=request.user, team=team, user=user_or_400(params.validated_data["user"]),
             department=params.validated_data["department"],
         )  # fmt: skip
         return ApiResponse(TeamOutputSerializer(self.get_object()).data, status=201)
@@ -350,7 +341,7 @@ class TeamViewSet(viewsets.ReadOnlyModelViewSet):
     ) -> ApiResponse:
         """Ends the user's place in the team; their past work keeps their name."""
         team = self.get_object()
-        staffing.team_member_remove(actor=request.user, team=team, user=self._user(int(user_id)))
+        staffing.team_member_remove(actor=request.user, team=team, user=user_or_400(int(user_id)))
         return ApiResponse(status=204)
 
     @extend_schema(request=LeaderInputSerializer, responses=TeamOutputSerializer)
@@ -360,6 +351,6 @@ class TeamViewSet(viewsets.ReadOnlyModelViewSet):
         params = LeaderInputSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         staffing.team_leader_set(
-            actor=request.user, team=team, user=self._user(params.validated_data["user"])
+            actor=request.user, team=team, user=user_or_400(params.validated_data["user"])
         )
         return ApiResponse(TeamOutputSerializer(self.get_object()).data)

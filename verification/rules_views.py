@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from readiness import criteria
+from readiness.forms import add_service_errors
 from readiness.models import School
 from readiness.spreadsheets import spreadsheet_response
 
@@ -73,14 +74,6 @@ def _read_only(request: HttpRequest, template: ChecklistTemplate) -> HttpRespons
         return None
     messages.error(request, _("A published version never changes: start a new draft from it."))
     return redirect("rules_edit", pk=template.pk)
-
-
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 @login_required
@@ -151,7 +144,7 @@ def section_edit(request: HttpRequest, pk: int, section_id: int | None = None) -
                 actor=request.user, template=template, section=section, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The section is saved."))
             return redirect("rules_edit", pk=template.pk)
@@ -179,7 +172,7 @@ def item_edit(request: HttpRequest, pk: int, item_id: int | None = None) -> Http
                 actor=request.user, template=template, item=item, values=form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The item is saved."))
             return redirect("rules_edit", pk=template.pk)

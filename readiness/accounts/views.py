@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from .. import tasks
 from ..access import Right, may_manage_account, require_right, scope_of
-from ..forms import posted
+from ..forms import add_service_errors, posted
 from ..jobs import job_not_queued, job_status
 from ..models import AccountImport, User
 from ..spreadsheets import template_response
@@ -42,16 +42,6 @@ def _passwords_page(
     response = render(request, "readiness/accounts/passwords.html", context)
     add_never_cache_headers(response)
     return response
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """The service's refusals beside their fields; those of a field the form does
-    not show above it."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @login_required
@@ -89,7 +79,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
                 else:
                     password = services.password_issue(actor=request.user, account=account)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         except PermissionDenied:
             form.add_error(
                 None, _("You may not open this account: its role or school is not yours to give.")
@@ -135,7 +125,7 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.account_update(actor=request.user, account=account, details=form.details())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         except PermissionDenied:
             form.add_error(None, _("You may not give this role or school."))
         else:
