@@ -441,7 +441,12 @@ class VisitViewSet(viewsets.ReadOnlyModelViewSet):
         )  # fmt: skip
         return Response(FindingSerializer(finding).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=NoticeInputSerializer, responses={201: NoticeSerializer})
+    @extend_schema(
+        request=NoticeInputSerializer, responses={201: NoticeSerializer},
+        examples=[OpenApiExample("Two findings on one notice", request_only=True, value={"findings": [101, 102]}),
+                  OpenApiExample("A correction of notice 12", request_only=True,
+                                 value={"findings": [101, 102, 103], "corrects": 12})],
+    )  # fmt: skip
     @action(detail=True, methods=["post"])
     def notices(self, request: Request, pk: str | None = None) -> Response:
         """A numbered rectification notice for findings of the visit (its PDF at

@@ -8,7 +8,7 @@ with 403, an unseen verification with 404 and a stale answer with 409.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -322,7 +322,11 @@ class TeamViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("level", "name")
         )
 
-    @extend_schema(request=MemberInputSerializer, responses={201: TeamOutputSerializer})
+    @extend_schema(
+        request=MemberInputSerializer, responses={201: TeamOutputSerializer},
+        examples=[OpenApiExample("A health bureau member", request_only=True,
+                                 value={"user": 57, "department": "health"})],
+    )  # fmt: skip
     @action(detail=True, methods=["post"])
     def members(self, request: Request, pk: str | None = None) -> ApiResponse:
         team = self.get_object()
