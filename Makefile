@@ -8,10 +8,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
-# Debian packages: CJK fonts and HarfBuzz's subsetter for Chinese PDFs
+# Debian packages: CJK fonts (WenQuanYi Zen Hei for documents, Noto Sans CJK for
+# the rare characters it lacks) and HarfBuzz's subsetter for Chinese PDFs
 # (without libharfbuzz-subset0 WeasyPrint falls back to a far slower subsetter),
 # gettext for the translations, DejaVu for Latin-only documents.
-SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 gettext fonts-dejavu-core
+SYSTEM_PACKAGES := fonts-wqy-zenhei fonts-noto-cjk libharfbuzz-subset0 gettext fonts-dejavu-core
 TEST_PACKAGES := chromium poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Waits up to ten minutes for a dpkg lock held by another apt run (a fresh cloud

@@ -40,7 +40,13 @@ def _notice(*, photos: bool):
 
     squad = InspectionSquad.objects.order_by("pk").first()
     leader = squad.leader
-    school = School.objects.filter(county__in=squad.counties.all()).order_by("code").last()
+    # A school not planned today: each notice of the run is of a visit of its own.
+    school = (
+        School.objects.filter(county__in=squad.counties.all())
+        .exclude(visits__planned_on=timezone.localdate())
+        .order_by("code")
+        .last()
+    )
     [visit] = services.visit_plan(
         actor=leader, squad=squad, schools=[school], planned_on=timezone.localdate()
     )
@@ -74,23 +80,33 @@ def _notice(*, photos: bool):
     return services.notice_issue(actor=leader, visit=visit, finding_ids=ids)
 
 
-def _compare(notice) -> tuple[float, float, dict[str, int]]:
-    """Median render times of the Chinese and the Latin notice, and their sizes."""
+def _compare(notice) -> tuple[dict[str, float], dict[str, int]]:
+    """Median render times and sizes of the notice in Chinese with the portal's
+    fonts, in Chinese with Noto Sans CJK alone (the CFF face it used before), and
+    in Latin; interleaved, so drift hits all three alike."""
+    from django.conf import settings
+
     from inspections.pdf import notice_context
     from readiness import documents
 
     chinese = documents.render_html("documents/notice.html", notice_context(notice))
-    latin = CJK.sub("a", chinese).replace("Noto Sans CJK SC", "DejaVu Sans")
-    times = {"chinese": [], "latin": []}
+    stack = ", ".join(f'"{family}"' for family in settings.PDF_FONT_FAMILIES)
+    assert stack in chinese, "the documents' font stack is not where the bench looks for it"
+    variants = {
+        "chinese": chinese,
+        "noto": chinese.replace(stack, '"Noto Sans CJK SC"'),
+        "latin": CJK.sub("a", chinese).replace(stack, '"DejaVu Sans"'),
+    }
+    times: dict[str, list[float]] = {name: [] for name in variants}
     sizes = {}
-    documents.html_to_pdf(chinese)  # warm the font caches of both
-    documents.html_to_pdf(latin)
-    for _ in range(RUNS):  # interleaved, so drift hits both alike
-        for name, html in (("chinese", chinese), ("latin", latin)):
+    for html in variants.values():  # warm the font caches of all
+        documents.html_to_pdf(html)
+    for _ in range(RUNS):
+        for name, html in variants.items():
             started = time.perf_counter()
             sizes[name] = len(documents.html_to_pdf(html))
             times[name].append(time.perf_counter() - started)
-    return statistics.median(times["chinese"]), statistics.median(times["latin"]), sizes
+    return {name: statistics.median(t) for name, t in times.items()}, sizes
 
 
 def run() -> dict:
@@ -102,7 +118,8 @@ def run() -> dict:
         ("notice_render_chinese_vs_latin", True, "10 findings, 4 photos of 1600x1200"),
         ("notice_render_chinese_vs_latin_no_photos", False, "10 findings, no photo"),
     ):
-        cn, la, sizes = _compare(_notice(photos=photos))
+        medians, sizes = _compare(_notice(photos=photos))
+        cn, la, noto = medians["chinese"], medians["latin"], medians["noto"]
         ratio = round(cn / la, 2)
         figures[key] = {
             "value": ratio,
@@ -111,7 +128,7 @@ def run() -> dict:
             "holds": ratio <= 1.5,
             "detail": (
                 f"median of {RUNS}: Chinese {cn * 1000:.0f} ms, Latin (DejaVu Sans) "
-                f"{la * 1000:.0f} ms; {what}"
+                f"{la * 1000:.0f} ms, Chinese in Noto Sans CJK alone {noto * 1000:.0f} ms; {what}"
             ),
         }
         if photos:
@@ -119,8 +136,12 @@ def run() -> dict:
             figures["notice_pdf_size_kb"] = {
                 "value": size_kb,
                 "unit": "KB",
-                "goal": "< 300 (aim 100)",
-                "holds": size_kb < 300,
-                "detail": f"Chinese notice {size_kb} KB, Latin {sizes['latin'] / 1024:.1f} KB",
+                "goal": "< 100",
+                "holds": size_kb < 100,
+                "detail": (
+                    f"Chinese notice {size_kb} KB in the portal's fonts (WenQuanYi Zen Hei), "
+                    f"{sizes['noto'] / 1024:.1f} KB in Noto Sans CJK SC alone, "
+                    f"Latin {sizes['latin'] / 1024:.1f} KB; 10 findings, 4 photos"
+                ),
             }
     return figures

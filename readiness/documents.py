@@ -1,8 +1,9 @@
 """The one PDF helper: every document of the portal is rendered here.
 
-Django renders the HTML; WeasyPrint lays it out with an explicit CJK font
-(Noto Sans CJK SC, Debian's fonts-noto-cjk), so Chinese comes out as Chinese
-and is embedded as a subset. The URL fetcher reads only the project's static
+Django renders the HTML; WeasyPrint lays it out with explicit CJK fonts
+(``settings.PDF_FONT_FAMILIES``: WenQuanYi Zen Hei, then Noto Sans CJK SC for
+the rare characters it lacks; Debian's fonts-wqy-zenhei and fonts-noto-cjk), so
+Chinese comes out as Chinese and is embedded as a subset. The URL fetcher reads only the project's static
 and media files: a document never reaches the network.
 """
 
@@ -107,7 +108,7 @@ PDF_OPTIONS = {"optimize_images": True, "jpeg_quality": 80, "dpi": 200}
 
 def render_html(template_name: str, context: dict) -> str:
     """The document's HTML. The template should extend ``documents/base.html``."""
-    context = {"font_family": settings.PDF_FONT_FAMILY, **context}
+    context = {"font_families": settings.PDF_FONT_FAMILIES, **context}
     # Documents are official Chinese papers, whatever language the user reads.
     with translation.override(settings.LANGUAGE_CODE):
         return render_to_string(template_name, context)

@@ -40,9 +40,12 @@ def test_chinese_text_extracts_back_unchanged(report):
     assert "1234" in text
 
 
-def test_the_cjk_font_is_named_and_embedded_as_a_subset(report):
+def test_the_cjk_fonts_are_named_and_embedded_as_subsets(report):
+    # Zen Hei for the text; Noto Sans CJK for the rare characters of the report
+    # (𠮷 of CJK extension B) that Zen Hei lacks; both as subsets ("ABCDEF+Name").
     pdf = dispatch.report_pdf(report)
     fonts = pdf_fonts(pdf)
+    assert any("WenQuanYi" in name and "+" in name for name in fonts), fonts
     assert any("Noto-Sans-CJK-SC" in name and "+" in name for name in fonts), fonts
 
 
