@@ -1,8 +1,8 @@
 """A school spreadsheet far past the row limit (100,000 rows of xlsx): how long
 the check takes and how much memory it needs before it refuses the file.
 
-Measured in a fresh process each time, since a child's peak memory would start
-at its parent's; the process reports its own growth."""
+Measured in a fresh process each time, which reports the growth of its own peak
+(``bench.own_peak_mb``: VmHWM, since ``ru_maxrss`` would start at the parent's)."""
 
 from __future__ import annotations
 
@@ -17,20 +17,21 @@ ROOT = Path(__file__).resolve().parents[1]
 ROWS = 100_000
 
 CHILD = """
-import json, os, resource, sys, time
+import json, os, sys, time
 import django
 django.setup()
+from bench import own_peak_mb
 from readiness import services
 from readiness.models import County, User
 county, _ = County.objects.get_or_create(code="371302", defaults={"name": "兰山区", "kind": "district"})
 user, _ = User.objects.get_or_create(username="bench-import", defaults={"role": "city_staff"})
 data = open(sys.argv[1], "rb").read()
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = own_peak_mb()
 started = time.perf_counter()
 outcome = services.school_import_preview(actor=user, name="schools.xlsx", data=data)
 seconds = time.perf_counter() - started
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"seconds": seconds, "grew_mb": (after - before) / 1024, "refused": not outcome.ok,
+after = own_peak_mb()
+print(json.dumps({"seconds": seconds, "grew_mb": after - before, "refused": not outcome.ok,
                   "message": outcome.errors[0].message if outcome.errors else ""}))
 """
 

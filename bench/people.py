@@ -80,13 +80,14 @@ def _write_file(path: Path, rows: int) -> None:
 
 
 def _peak_rss_mb(path: Path) -> tuple[float, float, int]:
-    """Imports ``path`` in a fresh process; returns (peak MB, seconds, rows)."""
+    """Imports ``path`` in a fresh process; returns (its own peak MB, seconds, rows)."""
     code = (
-        "import os, sys, time, resource, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE','portal.settings'); django.setup();"
+        "import os, sys, time, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE','portal.settings'); django.setup();"
+        "from bench import own_peak_mb;"
         "from people.importer import PersonImporter; from readiness.models import User;"
         "u=User(username='bench', role='city_staff'); t=time.perf_counter();"
         f"o=PersonImporter(user=u).run(open({str(path)!r},'rb'));"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024, time.perf_counter()-t, o.written, o.error_count)"
+        "print(own_peak_mb(), time.perf_counter()-t, o.written, o.error_count)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
@@ -94,6 +95,7 @@ def _peak_rss_mb(path: Path) -> tuple[float, float, int]:
         text=True,
         check=True,
         env=os.environ.copy(),
+        cwd=Path(__file__).resolve().parents[1],  # where ``bench`` imports from
     )
     peak, seconds, written, errors = result.stdout.split()[-4:]
     assert int(errors) == 0, result.stdout
