@@ -287,15 +287,19 @@ def item_reading(*, verification: Verification, item: ChecklistItem) -> Reading 
     return reading_of(facts.get(item.fact), item)
 
 
-def verification_history(*, verification: Verification) -> list:
-    """Status changes and answer changes, newest first, with who and when."""
-    status = list(verification.history.select_related("history_user").order_by("-history_date"))
-    answers = list(
+def verification_history(*, verification: Verification, limit: int | None = None) -> list:
+    """Status changes and answer changes, newest first, with who and when; the
+    newest ``limit`` of them when one is given (two queries either way)."""
+    status = verification.history.select_related("history_user").order_by("-history_date")
+    answers = (
         Response.history.filter(verification_id=verification.pk)
         .select_related("history_user", "item")
-        .order_by("-history_date")[:200]
+        .order_by("-history_date")
     )
-    return sorted(status + answers, key=lambda h: h.history_date, reverse=True)
+    if limit is not None:
+        status, answers = status[:limit], answers[:limit]
+    merged = sorted([*status, *answers], key=lambda h: h.history_date, reverse=True)
+    return merged if limit is None else merged[:limit]
 
 
 # --- supervision -------------------------------------------------------------------

@@ -48,6 +48,7 @@ urlpatterns = [
         name="rules_move",
     ),
     path("<int:pk>/", views.verification_detail, name="verification_detail"),
+    path("<int:pk>/history/", views.verification_history, name="verification_history"),
     path("<int:pk>/answer/", views.answer_save, name="verification_answer"),
     path("<int:pk>/evidence/", views.evidence_upload, name="verification_evidence_upload"),
     path("<int:pk>/confirm/", views.department_confirm, name="verification_confirm"),

@@ -92,6 +92,9 @@ def verification_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+HISTORY_ON_PAGE = 10
+
+
 def _detail(request: HttpRequest, verification: Verification, **bound: forms.Form) -> HttpResponse:
     """The checklist page; ``bound`` is the form of a refused action, by its name in
     the template, shown in place of the blank one with its errors."""
@@ -116,7 +119,14 @@ def _detail(request: HttpRequest, verification: Verification, **bound: forms.For
             "can_answer": member is not None and verification.editable,
             "is_leader": verification.team.leader_id == request.user.pk,
             "can_reverify": may_reverify(request.user, verification),
-            "history": selectors.verification_history(verification=verification),
+            # The latest changes only: the whole history has a page of its own, so
+            # the checklist stays light however long a school has been worked on.
+            "history": (
+                latest := selectors.verification_history(
+                    verification=verification, limit=HISTORY_ON_PAGE + 1
+                )
+            )[:HISTORY_ON_PAGE],
+            "history_more": len(latest) > HISTORY_ON_PAGE,
             "next_unanswered": next((row for row in sheet.rows if not row.answered), None),
             "failed": (failed := selectors.failed_rows(sheet)),
             "veto_failed": sum(row.item.veto for row in failed),
@@ -135,6 +145,19 @@ def _detail(request: HttpRequest, verification: Verification, **bound: forms.For
 def verification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     verification = selectors.verification_get_for_user(user=request.user, pk=pk)
     return _detail(request, verification)
+
+
+@login_required
+@require_GET
+def verification_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every change of a verification, its status and its answers, 100 a page."""
+    verification = selectors.verification_get_for_user(user=request.user, pk=pk)
+    entries = selectors.verification_history(verification=verification)
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    return render(
+        request, "verification/history.html",
+        {"verification": verification, "page": page, "query": ""},
+    )  # fmt: skip
 
 
 def _item_refused(

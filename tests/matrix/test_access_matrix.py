@@ -458,6 +458,9 @@ ROUTES: dict[str, Row] = {
     "verification_detail": Row(
         url=obj("verification", "verification_detail"), sees=(WORK_A, WORK_B)
     ),
+    "verification_history": Row(
+        url=obj("verification", "verification_history"), sees=(WORK_A, WORK_B)
+    ),
     "verification_evidence": Row(
         url=obj("evidence", "verification_evidence"), sees=(WORK_A, WORK_B)
     ),

@@ -106,3 +106,22 @@ def test_the_checklist_page_query_count_does_not_grow_with_the_template(
         response = client.get(detail(v))
     assert response.status_code == 200
     assert school.name in response.content.decode()
+
+
+def test_the_page_shows_the_latest_changes_and_the_whole_history_has_its_page(
+    login, official_a, official_b, county_team, county_members, county_a, departments, tomorrow
+):
+    make_template(departments, items=12, name="细则12")
+    school = SchoolFactory(county=county_a)
+    [v] = services.verification_assign(
+        actor=official_a, team=county_team, schools=[school], planned_on=tomorrow
+    )
+    answer_all(v, county_members)  # 12 answers and the status changes: more than 10
+    client = login(county_members["health"])
+    page = client.get(detail(v)).content.decode()
+    assert page.count("<time>") == 10  # the ten latest changes
+    assert reverse("verification_history", args=[v.pk]) in page
+    whole = client.get(reverse("verification_history", args=[v.pk])).content.decode()
+    changes = Response.history.filter(verification_id=v.pk).count() + v.history.count()
+    assert whole.count("<time>") == changes > 10
+    assert login(official_b).get(reverse("verification_history", args=[v.pk])).status_code == 404
