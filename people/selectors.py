@@ -95,6 +95,15 @@ def coverage(*, user: User) -> list[dict]:
     return rows
 
 
+def coverage_total(rows: list[dict], *, name: str) -> dict:
+    """The sum of coverage rows (a county's schools, or the city's counties)."""
+    keys = ("staff", "students", "staff_files", "student_files", "abroad")
+    total = {"name": name, **{key: sum(row[key] for row in rows) for key in keys}}
+    total["staff_rate"] = rate(total["staff_files"], total["staff"])
+    total["student_rate"] = rate(total["student_files"], total["students"])
+    return total
+
+
 def abroad_not_returned(*, user: User) -> QuerySet[Person]:
     return (
         person_list(user=user)

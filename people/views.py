@@ -90,8 +90,14 @@ def _export(request: HttpRequest, people) -> HttpResponse:
 @login_required
 @require_GET
 def coverage(request: HttpRequest) -> HttpResponse:
+    """Coverage per county (the city) or per school (a county: several hundred
+    schools, so paged), with the total above the rows."""
     rows = selectors.coverage(user=request.user)
-    return render(request, "people/coverage.html", {"rows": rows})
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    total = selectors.coverage_total(rows, name=_("Total"))
+    return render(
+        request, "people/coverage.html", {"rows": page, "page": page, "total": total, "query": ""}
+    )
 
 
 @login_required

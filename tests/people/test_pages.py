@@ -57,14 +57,14 @@ def test_a_school_sees_only_its_own_files(login, school_contact_a, people):
 
 
 def test_coverage_per_school_for_a_county(login, official_a, people, school_a):
-    rows = login(official_a).get(reverse("people_coverage")).context["rows"]
+    rows = list(login(official_a).get(reverse("people_coverage")).context["rows"])
     [row_a] = [r for r in rows if r["name"] == school_a.name]
     assert (row_a["student_files"], row_a["staff_files"], row_a["abroad"]) == (1, 1, 1)
     assert row_a["student_rate"] == round(100 / 600, 1)
 
 
 def test_coverage_per_county_for_the_city(login, city_staff, people):
-    rows = login(city_staff).get(reverse("people_coverage")).context["rows"]
+    rows = list(login(city_staff).get(reverse("people_coverage")).context["rows"])
     assert {r["name"]: r["student_files"] for r in rows} == {"兰山区": 1, "沂水县": 1}
 
 
@@ -219,3 +219,21 @@ def test_an_import_without_a_file_is_a_message(login, official_a):
     response = login(official_a).post(reverse("people_import"), {}, follow=True)
     assert "请选择文件" in response.content.decode()
     assert not PersonImport.objects.exists()
+
+
+def test_a_countys_coverage_is_paged_under_its_total(login, official_a, county_a, school_a):
+    from tests.readiness.factories import SchoolFactory
+
+    for n in range(60):  # 61 schools with school A, each of 10 staff and 100 students
+        SchoolFactory(county=county_a, code=f"21370299{n:02d}", staff=10, students=100)
+    school_a.staff, school_a.students = 10, 100
+    school_a.save()
+    client = login(official_a)
+    first = client.get(reverse("people_coverage"))
+    assert len(first.context["page"]) == 50 and first.context["page"].paginator.num_pages == 2
+    # The total is the county's, on every page: 61 × 10 staff, 61 × 100 students, no file yet.
+    total = first.context["total"]
+    assert (total["staff"], total["students"], total["staff_rate"]) == (610, 6100, 0.0)
+    second = client.get(reverse("people_coverage"), {"page": 2})
+    assert len(second.context["page"]) == 11 and second.context["total"]["students"] == 6100
+    assert "第 2 页，共 2 页" in second.content.decode()
