@@ -36,9 +36,10 @@ fuzz: setup test-system-deps
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} $(BIN)/pytest tests/readiness/test_fuzz.py
 
 # Mutation testing of the rules (bench/mutation.py): a score per group, goal 90 %,
-# written to bench/results.json. MUTATION_GROUPS=identity,draw runs only those.
+# written to bench/results.json. MUTATION_GROUPS=identity,draw runs only those;
+# MUTATION_NAMED_ONLY=1 only the named mutants.
 mutation: setup
-	$(BIN)/python -m bench.mutation $(if $(MUTATION_GROUPS),--groups $(MUTATION_GROUPS))
+	$(BIN)/python -m bench.mutation $(if $(MUTATION_GROUPS),--groups $(MUTATION_GROUPS)) $(if $(MUTATION_NAMED_ONLY),--named-only)
 
 bench: setup
 	$(BIN)/python -m bench
