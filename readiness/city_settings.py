@@ -82,6 +82,23 @@ def value(key: str) -> int | str:
     return current()[key]
 
 
+def versions(*, limit: int = 20) -> list[tuple[CitySettings, list[tuple[str, object, object]]]]:
+    """The latest versions, newest first, each with what it changed as
+    (setting's label, before, after)."""
+    labels = {key: setting.label for key, setting in registry().items()}
+    rows = CitySettings.objects.select_related("created_by")[:limit]
+    return [
+        (
+            row,
+            [
+                (labels.get(key, key), before, after)
+                for key, (before, after) in row.changed.items()
+            ],
+        )
+        for row in rows
+    ]
+
+
 @audited("readiness.city_settings")
 def city_settings_save(*, actor: User, values: dict, note: str) -> CitySettings:
     """A new version of the settings; refused whole if one value is wrong."""

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import criteria
 from .access import scope_of
+from .city_settings import registry
 from .models import ReadinessPolicy, School, User
 from .services import SCHOOL_EDITABLE_FIELDS
 
@@ -169,8 +170,6 @@ class CitySettingsForm(forms.Form):
     note = forms.CharField(label=_("What changed, and why"), max_length=200)
 
     def __init__(self, *args, current: dict, **kwargs) -> None:
-        from .city_settings import registry  # the registry imports the services' audit
-
         super().__init__(*args, **kwargs)
         self.settings = registry()
         for key, setting in self.settings.items():

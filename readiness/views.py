@@ -47,7 +47,7 @@ from .forms import (
 )
 from .jobs import job_not_queued, job_status
 from .logins import address_failed, address_is_slowed
-from .models import CitySettings, DispatchReport, School, SchoolImport
+from .models import DispatchReport, School, SchoolImport
 from .resources import SchoolResource
 from .school_file import sections_for
 from .spreadsheets import CONTENT_TYPES, spreadsheet_response, template_response
@@ -525,8 +525,7 @@ def city_settings_page(request: HttpRequest) -> HttpResponse:
             return redirect("city_settings")
     context = {
         "form": form,
-        "history": CitySettings.objects.select_related("created_by")[:20],
-        "labels": {key: s.label for key, s in city_settings.registry().items()},
+        "history": city_settings.versions(),
         "stale_days": dashboard.stale_days(),
         "policy": criteria.policy_current().row,
     }
