@@ -22,6 +22,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from readiness import idempotency
 from readiness import selectors as school_selectors
 from readiness.api import SchoolFieldsMixin, user_or_400
 from readiness.models import County, School, User
@@ -394,9 +395,11 @@ class VisitViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         request=RecordInputSerializer, responses=VisitSerializer,
+        parameters=[idempotency.PARAMETER],
         examples=[OpenApiExample("A morning visit", value=RECORD_EXAMPLE, request_only=True)],
     )  # fmt: skip
     @action(detail=True, methods=["post"])
+    @idempotency.idempotent
     def record(self, request: Request, pk: str | None = None) -> Response:
         visit = self._own_visit()
         params = RecordInputSerializer(data=request.data)
@@ -419,10 +422,12 @@ class VisitViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         request={"multipart/form-data": FindingInputSerializer},
         responses={201: FindingSerializer},
+        parameters=[idempotency.PARAMETER],
     )
     @action(
         detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, JSONParser]
     )
+    @idempotency.idempotent
     def findings(self, request: Request, pk: str | None = None) -> Response:
         """A finding of the recorded visit, with its photos (all kept, or none)."""
         visit = self._own_visit()
@@ -443,11 +448,13 @@ class VisitViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         request=NoticeInputSerializer, responses={201: NoticeSerializer},
+        parameters=[idempotency.PARAMETER],
         examples=[OpenApiExample("Two findings on one notice", request_only=True, value={"findings": [101, 102]}),
                   OpenApiExample("A correction of notice 12", request_only=True,
                                  value={"findings": [101, 102, 103], "corrects": 12})],
     )  # fmt: skip
     @action(detail=True, methods=["post"])
+    @idempotency.idempotent
     def notices(self, request: Request, pk: str | None = None) -> Response:
         """A numbered rectification notice for findings of the visit (its PDF at
         ``notices/{id}/pdf/``); with ``corrects``, the next version of a notice."""

@@ -347,6 +347,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
 }
 # A running job whose heartbeat is older than this is taken over (readiness.jobs).
+# Longer than any phone stays offline: its queued changes are still written once
+# when it comes back (readiness.idempotency).
+IDEMPOTENCY_DAYS = env.int("IDEMPOTENCY_DAYS", default=30)
 JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=10 * 60)
 CELERY_BEAT_SCHEDULE = {
     # Every ten minutes: builds the day's report once the time the city bureau set
@@ -370,6 +373,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-health-imports": {
         "task": "people.tasks.health_import_purge",
         "schedule": crontab(minute=50),
+    },
+    "purge-idempotency-keys": {
+        "task": "readiness.tasks.purge_idempotency_keys",
+        "schedule": crontab(hour=3, minute=20),
     },
     "purge-stale-uploads": {
         "task": "readiness.tasks.purge_stale_uploads",

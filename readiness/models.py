@@ -527,3 +527,24 @@ class CitySettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.note}"
+
+
+class IdempotentRequest(models.Model):
+    """A write the API has done under a client's ``Idempotency-Key``: the same key sent
+    again by the same user is answered with the stored response and does nothing
+    (``readiness.idempotency``). Kept ``IDEMPOTENCY_DAYS`` days."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    path = models.CharField(max_length=300)
+    status = models.PositiveSmallIntegerField()
+    body = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotent_request_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.key}"

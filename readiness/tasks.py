@@ -9,7 +9,7 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from . import services
+from . import idempotency, services
 from .accounts import services as account_services
 
 logger = logging.getLogger(__name__)
@@ -61,6 +61,12 @@ def dispatch_report_due(self) -> str:
 def purge_stale_uploads() -> int:
     """Deletes spreadsheets uploaded for import and never confirmed within 24 hours."""
     return services.school_import_purge() + account_services.account_import_purge()
+
+
+@shared_task(soft_time_limit=5 * 60, time_limit=6 * 60)
+def purge_idempotency_keys() -> int:
+    """Forgets the idempotency keys of writes older than ``IDEMPOTENCY_DAYS``."""
+    return idempotency.purge()
 
 
 # Well within the job lease (JOB_LEASE_SECONDS): the job beats no heart while it runs.

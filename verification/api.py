@@ -9,11 +9,13 @@ with 403, an unseen verification with 404 and a stale answer with 409.
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
-from rest_framework import serializers, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 
+from readiness import idempotency
 from readiness.api import SchoolFieldsMixin, user_or_400
 
 from . import selectors, services, staffing
@@ -23,6 +25,7 @@ from .models import (
     ChecklistSection,
     ChecklistTemplate,
     Department,
+    Evidence,
     Response,
     TeamMember,
     Verification,
@@ -183,6 +186,25 @@ class StaleAnswerOutputSerializer(serializers.Serializer):
     current = StaleAnswerCurrentOutputSerializer(help_text="The answer as it is now.")
 
 
+class EvidenceInputSerializer(serializers.Serializer):
+    item = serializers.IntegerField(min_value=1, help_text="An item already answered.")
+    file = serializers.FileField(help_text="A photo (JPEG, PNG, WebP) or a PDF, 10 MB at most.")
+
+
+class EvidenceOutputSerializer(serializers.ModelSerializer):
+    item = serializers.IntegerField(source="response.item_id")
+    name = serializers.CharField(source="original_name")
+    url = serializers.CharField(source="get_absolute_url")
+    thumbnail = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "item", "name", "content_type", "size", "url", "thumbnail"]
+
+    def get_thumbnail(self, evidence: Evidence) -> str | None:
+        return evidence.get_thumbnail_url() if evidence.thumbnail else None
+
+
 class ConfirmOutputSerializer(serializers.Serializer):
     department = serializers.CharField(source="department.code")
 
@@ -217,8 +239,10 @@ class VerificationViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         request=AnswerInputSerializer,
         responses={200: AnswerOutputSerializer, 409: StaleAnswerOutputSerializer},
+        parameters=[idempotency.PARAMETER],
     )
     @action(detail=True, methods=["post"])
+    @idempotency.idempotent
     def answers(self, request: Request, pk: str | None = None) -> ApiResponse:
         verification = self.get_object()
         require_member(request.user, verification)
@@ -233,6 +257,30 @@ class VerificationViewSet(viewsets.ReadOnlyModelViewSet):
             revision=params.validated_data["revision"],
         )
         return ApiResponse(AnswerOutputSerializer(response).data)
+
+    @extend_schema(
+        request={"multipart/form-data": EvidenceInputSerializer},
+        responses={201: EvidenceOutputSerializer},
+        parameters=[idempotency.PARAMETER],
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    @idempotency.idempotent
+    def evidence(self, request: Request, pk: str | None = None) -> ApiResponse:
+        """A photo or PDF for an answered item (a phone resizes its photos first)."""
+        verification = self.get_object()
+        require_member(request.user, verification)
+        params = EvidenceInputSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        upload = params.validated_data["file"]
+        evidence = services.evidence_add(
+            actor=request.user,
+            verification=verification,
+            item_id=params.validated_data["item"],
+            name=upload.name,
+            data=upload.read(),
+        )
+        output = EvidenceOutputSerializer(evidence, context={"request": request})
+        return ApiResponse(output.data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=ConfirmOutputSerializer)
     @action(detail=True, methods=["post"])

@@ -612,6 +612,7 @@ ROUTES: dict[str, Row] = {
         )
         for name, path, may in [
             ("answers", "answers", TEAM_A),
+            ("evidence", "evidence", TEAM_A),
             ("confirm", "confirm", TEAM_A),
             ("submit", "submit", TEAM_A),
             ("approve", "approve", frozenset({"leader"})),
