@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
@@ -8,6 +7,7 @@ from inspections import api as inspections_api
 from people import api as people_api
 from plans import api as plans_api
 from readiness import api as readiness_api
+from readiness import pwa as readiness_pwa
 from readiness import views as readiness_views
 from supplies import api as supplies_api
 from verification import api as verification_api
@@ -42,7 +42,7 @@ router.register("supply-requests", supplies_api.RequestViewSet, basename="supply
 
 urlpatterns = [
     path("login/", readiness_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", readiness_pwa.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", readiness_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -88,6 +88,16 @@ class Scope:
             return Q(**{f"{prefix}pk": self.school_id})
         return Q(pk__in=[])
 
+    def sees_school(self, school) -> bool:
+        """``school_q`` for a school already read: the same rule, without a query."""
+        if self.level == "city":
+            return True
+        if self.level == "county":
+            return school.county_id == self.county_id
+        if self.level == "school":
+            return school.pk == self.school_id
+        return False
+
     def county_q(self) -> Q:
         """A filter on County."""
         if self.level == "city":

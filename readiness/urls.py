@@ -1,8 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import pwa, views
 
 urlpatterns = [
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline, name="offline"),
     path("", views.home, name="home"),
     path("todo/counts/", views.todo_counts, name="todo_counts"),
     path("schools/", views.school_list, name="school_list"),

@@ -34,6 +34,9 @@ def browser():
         pytest.skip(f"no Chromium at {CHROMIUM} (make test installs it)")
     from playwright.sync_api import sync_playwright
 
+    # Routes see the service worker's requests too: the offline tests cut them
+    # (Playwright's set_offline alone does not reach a service worker).
+    os.environ["PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS"] = "1"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,

@@ -168,6 +168,11 @@ ROUTES: dict[str, Row] = {
     "logout": Row(method="POST", ok=302, anonymous=302),
     "set_language": Row(method="POST", ok=302, anonymous=302, data={"language": "en"}),
     "healthz": Row(anonymous=200),
+    # The installable app's own files: nothing of anyone's in them (the browser
+    # fetches a manifest without cookies).
+    "manifest": Row(anonymous=200),
+    "service_worker": Row(anonymous=200),
+    "offline": Row(anonymous=200),
     "home": Row(),
     "school_list": Row(),
     "school_detail": Row(url=obj("school", "school_detail"), sees=(SEES_A, SEES_B)),

@@ -31,6 +31,18 @@ def test_inactive_user_sees_nothing(city_staff, school_a):
     assert list(school_list(user=city_staff)) == []
 
 
+def test_sees_school_agrees_with_the_query(
+    city_staff, official_a, school_contact_a, school_a, school_b, city_school_a
+):
+    """The rule kept in Python for a school already read gives what the query gives."""
+    nobody = UserFactory(role="")
+    for user in (city_staff, official_a, school_contact_a, nobody):
+        seen = set(school_list(user=user))
+        for school in (school_a, school_b, city_school_a):
+            assert scope_of(user).sees_school(school) == (school in seen), (user, school)
+    assert not scope_of(official_a).sees_school(school_b)
+
+
 def test_county_official_edits_own_county_schools_only(
     official_a, school_a, school_b, city_school_a
 ):

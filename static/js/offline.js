@@ -1,0 +1,368 @@
+// Work without signal: the pages a user takes offline, the changes typed while
+// offline (kept in IndexedDB in the order given) and their sending, in order,
+// through the API when the network returns. Each change carries an idempotency key
+// made when it was typed, so a change sent twice is written once.
+//
+// Pages use window.PortalOffline: queue(entry), entries(), sync(), keep(entry),
+// discard(key); they hear "offline:sent" and "offline:held" on document.
+(function () {
+  "use strict";
+  var body = document.body;
+  var owner = body.dataset.user || "";
+  var PAGES_CACHE = "portal-pages";
+  var banner = document.getElementById("offline-status");
+  var text = banner ? banner.dataset : {};
+  var dbPromise = null;
+  var syncing = null;
+  var needsLogin = false;
+
+  // IndexedDB with promises: three stores and a handful of calls, less code than a
+  // wrapper library would bring.
+  function db() {
+    if (!dbPromise) {
+      dbPromise = new Promise(function (resolve, reject) {
+        var request = indexedDB.open("portal-offline", 1);
+        request.onupgradeneeded = function () {
+          var base = request.result;
+          base.createObjectStore("queue", { keyPath: "seq", autoIncrement: true });
+          base.createObjectStore("copies", { keyPath: "url" });
+          base.createObjectStore("meta");
+        };
+        request.onsuccess = function () { resolve(request.result); };
+        request.onerror = function () { reject(request.error); };
+      });
+    }
+    return dbPromise;
+  }
+
+  function run(storeName, mode, work) {
+    return db().then(function (base) {
+      return new Promise(function (resolve, reject) {
+        var transaction = base.transaction(storeName, mode);
+        var request = work(transaction.objectStore(storeName));
+        transaction.oncomplete = function () { resolve(request ? request.result : undefined); };
+        transaction.onerror = function () { reject(transaction.error); };
+        transaction.onabort = function () { reject(transaction.error); };
+      });
+    });
+  }
+
+  function entries() {
+    return run("queue", "readonly", function (store) { return store.getAll(); }).then(function (all) {
+      return all.filter(function (entry) { return entry.owner === owner; });
+    });
+  }
+
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+
+  // entry: {url, json | fields + file + fileName, group, label, page}; "group" ties the
+  // changes of one item together: a later one waits for the earlier and takes the
+  // revision the server gave it.
+  function queue(entry) {
+    return entries().then(function (all) {
+      var earlier = all.filter(function (other) { return other.group === entry.group; }).pop();
+      entry.key = uuid();
+      entry.owner = owner;
+      entry.after = earlier ? earlier.key : null;
+      entry.state = "waiting";
+      entry.page = entry.page || location.pathname;
+      entry.created = new Date().toISOString();
+      return run("queue", "readwrite", function (store) { return store.add(entry); });
+    }).then(function (seq) {
+      entry.seq = seq;
+      show();
+      if (navigator.onLine) { sync(); }
+      return entry;
+    });
+  }
+
+  function put(entry) { return run("queue", "readwrite", function (store) { return store.put(entry); }); }
+  function remove(seq) { return run("queue", "readwrite", function (store) { return store.delete(seq); }); }
+
+  function csrf() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (match) { return decodeURIComponent(match[1]); }
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function reason(data) {
+    if (!data) { return text.failed || ""; }
+    if (typeof data === "string") { return data; }
+    if (data.detail) { return data.detail; }
+    var parts = [];
+    Object.keys(data).forEach(function (field) {
+      var value = data[field];
+      parts.push(Array.isArray(value) ? value.join(" ") : String(value));
+    });
+    return parts.join(" ");
+  }
+
+  function send(entry) {
+    var options = {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": csrf(), "Idempotency-Key": entry.key }
+    };
+    if (entry.json) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(entry.json);
+    } else {
+      var form = new FormData();
+      Object.keys(entry.fields || {}).forEach(function (name) { form.append(name, entry.fields[name]); });
+      if (entry.file) { form.append("file", entry.file, entry.fileName); }
+      options.body = form;
+    }
+    return fetch(entry.url, options).then(function (response) {
+      return response.json().catch(function () { return null; }).then(function (data) {
+        return { status: response.status, data: data };
+      });
+    });
+  }
+
+  function emit(name, detail) { document.dispatchEvent(new CustomEvent(name, { detail: detail })); }
+
+  // Sends the waiting changes in the order given; stops at the first that cannot
+  // reach the server, and leaves a held one (conflict, refusal) and those after it
+  // in its group for the user.
+  function sync() {
+    if (syncing) { return syncing; }
+    syncing = entries().then(function (all) {
+      var held = {};
+      var revisions = {};
+      var chain = Promise.resolve(true);
+      all.forEach(function (entry) {
+        chain = chain.then(function (going) {
+          if (!going) { return false; }
+          if (entry.state !== "waiting" || held[entry.group]) { held[entry.group] = true; return true; }
+          if (entry.after && revisions[entry.after] !== undefined && entry.json) {
+            entry.json.revision = revisions[entry.after];
+          }
+          show(true);
+          return send(entry).then(function (result) {
+            if (result.status >= 200 && result.status < 300) {
+              if (result.data && result.data.revision !== undefined) { revisions[entry.key] = result.data.revision; }
+              return remove(entry.seq).then(function () { emit("offline:sent", { entry: entry, data: result.data }); return true; });
+            }
+            if (result.status === 401) { needsLogin = true; return false; }
+            if (result.status >= 500) { return false; }
+            held[entry.group] = true;
+            entry.state = result.status === 409 ? "conflict" : "refused";
+            entry.current = result.status === 409 ? result.data.current : null;
+            entry.reason = result.status === 409 ? "" : reason(result.data);
+            return put(entry).then(function () { emit("offline:held", { entry: entry }); return true; });
+          }, function () { return false; });
+        });
+      });
+      return chain;
+    }).then(function () {
+      syncing = null;
+      show();
+    }, function () {
+      syncing = null;
+      show();
+    });
+    return syncing;
+  }
+
+  // The user's answer to a held change: send it again over what is there now (with
+  // a new key: it is a new decision), or give it up.
+  function keep(entry) {
+    entry.key = uuid();
+    entry.state = "waiting";
+    entry.after = null;
+    if (entry.json && entry.current) { entry.json.revision = entry.current.revision; }
+    entry.current = null;
+    entry.reason = "";
+    return put(entry).then(function () { show(); return sync(); });
+  }
+
+  function discard(seq) { return remove(seq).then(function () { show(); }); }
+
+  function format(template, n) { return (template || "").replace("{n}", n); }
+
+  function show(sending) {
+    if (!banner) { return Promise.resolve(); }
+    return entries().then(function (all) {
+      var held = all.filter(function (entry) { return entry.state !== "waiting"; });
+      var message = "";
+      var link = null;
+      if (!navigator.onLine) {
+        message = all.length ? format(text.offlineWaiting, all.length) : text.offline;
+      } else if (needsLogin && all.length) {
+        message = format(text.login, all.length);
+        link = text.loginUrl;
+      } else if (held.length) {
+        message = format(text.held, held.length);
+        link = held[0].page !== location.pathname ? held[0].page : null;
+      } else if (all.length) {
+        message = format(sending ? text.sending : text.waiting, all.length);
+      }
+      banner.hidden = !message;
+      banner.classList.toggle("is-offline", !navigator.onLine);
+      banner.querySelector(".offline-message").textContent = message;
+      var anchor = banner.querySelector("a");
+      anchor.hidden = !link;
+      if (link) { anchor.href = link; }
+      banner.dataset.count = String(all.length);
+    });
+  }
+
+  // --- copies taken offline -----------------------------------------------------------
+
+  function cacheCopy(cache, url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok || response.redirected) { throw new Error(url); }
+      var path = new URL(response.url).pathname;
+      return cache.put(path, response.clone()).then(function () { return response.text(); }).then(function (html) {
+        // The photos the page shows (thumbnails), so that it reads the same offline.
+        var page = new DOMParser().parseFromString(html, "text/html");
+        var images = Array.prototype.map.call(page.querySelectorAll("img[src]"), function (img) {
+          return img.getAttribute("src");
+        }).filter(function (src) { return src.charAt(0) === "/"; });
+        return Promise.all(images.map(function (src) {
+          return fetch(src, { credentials: "same-origin" }).then(function (image) {
+            return image.ok ? cache.put(src, image) : null;
+          }).catch(function () { return null; });
+        }));
+      });
+    });
+  }
+
+  function take(urls, title) {
+    return caches.open(PAGES_CACHE).then(function (cache) {
+      return Promise.all(urls.map(function (url) { return cacheCopy(cache, url); }));
+    }).then(function () {
+      return run("copies", "readwrite", function (store) {
+        return store.put({ url: urls[0], urls: urls, title: title, owner: owner, taken: new Date().toISOString() });
+      });
+    });
+  }
+
+  function drop(url) {
+    return run("copies", "readonly", function (store) { return store.get(url); }).then(function (copy) {
+      var urls = copy ? copy.urls : [url];
+      return caches.open(PAGES_CACHE).then(function (cache) {
+        return Promise.all(urls.map(function (each) { return cache.delete(each); }));
+      });
+    }).then(function () {
+      return run("copies", "readwrite", function (store) { return store.delete(url); });
+    });
+  }
+
+  function copies() {
+    return run("copies", "readonly", function (store) { return store.getAll(); }).then(function (all) {
+      return all.filter(function (copy) { return copy.owner === owner; });
+    });
+  }
+
+  function clearAll() {
+    var stores = ["queue", "copies", "meta"];
+    return Promise.all([
+      caches.keys().then(function (names) { return Promise.all(names.map(function (name) { return caches.delete(name); })); }),
+      db().then(function (base) {
+        return new Promise(function (resolve) {
+          var transaction = base.transaction(stores, "readwrite");
+          stores.forEach(function (name) { transaction.objectStore(name).clear(); });
+          transaction.oncomplete = resolve;
+          transaction.onerror = resolve;
+        });
+      })
+    ]);
+  }
+
+  function wireTakeButtons() {
+    var buttons = document.querySelectorAll("[data-take-offline]");
+    if (!buttons.length) { return; }
+    copies().then(function (held) {
+      var taken = {};
+      held.forEach(function (copy) { taken[copy.url] = true; });
+      buttons.forEach(function (button) {
+        var urls = button.dataset.takeOffline.split(" ");
+        function label() {
+          var on = taken[urls[0]];
+          button.textContent = on ? button.dataset.taken : button.dataset.take;
+          button.setAttribute("aria-pressed", on ? "true" : "false");
+        }
+        button.hidden = false;
+        label();
+        button.addEventListener("click", function () {
+          button.disabled = true;
+          var work = taken[urls[0]] ? drop(urls[0]) : take(urls, button.dataset.title || document.title);
+          work.then(function () { taken[urls[0]] = !taken[urls[0]]; }, function () {
+            button.textContent = button.dataset.failed;
+          }).then(function () {
+            button.disabled = false;
+            if (button.textContent !== button.dataset.failed) { label(); }
+          });
+        });
+      });
+    });
+  }
+
+  function listOnOfflinePage() {
+    var list = document.getElementById("offline-copies");
+    if (!list) { return; }
+    copies().then(function (held) {
+      held.forEach(function (copy) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = copy.url;
+        a.textContent = copy.title;
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      document.getElementById("offline-none").hidden = held.length > 0;
+    });
+  }
+
+  if (!owner || !window.indexedDB) { return; }
+
+  // Another user on this browser: the copies are not theirs to read. (Changes queued
+  // by the previous user stay, theirs, and are sent when they log in again.)
+  run("meta", "readonly", function (store) { return store.get("owner"); }).then(function (previous) {
+    if (previous === owner) { return null; }
+    return caches.delete(PAGES_CACHE).then(function () {
+      return run("copies", "readwrite", function (store) { return store.clear(); });
+    }).then(function () {
+      return run("meta", "readwrite", function (store) { return store.put(owner, "owner"); });
+    });
+  }).then(function () {
+    wireTakeButtons();
+    listOnOfflinePage();
+    show();
+    if (navigator.onLine) { sync(); }
+  });
+
+  if ("serviceWorker" in navigator && body.dataset.sw) {
+    navigator.serviceWorker.register(body.dataset.sw, { scope: "/" });
+  }
+
+  window.addEventListener("online", function () { needsLogin = false; sync(); });
+  window.addEventListener("offline", function () { show(); });
+
+  // Logging out clears this browser's copies and queue (the server's Clear-Site-Data
+  // does the same); changes still waiting are lost, so ask first.
+  document.querySelectorAll("form[data-logout]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      entries().then(function (all) {
+        if (all.length && !window.confirm(format(form.dataset.confirm, all.length))) { return; }
+        clearAll().then(function () { form.submit(); });
+      });
+    });
+  });
+
+  window.PortalOffline = {
+    queue: queue,
+    entries: entries,
+    sync: sync,
+    keep: keep,
+    discard: discard,
+    show: show
+  };
+})();
