@@ -210,6 +210,14 @@ class VisitRecordForm(forms.Form):
                 self.add_error(f"{name}-note", _("Say why it was not checked."))
         return data
 
+    def place_codes(self) -> dict[str, dict[str, str]]:
+        """Each place's field name with its code as the API takes it, for the page's
+        script that sends a record made offline."""
+        return {
+            name: {"key_area" if isinstance(place, KeyArea) else "aspect": place.code}
+            for name, place in self._places
+        }
+
     def check_rows(self) -> list[tuple[KeyArea | Aspect, forms.BoundField, forms.BoundField]]:
         """Each place with its result and note fields, in the order of the table."""
         return [(place, self[name], self[f"{name}-note"]) for name, place in self._places]

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from readiness import selectors as school_selectors
+from readiness.access import scope_of
 from readiness.jobs import job_not_queued, job_status
 from readiness.naming import natural_key
 from readiness.references import citing
@@ -219,6 +220,13 @@ def _visit_page(request: HttpRequest, visit: Visit, **bound: Form) -> HttpRespon
         context["record_form"] = bound.get("record_form") or _record_form(request, visit)
         context["finding_form"] = bound.get("finding_form") or _finding_form(request)
         context["notice_form"] = bound.get("notice_form") or _notice_form(request, visit)
+        # Places by field name, for the record and the findings made offline.
+        context["place_codes"] = context["record_form"].place_codes()
+        if visit.status == Visit.Status.PLANNED:
+            # What an inspector takes offline: the planned visit and the school's card.
+            context["offline_urls"] = [visit.get_absolute_url()]
+            if scope_of(user).sees_school(visit.school):
+                context["offline_urls"].append(reverse("school_detail", args=[visit.school_id]))
     return render(request, "inspections/visit_detail.html", context)
 
 

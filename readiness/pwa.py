@@ -26,6 +26,7 @@ PRECACHE = [
     "js/portal.js",
     "js/offline.js",
     "js/checklist.js",
+    "js/visit.js",
     "icons/icon-192.png",
     "icons/icon-512.png",
 ]

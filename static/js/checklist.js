@@ -191,8 +191,9 @@
 
   // A photo kept on the phone, shown from the phone until it is sent.
   function pendingPhoto(entry) {
-    var li = attachment({ url: "#", name: entry.fileName,
-                          thumbnail: /^image\//.test(entry.file.type) ? URL.createObjectURL(entry.file) : null });
+    var file = entry.files[0];
+    var li = attachment({ url: "#", name: file.name,
+                          thumbnail: /^image\//.test(file.blob.type) ? URL.createObjectURL(file.blob) : null });
     li.className = "pending";
     li.dataset.key = entry.key;
     li.querySelector("a").removeAttribute("data-lightbox");
@@ -201,32 +202,10 @@
     if (list) { list.appendChild(li); }
   }
 
-  // Photos are made at most 1,600 px on their long side before they are stored on
-  // the phone: a few hundred KB each instead of several MB.
-  var LONG_SIDE = 1600;
-  function shrink(file) {
-    if (!/^image\/(jpeg|png|webp)$/.test(file.type) || !window.createImageBitmap) {
-      return Promise.resolve({ blob: file, name: file.name });
-    }
-    return createImageBitmap(file, { imageOrientation: "from-image" }).then(function (bitmap) {
-      var scale = Math.min(1, LONG_SIDE / Math.max(bitmap.width, bitmap.height));
-      var canvas = document.createElement("canvas");
-      canvas.width = Math.round(bitmap.width * scale);
-      canvas.height = Math.round(bitmap.height * scale);
-      canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-      return new Promise(function (resolve) {
-        canvas.toBlob(function (blob) {
-          resolve(blob ? { blob: blob, name: file.name.replace(/\.[^.]*$/, "") + ".jpg" }
-                       : { blob: file, name: file.name });
-        }, "image/jpeg", 0.85);
-      });
-    }, function () { return { blob: file, name: file.name }; });
-  }
-
   function queuePhoto(form, file) {
     var itemId = Number(form.querySelector("input[name=item]").value);
     waitingHere += 1;
-    return shrink(file).then(function (small) {
+    return offline.shrink(file).then(function (small) {
       return offline.queue({
         kind: "evidence",
         verification: here,
@@ -234,8 +213,7 @@
         group: group(itemId),
         url: text.apiEvidence,
         fields: { item: itemId },
-        file: small.blob,
-        fileName: small.name
+        files: [{ field: "file", blob: small.blob, name: small.name }]
       });
     }).then(function (entry) {
       pendingPhoto(entry);

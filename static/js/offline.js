@@ -4,7 +4,8 @@
 // made when it was typed, so a change sent twice is written once.
 //
 // Pages use window.PortalOffline: queue(entry), entries(), sync(), keep(entry),
-// discard(key); they hear "offline:sent" and "offline:held" on document.
+// discard(seq), shrink(photo), drop(url) (a copy);
+// they hear "offline:sent" and "offline:held" on document.
 (function () {
   "use strict";
   var body = document.body;
@@ -59,7 +60,7 @@
     return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
   }
 
-  // entry: {url, json | fields + file + fileName, group, label, page}; "group" ties the
+  // entry: {url, json | fields + files [{field, blob, name}], group, page}; "group" ties the
   // changes of one item together: a later one waits for the earlier and takes the
   // revision the server gave it.
   function queue(entry) {
@@ -114,7 +115,7 @@
     } else {
       var form = new FormData();
       Object.keys(entry.fields || {}).forEach(function (name) { form.append(name, entry.fields[name]); });
-      if (entry.file) { form.append("file", entry.file, entry.fileName); }
+      (entry.files || []).forEach(function (file) { form.append(file.field, file.blob, file.name); });
       options.body = form;
     }
     return fetch(entry.url, options).then(function (response) {
@@ -260,6 +261,28 @@
     });
   }
 
+  // Photos are made at most 1,600 px on their long side before they are stored on
+  // the phone: a few hundred KB each instead of several MB.
+  var LONG_SIDE = 1600;
+  function shrink(file) {
+    if (!/^image\/(jpeg|png|webp)$/.test(file.type) || !window.createImageBitmap) {
+      return Promise.resolve({ blob: file, name: file.name });
+    }
+    return createImageBitmap(file, { imageOrientation: "from-image" }).then(function (bitmap) {
+      var scale = Math.min(1, LONG_SIDE / Math.max(bitmap.width, bitmap.height));
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.round(bitmap.width * scale);
+      canvas.height = Math.round(bitmap.height * scale);
+      canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      return new Promise(function (resolve) {
+        canvas.toBlob(function (blob) {
+          resolve(blob ? { blob: blob, name: file.name.replace(/\.[^.]*$/, "") + ".jpg" }
+                       : { blob: file, name: file.name });
+        }, "image/jpeg", 0.85);
+      });
+    }, function () { return { blob: file, name: file.name }; });
+  }
+
   function clearAll() {
     var stores = ["queue", "copies", "meta"];
     return Promise.all([
@@ -363,6 +386,8 @@
     sync: sync,
     keep: keep,
     discard: discard,
-    show: show
+    show: show,
+    shrink: shrink,
+    drop: drop
   };
 })();

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from inspections.models import Finding
 from tests.verification.fixtures import jpeg_bytes
 from verification import selectors, services
 from verification.models import Evidence, Response
@@ -124,3 +125,108 @@ def test_logging_out_clears_the_copies_and_the_queue(page_as, verification, coun
         f"/verification/{verification.pk}/",
     )
     assert stored == {"names": [], "dbs": [], "copy": False}
+
+
+def test_an_inspector_records_a_visit_with_a_finding_offline_then_issues_the_notice(
+    page_as, planned_visit, inspector_a, areas, aspects, tmp_path
+):
+    page = page_as(inspector_a, mobile=True)
+    url = f"/inspections/visits/{planned_visit.pk}/"
+    page.goto(url)
+    _take_offline(page)
+
+    network(page.context, on=False)
+    page.reload()  # the planned visit from the phone
+    for row in page.locator(".check-row").all():
+        row.locator('input[value="ok"]').check()
+    page.locator(f'input[name="area-{areas["gate"].pk}"][value="problem"]').check()
+    page.get_by_role("button", name="登记督查").click()
+    expect(page.locator("#visit")).to_contain_text("督查登记已保存在本机")
+    page.get_by_label("问题", exact=True).fill("测温点无人值守")
+    page.get_by_label("区域／方面").select_option(label="校门口")
+    page.get_by_label("整改要求").fill("安排专人值守并建立台账")
+    photo = tmp_path / "测温点.jpg"
+    photo.write_bytes(jpeg_bytes())
+    page.get_by_label("照片", exact=True).set_input_files(str(photo))
+    page.get_by_role("button", name="添加问题").click()
+    expect(page.locator("#visit-queued li")).to_have_count(2)
+    expect(page.locator("#visit-queued img")).to_have_count(1)
+
+    page.reload()  # still offline: the record as typed, and the finding waiting
+    expect(page.locator(f'input[name="area-{areas["gate"].pk}"][value="problem"]')).to_be_checked()
+    expect(page.locator("#visit-queued")).to_contain_text("测温点无人值守")
+    planned_visit.refresh_from_db()
+    assert planned_visit.status == "planned" and not Finding.objects.exists()
+
+    network(page.context, on=True)
+    expect(page.locator("#visit")).to_contain_text("已发送")
+    planned_visit.refresh_from_db()
+    assert planned_visit.status == "recorded"
+    finding = Finding.objects.get()
+    assert (finding.description, finding.key_area, finding.photos.count()) == (
+        "测温点无人值守", areas["gate"], 1)  # fmt: skip
+    # Recorded: the planned visit's copy is gone from the phone.
+    held = page.evaluate("async (path) => !!(await caches.match(path))", url)
+    assert held is False
+
+    page.reload()
+    page.get_by_role("button", name="出具整改通知书").click()
+    expect(page.locator("h1")).to_contain_text("临教督整")
+
+
+def test_a_change_whose_answer_was_lost_is_sent_again_and_stored_once(
+    page_as, verification, county_members
+):
+    page = page_as(county_members["health"])
+    page.goto(f"/verification/{verification.pk}/")
+    _take_offline(page)
+    first = selectors.checklist(verification=verification).rows[0].item
+    network(page.context, on=False)
+    page.locator(f"#item-{first.pk}").get_by_label("不合格", exact=True).check()
+    expect(page.locator("#offline-status")).to_contain_text("1 项更改")
+
+    sent = []
+
+    def lose_the_answer(route):
+        if "/answers/" in route.request.url and not sent:
+            sent.append(route.fetch().status)  # the server writes it...
+            route.abort("connectionreset")  # ...and the phone never hears back
+        else:
+            route.continue_()
+
+    page.context.unroute("**/*", _cut)
+    page.context.route("**/*", lose_the_answer)
+    with page.expect_event("requestfailed", predicate=lambda r: "/answers/" in r.url):
+        page.context.set_offline(False)
+    assert sent == [200]
+    expect(page.locator("#offline-status")).to_contain_text("1 项更改")  # still queued
+
+    page.reload()  # online again: the queue is sent on load, under the same key
+    expect(page.locator(f"#item-{first.pk} .item-status")).to_have_text("已保存（离线时填写）")
+    saved = Response.objects.get(verification=verification, item=first)
+    assert (saved.answer, saved.revision, saved.history.count()) == ("fail", 1, 1)
+
+
+def test_a_change_refused_meanwhile_is_shown_with_its_reason_and_kept_until_discarded(
+    page_as, verification, county_members
+):
+    page = page_as(county_members["health"])
+    page.goto(f"/verification/{verification.pk}/")
+    _take_offline(page)
+    first = selectors.checklist(verification=verification).rows[0].item
+    network(page.context, on=False)
+    page.locator(f"#item-{first.pk}").get_by_label("合格", exact=True).check()
+    # Meanwhile the verification left the team (submitted to the leader).
+    type(verification).objects.filter(pk=verification.pk).update(status="submitted")
+
+    network(page.context, on=True)
+    held = page.locator(f"#item-{first.pk} .offline-held")
+    expect(held).to_contain_text("未能保存：")
+    page.reload()  # kept, with its reason, until the user lets it go
+    expect(held).to_contain_text("未能保存：")
+    expect(page.locator("#offline-status")).to_contain_text("1 项更改未能发送")
+    held.get_by_role("button", name="放弃此更改").click()
+    expect(page.locator("#offline-status")).to_be_hidden()
+    page.reload()
+    expect(held).to_have_count(0)
+    assert not Response.objects.filter(verification=verification).exists()

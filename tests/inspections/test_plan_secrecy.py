@@ -36,6 +36,9 @@ def test_who_sees_a_planned_visit(request, login, api_client, planned_visit, vie
     sees = request.node.callspec.id in SEES
     page = login(viewer).get(reverse("visit_detail", args=[planned_visit.pk]))
     assert page.status_code == (200 if sees else 404)
+    # Only the squad may take the planned visit offline onto a phone.
+    members = request.node.callspec.id in {"squad_leader", "squad_member"}
+    assert ("data-take-offline" in page.content.decode()) == members
     listed = login(viewer).get(reverse("visit_list")).context["page"].paginator.count
     assert listed == (1 if sees else 0)
     api_client.force_authenticate(viewer)
@@ -48,3 +51,8 @@ def test_who_sees_a_planned_visit(request, login, api_client, planned_visit, vie
 def test_the_task_force_sees_the_visit_once_recorded(login, recorded_visit, viewer):
     page = login(viewer).get(reverse("visit_detail", args=[recorded_visit.pk]))
     assert page.status_code == 200
+
+
+def test_a_recorded_visit_is_not_taken_offline(login, recorded_visit, inspector_a):
+    page = login(inspector_a).get(reverse("visit_detail", args=[recorded_visit.pk])).content
+    assert b"data-take-offline" not in page and b'data-recorded="1"' in page

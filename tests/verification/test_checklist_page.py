@@ -125,3 +125,13 @@ def test_the_page_shows_the_latest_changes_and_the_whole_history_has_its_page(
     changes = Response.history.filter(verification_id=v.pk).count() + v.history.count()
     assert whole.count("<time>") == changes > 10
     assert login(official_b).get(reverse("verification_history", args=[v.pk])).status_code == 404
+
+
+def test_only_a_member_takes_the_checklist_offline_with_the_schools_card(
+    login, verification, county_members, official_a
+):
+    page = login(county_members["health"]).get(f"/verification/{verification.pk}/")
+    urls = f"/verification/{verification.pk}/ /schools/{verification.school_id}/"
+    assert f'data-take-offline="{urls}"' in page.content.decode()
+    page = login(official_a).get(f"/verification/{verification.pk}/")
+    assert "data-take-offline" not in page.content.decode()
