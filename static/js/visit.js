@@ -81,7 +81,7 @@
     li.dataset.key = entry.key;
     li.className = "queued-change";
     var what = document.createElement("span");
-    what.textContent = entry.kind === "record" ? text.recordQueued
+    what.textContent = entry.kind === "record" ? text.recordLabel
       : text.findingQueued + "：" + entry.fields.description;
     li.appendChild(what);
     (entry.files || []).forEach(function (file) {
