@@ -25,6 +25,7 @@ from .models import (
     DepartmentSignoff,
     Evidence,
     Response,
+    TeamMember,
     Verification,
     VerificationTeam,
 )
@@ -75,6 +76,11 @@ def verification_list(*, user: User, status: str | None = None) -> QuerySet[Veri
     if status in Verification.Status.values:
         verifications = verifications.filter(status=status)
     return verifications
+
+
+def member_team_ids(*, user: User) -> frozenset[int]:
+    """The teams ``user`` is a member of."""
+    return frozenset(TeamMember.objects.filter(user=user).values_list("team_id", flat=True))
 
 
 def verification_results(*, user: User) -> QuerySet[Verification]:

@@ -81,6 +81,10 @@ def verification_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status")
     verifications = selectors.verification_list(user=request.user, status=status)
     page = Paginator(verifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    teams = selectors.member_team_ids(user=request.user)
+    for verification in page:  # a member's own assignments can be taken offline
+        if verification.team_id in teams and verification.editable:
+            verification.offline_urls = _offline_urls(request.user, verification)
     return render(
         request,
         "verification/list.html",

@@ -29,7 +29,7 @@ def test_the_list_query_count_does_not_grow(
         actor=official_a, team=county_team, schools=schools, planned_on=tomorrow
     )
     client = login(official_a)
-    with django_assert_num_queries(4):  # session, user, count, page
+    with django_assert_num_queries(5):  # session, user, count, page, the user's teams
         response = client.get(reverse("verification_list"))
     assert response.status_code == 200
     body = response.content.decode()
@@ -58,3 +58,13 @@ def test_the_list_shows_only_the_users_county(login, official_a, county_a, count
     VerificationFactory(school__county=county_b, template=template)
     page = login(official_a).get(reverse("verification_list")).context["page"]
     assert [v.school.county for v in page] == [county_a]
+
+
+def test_a_member_takes_their_assignments_offline_from_the_list(
+    login, verification, county_members, official_a
+):
+    body = login(county_members["health"]).get(reverse("verification_list")).content.decode()
+    urls = f"/verification/{verification.pk}/ /schools/{verification.school_id}/"
+    assert f'data-take-offline="{urls}" data-title="{verification.school.name}"' in body
+    body = login(official_a).get(reverse("verification_list")).content.decode()
+    assert "data-take-offline" not in body
