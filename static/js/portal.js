@@ -22,12 +22,15 @@
       });
     }
     // A second click on a submit button while the first request runs would
-    // upload or import the same file twice.
+    // upload or import the same file twice. A submit a script took over (saved by
+    // fetch, queued offline, or a logout not confirmed) sends no request: its
+    // buttons stay usable.
     document.querySelectorAll("form[method=post]").forEach(function (form) {
-      form.addEventListener("submit", function () {
-        form.querySelectorAll("button[type=submit]").forEach(function (button) {
-          window.setTimeout(function () { button.disabled = true; }, 0);
-        });
+      form.addEventListener("submit", function (event) {
+        window.setTimeout(function () {
+          if (event.defaultPrevented) { return; }
+          form.querySelectorAll("button[type=submit]").forEach(function (button) { button.disabled = true; });
+        }, 0);
       });
     });
   });

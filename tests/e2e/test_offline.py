@@ -110,6 +110,12 @@ def test_logging_out_clears_the_copies_and_the_queue(page_as, verification, coun
     network(page.context, on=False)
     page.locator(f"#item-{first.pk}").get_by_label("合格", exact=True).check()
     expect(page.locator("#offline-status")).to_contain_text("1 项更改")
+    # A change still waits: logging out asks first, and "no" keeps everything.
+    with page.expect_event("dialog") as asked:
+        page.get_by_role("button", name="退出").click()
+    assert asked.value.message == "本机还有 1 项更改未发送，退出登录会删除它们。仍要退出吗？"
+    asked.value.dismiss()
+    expect(page.locator("#offline-status")).to_contain_text("1 项更改")
     network(page.context, on=True)
     page.wait_for_selector("#offline-status[hidden]", state="attached")
     assert Response.objects.filter(verification=verification).count() == 1
