@@ -122,6 +122,12 @@ def _detail(request: HttpRequest, verification: Verification, **bound: forms.For
             "sheet": sheet,
             "member": member,
             "can_answer": member is not None and verification.editable,
+            # Each item's forms are built by the page's script from one template
+            # (the page stays light); without scripts, or to show a refused
+            # answer beside its item, the server renders a form on every item.
+            "full_forms": request.GET.get("forms") == "all"
+            or "answer_form" in bound
+            or "evidence_form" in bound,
             "offline_urls": _offline_urls(request.user, verification) if editable else [],
             "is_leader": verification.team.leader_id == request.user.pk,
             "can_reverify": may_reverify(request.user, verification),

@@ -6,6 +6,41 @@
   var root = document.getElementById("checklist");
   if (!root) { return; }
   var text = root.dataset;
+
+  // Each item's answer and upload forms, built from the page's one template (the
+  // server sends the item's state in data-form: "id revision answer editable").
+  var forms = document.getElementById("item-forms");
+  root.querySelectorAll("[data-form]").forEach(function (item) {
+    var state = item.dataset.form.split(" ");
+    var id = state[0];
+    var editable = state[3] === "1";
+    var parts = forms.content.cloneNode(true);
+    var form = parts.querySelector("form.answer");
+    form.querySelector("input[name=item]").value = id;
+    form.querySelector("input[name=revision]").value = state[1];
+    form.dataset.revision = state[1];
+    var legend = form.querySelector("legend");
+    legend.textContent = legend.textContent.trim() + " " + item.querySelector(".mono").textContent;
+    var radio = form.querySelector('input[name=answer][value="' + state[2] + '"]');
+    if (radio) { radio.checked = true; }
+    var note = form.querySelector("textarea[name=note]");
+    note.id = "note-" + id;
+    note.previousElementSibling.htmlFor = note.id;
+    note.value = item.dataset.note || "";
+    form.querySelector("fieldset").disabled = !editable;
+    var status = item.querySelector(".item-status");
+    status.replaceWith(form);
+    form.appendChild(status);
+    var evidence = item.querySelector(".evidence");
+    var upload = parts.querySelector(".evidence");
+    if (!evidence) {
+      evidence = upload;
+      form.after(evidence);
+    }
+    var uploadForm = upload.querySelector("form.evidence-form");
+    uploadForm.querySelector("input[name=item]").value = id;
+    if (editable) { evidence.appendChild(uploadForm); } else { uploadForm.remove(); }
+  });
   // Present when the browser keeps an offline queue (static/js/offline.js).
   var offline = window.PortalOffline;
   var here = Number(text.verification);

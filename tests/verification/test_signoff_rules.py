@@ -279,8 +279,14 @@ def test_the_checklist_offers_a_member_only_their_department_s_items(
 ):
     from django.urls import reverse
 
-    url = reverse("verification_detail", args=[verification.pk])
+    # The forms as the server renders them (without scripts); the light page gives
+    # the same in each item's data-form, checked below.
+    url = reverse("verification_detail", args=[verification.pk]) + "?forms=all"
     health_item = ChecklistItem.objects.get(template=verification.template, code="01")
+    light = reverse("verification_detail", args=[verification.pk])
+    for member, editable in (("hr", "0"), ("health", "1")):
+        body = login(county_members[member]).get(light).content.decode()
+        assert f'data-form="{health_item.pk} 0 - {editable}"' in body
 
     def fieldset_of(body: str, item) -> str:
         block = body.split(f'id="item-{item.pk}"')[1]
