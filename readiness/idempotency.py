@@ -58,7 +58,7 @@ def idempotent(action):
                 transaction.set_rollback(True)
                 return response
             record.status = response.status_code
-            record.body = json.loads(JSONRenderer().render(response.data) or b"null")
+            record.body = json.loads(JSONRenderer().render(response.data) or b"{}")
             record.save(update_fields=["status", "body"])
             return response
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -70,8 +71,9 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 @require_GET
 def offline(request: HttpRequest) -> HttpResponse:
     """Shown for a page that was not taken offline when the network is gone: the
-    copies on this phone and the changes waiting are listed by the page's script."""
-    return render(request, "readiness/offline.html")
+    copies on this phone are listed by the page's script. The service worker keeps
+    one copy of it for whoever uses the browser next, so it carries no one's name."""
+    return render(request, "readiness/offline.html", {"user": AnonymousUser()})
 
 
 class LogoutView(auth_views.LogoutView):

@@ -151,7 +151,12 @@
   // One save at a time per item: each sends the revision the previous one got
   // back, so a quick note-then-answer is never mistaken for someone else's edit.
   function save(form) {
-    form.pending = (form.pending || Promise.resolve()).then(function () { return send(form); });
+    form.pending = (form.pending || Promise.resolve()).then(function () { return send(form); })
+      .catch(function () { // whatever failed, the next save of this item still runs
+        var status = form.querySelector(".item-status");
+        status.classList.add("error");
+        status.textContent = text.failed;
+      });
   }
 
   function send(form) {

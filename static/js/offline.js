@@ -60,20 +60,18 @@
     return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
   }
 
-  // entry: {url, json | fields + files [{field, blob, name}], group, page}; "group" ties the
-  // changes of one item together: a later one waits for the earlier and takes the
-  // revision the server gave it.
+  // entry: {url, json | fields + files [{field, blob, name}], group, page, dropOnSent};
+  // "group" ties the changes of one item (or one visit) together: they are sent in
+  // order, a later one waits while an earlier one is held, and a queued answer is
+  // rebased on the revision the server gave the one before it.
   function queue(entry) {
-    return entries().then(function (all) {
-      var earlier = all.filter(function (other) { return other.group === entry.group; }).pop();
-      entry.key = uuid();
-      entry.owner = owner;
-      entry.after = earlier ? earlier.key : null;
-      entry.state = "waiting";
-      entry.page = entry.page || location.pathname;
-      entry.created = new Date().toISOString();
-      return run("queue", "readwrite", function (store) { return store.add(entry); });
-    }).then(function (seq) {
+    entry.key = uuid();
+    entry.owner = owner;
+    entry.state = "waiting";
+    entry.attempts = 0;
+    entry.page = entry.page || location.pathname;
+    entry.created = new Date().toISOString();
+    return run("queue", "readwrite", function (store) { return store.add(entry); }).then(function (seq) {
       entry.seq = seq;
       show();
       if (navigator.onLine) { sync(); }
@@ -127,47 +125,87 @@
 
   function emit(name, detail) { document.dispatchEvent(new CustomEvent(name, { detail: detail })); }
 
+  // A queued answer was typed over the revision the page had; once an earlier answer
+  // of the same item is saved, the later ones build on the revision it got.
+  function rebase(entry, revision) {
+    return entries().then(function (all) {
+      return Promise.all(all.filter(function (other) {
+        return other.group === entry.group && other.seq > entry.seq && other.json && other.json.revision !== undefined;
+      }).map(function (other) {
+        other.json.revision = revision;
+        return put(other);
+      }));
+    });
+  }
+
+  // The answer saved is this very change (sent before, its reply lost on the way).
+  function alreadySaved(entry, current) {
+    return Boolean(current && entry.json && current.answer === entry.json.answer &&
+                   current.note === (entry.json.note || "").trim());
+  }
+
+  function get(seq) { return run("queue", "readonly", function (store) { return store.get(seq); }); }
+
+  var MAX_ATTEMPTS = 3; // a change the server fails on each time is held for the user
+  var again = false;
+
   // Sends the waiting changes in the order given; stops at the first that cannot
   // reach the server, and leaves a held one (conflict, refusal) and those after it
-  // in its group for the user.
+  // in its group for the user. Asked again while sending, it runs once more after.
   function sync() {
-    if (syncing) { return syncing; }
+    if (syncing) { again = true; return syncing; }
+    again = false;
     syncing = entries().then(function (all) {
       var held = {};
-      var revisions = {};
       var chain = Promise.resolve(true);
-      all.forEach(function (entry) {
+      all.forEach(function (listed) {
         chain = chain.then(function (going) {
           if (!going) { return false; }
-          if (entry.state !== "waiting" || held[entry.group]) { held[entry.group] = true; return true; }
-          if (entry.after && revisions[entry.after] !== undefined && entry.json) {
-            entry.json.revision = revisions[entry.after];
-          }
-          show(true);
-          return send(entry).then(function (result) {
-            if (result.status >= 200 && result.status < 300) {
-              if (result.data && result.data.revision !== undefined) { revisions[entry.key] = result.data.revision; }
-              return remove(entry.seq).then(function () { emit("offline:sent", { entry: entry, data: result.data }); return true; });
-            }
-            if (result.status === 401) { needsLogin = true; return false; }
-            if (result.status >= 500) { return false; }
-            held[entry.group] = true;
-            entry.state = result.status === 409 ? "conflict" : "refused";
-            entry.current = result.status === 409 ? result.data.current : null;
-            entry.reason = result.status === 409 ? "" : reason(result.data);
-            return put(entry).then(function () { emit("offline:held", { entry: entry }); return true; });
-          }, function () { return false; });
+          return get(listed.seq).then(function (entry) { // as it is now: rebased, or discarded
+            if (!entry) { return true; }
+            if (entry.state !== "waiting" || held[entry.group]) { held[entry.group] = true; return true; }
+            show(true);
+            return send(entry).then(function (result) { return settle(entry, result, held); }, function () { return false; });
+          });
         });
       });
       return chain;
-    }).then(function () {
+    }).then(finish, finish);
+    function finish() {
       syncing = null;
       show();
-    }, function () {
-      syncing = null;
-      show();
-    });
+      if (again && navigator.onLine) { sync(); }
+    }
     return syncing;
+  }
+
+  function settle(entry, result, held) {
+    var data = result.data;
+    var done = result.status >= 200 && result.status < 300;
+    if (result.status === 409 && alreadySaved(entry, data && data.current)) {
+      done = true;
+      data = { answer: entry.json.answer, note: data.current.note, revision: data.current.revision };
+    }
+    if (done) {
+      return remove(entry.seq).then(function () {
+        return data && data.revision !== undefined ? rebase(entry, data.revision) : null;
+      }).then(function () {
+        if (entry.dropOnSent) { drop(entry.dropOnSent); }
+        emit("offline:sent", { entry: entry, data: data });
+        return true;
+      });
+    }
+    if (result.status === 401) { needsLogin = true; return false; }
+    if (result.status >= 500) {
+      entry.attempts = (entry.attempts || 0) + 1;
+      if (entry.attempts < MAX_ATTEMPTS) { return put(entry).then(function () { return false; }); }
+      data = null;
+    }
+    held[entry.group] = true;
+    entry.state = result.status === 409 ? "conflict" : "refused";
+    entry.current = result.status === 409 ? data.current : null;
+    entry.reason = result.status === 409 ? "" : reason(data);
+    return put(entry).then(function () { emit("offline:held", { entry: entry }); return true; });
   }
 
   // The user's answer to a held change: send it again over what is there now (with
@@ -175,7 +213,7 @@
   function keep(entry) {
     entry.key = uuid();
     entry.state = "waiting";
-    entry.after = null;
+    entry.attempts = 0;
     if (entry.json && entry.current) { entry.json.revision = entry.current.revision; }
     entry.current = null;
     entry.reason = "";
@@ -227,7 +265,7 @@
         }).filter(function (src) { return src.charAt(0) === "/"; });
         return Promise.all(images.map(function (src) {
           return fetch(src, { credentials: "same-origin" }).then(function (image) {
-            return image.ok ? cache.put(src, image) : null;
+            return image.ok ? cache.put(src, image).then(function () { return src; }) : null;
           }).catch(function () { return null; });
         }));
       });
@@ -237,9 +275,11 @@
   function take(urls, title) {
     return caches.open(PAGES_CACHE).then(function (cache) {
       return Promise.all(urls.map(function (url) { return cacheCopy(cache, url); }));
-    }).then(function () {
+    }).then(function (photos) {
+      // The photos are kept with the copy, and leave the phone with it.
+      var held = urls.concat.apply(urls, photos).filter(Boolean);
       return run("copies", "readwrite", function (store) {
-        return store.put({ url: urls[0], urls: urls, title: title, owner: owner, taken: new Date().toISOString() });
+        return store.put({ url: urls[0], urls: held, title: title, owner: owner, taken: new Date().toISOString() });
       });
     });
   }
@@ -343,7 +383,18 @@
     });
   }
 
-  if (!owner || !window.indexedDB) { return; }
+  if (!window.indexedDB) { return; }
+  if (!owner) {
+    // The offline page is the same for everyone (it is kept by the service worker):
+    // it lists the copies of the user this browser last served.
+    if (document.getElementById("offline-copies")) {
+      run("meta", "readonly", function (store) { return store.get("owner"); }).then(function (last) {
+        owner = last || "";
+        if (owner) { listOnOfflinePage(); }
+      });
+    }
+    return;
+  }
 
   // Another user on this browser: the copies are not theirs to read. (Changes queued
   // by the previous user stay, theirs, and are sent when they log in again.)

@@ -120,7 +120,10 @@
     if (!useQueue()) { return; }
     event.preventDefault();
     waitingHere += 1;
-    offline.queue({ kind: "record", visit: here, group: group, url: text.apiRecord, json: recordJson() })
+    // Once recorded, the planned visit's copy leaves the phone (offline.js drops it
+    // when this change is sent, whatever page is open then).
+    offline.queue({ kind: "record", visit: here, group: group, url: text.apiRecord,
+                    json: recordJson(), dropOnSent: location.pathname })
       .then(function (entry) {
         addRow(entry);
         say(text.recordQueued);
@@ -165,7 +168,6 @@
     waitingHere -= 1;
     var li = rowOf(entry);
     if (li) { li.remove(); }
-    if (entry.kind === "record") { offline.drop(location.pathname); }
     if (!waitingHere) { say(text.sent); }
   });
 

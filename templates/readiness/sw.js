@@ -16,11 +16,30 @@ self.addEventListener("install", function (event) {
   }).then(function () { return self.skipWaiting(); }));
 });
 
+// The copies taken offline name the static files of the version they were rendered
+// with: a new version renews them first, and drops the old files only once every
+// copy names the new ones (offline, the old files stay for the old copies).
+function renewCopies() {
+  return caches.open(PAGES_CACHE).then(function (cache) {
+    return cache.keys().then(function (requests) {
+      return Promise.all(requests.map(function (request) {
+        return fetch(request.url, { credentials: "same-origin" }).then(function (response) {
+          if (!response.ok || response.redirected) { throw new Error(request.url); }
+          return cache.put(request, response);
+        });
+      }));
+    });
+  }).then(function () { return true; }, function () { return false; });
+}
+
 self.addEventListener("activate", function (event) {
-  event.waitUntil(caches.keys().then(function (names) {
-    return Promise.all(names.filter(function (name) {
-      return name.indexOf("portal-static-") === 0 && name !== STATIC_CACHE;
-    }).map(function (name) { return caches.delete(name); }));
+  event.waitUntil(renewCopies().then(function (renewed) {
+    if (!renewed) { return null; }
+    return caches.keys().then(function (names) {
+      return Promise.all(names.filter(function (name) {
+        return name.indexOf("portal-static-") === 0 && name !== STATIC_CACHE;
+      }).map(function (name) { return caches.delete(name); }));
+    });
   }).then(function () { return self.clients.claim(); }));
 });
 

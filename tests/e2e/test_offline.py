@@ -52,14 +52,18 @@ def test_a_member_answers_offline_reloads_and_the_answers_reach_the_server(
     photo.write_bytes(jpeg_bytes())
     item.locator("input[type=file]").set_input_files(str(photo))
     expect(item.locator(".evidence-list .pending")).to_contain_text("留观区.jpg")
-    expect(page.locator("#offline-status")).to_contain_text("已离线：3 项更改保存在本机")
+    # The item's answer changed again after the photo: sent after it, on the
+    # revision the first answer gets.
+    item.get_by_label("说明").fill("无留观区，已告知校长")
+    item.get_by_label("说明").blur()
+    expect(page.locator("#offline-status")).to_contain_text("已离线：4 项更改保存在本机")
 
     page.reload()  # offline: the copy on the phone, with what was typed
     item = page.locator(f"#item-{first.pk}")
     expect(item.get_by_label("不合格", exact=True)).to_be_checked()
-    expect(item.get_by_label("说明")).to_have_value("无留观区")
+    expect(item.get_by_label("说明")).to_have_value("无留观区，已告知校长")
     expect(item.locator(".evidence-list .pending")).to_contain_text("留观区.jpg")
-    expect(page.locator("#offline-status")).to_contain_text("3 项更改")
+    expect(page.locator("#offline-status")).to_contain_text("4 项更改")
     assert not Response.objects.filter(verification=verification).exists()
 
     network(page.context, on=True)
@@ -68,7 +72,12 @@ def test_a_member_answers_offline_reloads_and_the_answers_reach_the_server(
     expect(item.locator(".evidence-list img")).to_have_count(1)
     expect(page.locator("#offline-status")).to_be_hidden()
     saved = Response.objects.get(verification=verification, item=first)
-    assert (saved.answer, saved.note, saved.answered_by) == ("fail", "无留观区", health)
+    assert (saved.answer, saved.note, saved.answered_by) == (
+        "fail",
+        "无留观区，已告知校长",
+        health,
+    )
+    assert (saved.revision, saved.history.count()) == (2, 2)
     assert Response.objects.get(verification=verification, item=second).answer == "pass"
     assert Evidence.objects.get().original_name == "留观区.jpg"
 

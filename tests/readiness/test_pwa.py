@@ -48,3 +48,9 @@ def test_logging_out_tells_the_browser_to_clear_its_copies(login, official_a):
     response = login(official_a).post("/logout/")
     assert response.status_code == 302
     assert response["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_the_offline_page_carries_no_ones_name(login, official_a):
+    """The service worker keeps one copy of it for whoever uses the browser next."""
+    page = login(official_a).get("/offline/").content.decode()
+    assert official_a.full_name not in page and "data-user" not in page

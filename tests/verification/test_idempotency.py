@@ -4,6 +4,7 @@ lost answer) is written once; the second request gets the first response back.""
 from __future__ import annotations
 
 import threading
+import time
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -122,28 +123,41 @@ def test_evidence_through_the_api_is_refused_out_of_scope(
 
 
 def test_the_same_key_sent_at_the_same_moment_is_written_once(
-    postgres_live, verification, county_members
+    postgres_live, verification, county_members, monkeypatch
 ):
-    """Two sends race on PostgreSQL: the key's unique index makes the second wait for
-    the first and replay it; without it both would pass revision 0 → one 409."""
+    """Two sends overlap on PostgreSQL: the first holds its transaction open inside the
+    write while the second arrives; the second must wait on the key and replay the
+    first. (Checked first and inserted after, both would write: one 200, one 409.)"""
     member = county_members["health"]
     item = first_item(verification)
-    barrier = threading.Barrier(2)
-    results = []
+    first_inside, second_sent = threading.Event(), threading.Event()
+    save = services.response_save
 
-    def send():
+    def held_save(**kwargs):
+        if not first_inside.is_set():
+            first_inside.set()
+            second_sent.wait(5)
+            time.sleep(0.5)  # the second request is now waiting on the key's index
+        return save(**kwargs)
+
+    monkeypatch.setattr(services, "response_save", held_save)
+    results = {}
+
+    def send(name):
         try:
-            barrier.wait()
-            results.append(_answer(_client(member), verification, item).status_code)
+            results[name] = _answer(_client(member), verification, item).status_code
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert results == [200, 200]
+    first = threading.Thread(target=send, args=("first",))
+    first.start()
+    assert first_inside.wait(5)
+    second = threading.Thread(target=send, args=("second",))
+    second.start()
+    second_sent.set()
+    first.join()
+    second.join()
+    assert results == {"first": 200, "second": 200}
     response = Response.objects.get(verification=verification, item=item)
     assert (response.revision, response.history.count()) == (1, 1)
     assert IdempotentRequest.objects.count() == 1
