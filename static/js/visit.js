@@ -116,28 +116,24 @@
     li.appendChild(discard);
   }
 
-  recordForm.addEventListener("submit", function (event) {
-    if (!useQueue()) { return; }
-    event.preventDefault();
+  function queueRecord() {
     waitingHere += 1;
     // Once recorded, the planned visit's copy leaves the phone (offline.js drops it
     // when this change is sent, whatever page is open then).
-    offline.queue({ kind: "record", visit: here, group: group, url: text.apiRecord,
-                    json: recordJson(), dropOnSent: location.pathname })
+    return offline.queue({ kind: "record", visit: here, group: group, url: text.apiRecord,
+                           json: recordJson(), dropOnSent: location.pathname })
       .then(function (entry) {
         addRow(entry);
         say(text.recordQueued);
         addFinding.hidden = false;
       });
-  });
+  }
 
-  findingForm.addEventListener("submit", function (event) {
-    if (!useQueue()) { return; }
-    event.preventDefault();
+  function queueFinding() {
     var photos = Array.prototype.slice.call(findingForm.querySelector("input[type=file]").files);
     var fields = findingFields();
     waitingHere += 1;
-    Promise.all(photos.map(offline.shrink)).then(function (small) {
+    return Promise.all(photos.map(offline.shrink)).then(function (small) {
       return offline.queue({
         kind: "finding", visit: here, group: group, url: text.apiFindings, fields: fields,
         files: small.map(function (photo) { return { field: "photos", blob: photo.blob, name: photo.name }; })
@@ -146,7 +142,26 @@
       addRow(entry);
       findingForm.reset();
     });
-  });
+  }
+
+  // A form is posted as usual only when the portal answers: a phone that says it is
+  // online may have a signal without a connection, and a post that fails there
+  // would lose what was typed. Otherwise the change is queued.
+  function guard(form, queueIt) {
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.reachable) { delete form.dataset.reachable; return; }
+      event.preventDefault();
+      if (useQueue()) { queueIt(); return; }
+      fetch(text.probe, { cache: "no-store", credentials: "same-origin" }).then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        form.dataset.reachable = "1";
+        form.requestSubmit();
+      }).catch(queueIt);
+    });
+  }
+
+  guard(recordForm, queueRecord);
+  guard(findingForm, queueFinding);
 
   offline.entries().then(function (all) {
     all.filter(function (entry) { return entry.visit === here; }).forEach(function (entry) {

@@ -245,3 +245,23 @@ def test_a_change_refused_meanwhile_is_shown_with_its_reason_and_kept_until_disc
     page.reload()
     expect(held).to_have_count(0)
     assert not Response.objects.filter(verification=verification).exists()
+
+
+def test_a_visit_recorded_with_a_signal_but_no_connection_is_kept(
+    page_as, planned_visit, inspector_a, areas
+):
+    """The phone says it is online, but nothing gets through: the record is queued,
+    not posted into the void."""
+    page = page_as(inspector_a)
+    page.goto(f"/inspections/visits/{planned_visit.pk}/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.context.route("**/*", _cut)  # navigator.onLine stays true
+    for row in page.locator(".check-row").all():
+        row.locator('input[value="ok"]').check()
+    page.get_by_role("button", name="登记督查").click()
+    expect(page.locator("#visit")).to_contain_text("督查登记已保存在本机")
+    page.context.unroute("**/*", _cut)
+    page.reload()  # the connection is back: the queue is sent on load
+    expect(page.locator("#visit")).to_contain_text("已发送")
+    planned_visit.refresh_from_db()
+    assert planned_visit.status == "recorded"
