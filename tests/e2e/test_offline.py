@@ -3,6 +3,8 @@ service worker's): a checklist taken offline is filled, reloaded and sent."""
 
 from __future__ import annotations
 
+import time
+
 from playwright.sync_api import expect
 
 from inspections.models import Finding
@@ -120,10 +122,15 @@ def test_logging_out_clears_the_copies_and_the_queue(page_as, verification, coun
     page.locator(f"#item-{first.pk}").get_by_label("合格", exact=True).check()
     expect(page.locator("#offline-status")).to_contain_text("1 项更改")
     # A change still waits: logging out asks first, and "no" keeps everything.
-    with page.expect_event("dialog") as asked:
-        page.get_by_role("button", name="退出").click()
-    assert asked.value.message == "本机还有 1 项更改未发送，退出登录会删除它们。仍要退出吗？"
-    asked.value.dismiss()
+    # (The dialog opens after the click has returned, or while it waits: handled
+    # either way, never left open.)
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="退出").click(no_wait_after=True)
+    deadline = time.monotonic() + 10
+    while not asked and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert asked == ["本机还有 1 项更改未发送，退出登录会删除它们。仍要退出吗？"]
     expect(page.locator("#offline-status")).to_contain_text("1 项更改")
     network(page.context, on=True)
     page.wait_for_selector("#offline-status[hidden]", state="attached")
