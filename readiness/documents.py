@@ -9,6 +9,9 @@ and media files: a document never reaches the network.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import mimetypes
 import signal
 import threading
@@ -114,12 +117,36 @@ def render_html(template_name: str, context: dict) -> str:
         return render_to_string(template_name, context)
 
 
+def _libc_malloc_trim():
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim
+    except (OSError, AttributeError, TypeError):  # not glibc: nothing to hand back
+        return None
+
+
+_malloc_trim = _libc_malloc_trim()
+
+
+def release_memory() -> None:
+    """Hands back what a render used. WeasyPrint leaves a document's boxes, fonts and
+    images in reference cycles, which Python frees only at a later full collection,
+    and glibc keeps freed pages: a worker grew by 213 MB over ten renders of a
+    notice's worth of Chinese. Collected at once and the pages given back, it grows
+    by 16 MB (``python -m bench pdf_memory``, side by side)."""
+    gc.collect()
+    if _malloc_trim is not None:
+        _malloc_trim(0)
+
+
 def html_to_pdf(html: str, *, time_limit: int | None = None) -> bytes:
     limit = settings.PDF_TIME_LIMIT_SECONDS if time_limit is None else time_limit
-    with _time_limit(limit):
-        return HTML(string=html, base_url=BASE_URL, url_fetcher=LocalFetcher()).write_pdf(
-            **PDF_OPTIONS
-        )
+    try:
+        with _time_limit(limit):
+            return HTML(string=html, base_url=BASE_URL, url_fetcher=LocalFetcher()).write_pdf(
+                **PDF_OPTIONS
+            )
+    finally:
+        release_memory()
 
 
 def render_pdf(template_name: str, context: dict, *, time_limit: int | None = None) -> bytes:
