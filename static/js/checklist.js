@@ -362,7 +362,8 @@
     var entry = event.detail.entry;
     var data = event.detail.data;
     if (entry.verification !== here) { return; }
-    waitingHere -= 1;
+    // (It may come before this page has read the queue: never below zero.)
+    waitingHere = Math.max(0, waitingHere - 1);
     var item = root.querySelector("#item-" + entry.item);
     if (entry.kind === "answer") {
       formOf(entry.item).querySelector("input[name=revision]").value = data.revision;

@@ -180,7 +180,8 @@
   document.addEventListener("offline:sent", function (event) {
     var entry = event.detail.entry;
     if (entry.visit !== here) { return; }
-    waitingHere -= 1;
+    // (It may come before this page has read the queue: never below zero.)
+    waitingHere = Math.max(0, waitingHere - 1);
     var li = rowOf(entry);
     if (li) { li.remove(); }
     if (!waitingHere) { say(text.sent); }
