@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from readiness import selectors as school_selectors
-from readiness.access import scope_of
 from readiness.jobs import job_not_queued, job_status
 from readiness.naming import natural_key
+from readiness.pwa import offline_urls
 from readiness.references import citing
 from readiness.spreadsheets import spreadsheet_response
 from readiness.tasks import enqueue
@@ -224,9 +224,7 @@ def _visit_page(request: HttpRequest, visit: Visit, **bound: Form) -> HttpRespon
         context["place_codes"] = context["record_form"].place_codes()
         if visit.status == Visit.Status.PLANNED:
             # What an inspector takes offline: the planned visit and the school's card.
-            context["offline_urls"] = [visit.get_absolute_url()]
-            if scope_of(user).sees_school(visit.school):
-                context["offline_urls"].append(reverse("school_detail", args=[visit.school_id]))
+            context["offline_urls"] = offline_urls(user, visit.get_absolute_url(), visit.school)
     return render(request, "inspections/visit_detail.html", context)
 
 

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
+from .access import scope_of
+
 # What every page offline needs; fetched when the service worker is installed.
 PRECACHE = [
     "css/portal.css",
@@ -31,6 +33,15 @@ PRECACHE = [
     "icons/icon-192.png",
     "icons/icon-512.png",
 ]
+
+
+def offline_urls(user, page_url: str, school) -> list[str]:
+    """What a page takes offline: the page itself, and the school's card when the
+    user may see it (the "take offline" button's list)."""
+    urls = [page_url]
+    if scope_of(user).sees_school(school):
+        urls.append(reverse("school_detail", args=[school.pk]))
+    return urls
 
 
 @require_GET

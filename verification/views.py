@@ -17,7 +17,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,8 +24,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from readiness import documents
 from readiness import selectors as school_selectors
-from readiness.access import require_right, scope_of
+from readiness.access import require_right
 from readiness.documents import pdf_response
+from readiness.pwa import offline_urls
 from readiness.spreadsheets import spreadsheet_response
 from readiness.uploads import upload_response
 
@@ -84,7 +84,9 @@ def verification_list(request: HttpRequest) -> HttpResponse:
     teams = selectors.member_team_ids(user=request.user)
     for verification in page:  # a member's own assignments can be taken offline
         if verification.team_id in teams and verification.editable:
-            verification.offline_urls = _offline_urls(request.user, verification)
+            verification.offline_urls = offline_urls(
+                request.user, verification.get_absolute_url(), verification.school
+            )
     return render(
         request,
         "verification/list.html",
@@ -128,7 +130,11 @@ def _detail(request: HttpRequest, verification: Verification, **bound: forms.For
             "full_forms": request.GET.get("forms") == "all"
             or "answer_form" in bound
             or "evidence_form" in bound,
-            "offline_urls": _offline_urls(request.user, verification) if editable else [],
+            "offline_urls": offline_urls(
+                request.user, verification.get_absolute_url(), verification.school
+            )
+            if editable
+            else [],
             "is_leader": verification.team.leader_id == request.user.pk,
             "can_reverify": may_reverify(request.user, verification),
             # The latest changes only: the whole history has a page of its own, so
@@ -183,15 +189,6 @@ def _item_refused(
     if current is not None:
         return JsonResponse({**body, "current": current}, status=409)
     return JsonResponse(body, status=400)
-
-
-def _offline_urls(user, verification: Verification) -> list[str]:
-    """What a member takes offline: the checklist, and the school's card when the
-    member may see it."""
-    urls = [verification.get_absolute_url()]
-    if scope_of(user).sees_school(verification.school):
-        urls.append(reverse("school_detail", args=[verification.school_id]))
-    return urls
 
 
 def _progress(verification: Verification, response: Response) -> dict:

@@ -33,6 +33,16 @@ def _take_offline(page):
     expect(page.locator(".take-offline")).to_have_text("已存在本机 ✓（移除）")
 
 
+def _checklist_offline(page_as, verification, member):
+    """The member's checklist taken offline, the network then cut; with the first
+    item (item 01, health's)."""
+    page = page_as(member)
+    page.goto(f"/verification/{verification.pk}/")
+    _take_offline(page)
+    network(page.context, on=False)
+    return page, selectors.checklist(verification=verification).rows[0].item
+
+
 def test_a_member_answers_offline_reloads_and_the_answers_reach_the_server(
     page_as, verification, county_members, tmp_path
 ):
@@ -88,12 +98,7 @@ def test_a_change_made_meanwhile_by_another_member_is_shown_not_overwritten(
     page_as, verification, county_members
 ):
     health = county_members["health"]
-    page = page_as(health)
-    page.goto(f"/verification/{verification.pk}/")
-    _take_offline(page)
-    first = selectors.checklist(verification=verification).rows[0].item
-
-    network(page.context, on=False)
+    page, first = _checklist_offline(page_as, verification, health)
     item = page.locator(f"#item-{first.pk}")
     item.get_by_label("不合格", exact=True).check()
     expect(item.locator(".item-status")).to_have_text("已保存在本机，待发送")
@@ -114,11 +119,7 @@ def test_a_change_made_meanwhile_by_another_member_is_shown_not_overwritten(
 
 
 def test_logging_out_clears_the_copies_and_the_queue(page_as, verification, county_members):
-    page = page_as(county_members["health"])
-    page.goto(f"/verification/{verification.pk}/")
-    _take_offline(page)
-    first = selectors.checklist(verification=verification).rows[0].item
-    network(page.context, on=False)
+    page, first = _checklist_offline(page_as, verification, county_members["health"])
     page.locator(f"#item-{first.pk}").get_by_label("合格", exact=True).check()
     expect(page.locator("#offline-status")).to_contain_text("1 项更改")
     # A change still waits: logging out asks first, and "no" keeps everything.
@@ -199,11 +200,7 @@ def test_an_inspector_records_a_visit_with_a_finding_offline_then_issues_the_not
 def test_a_change_whose_answer_was_lost_is_sent_again_and_stored_once(
     page_as, verification, county_members
 ):
-    page = page_as(county_members["health"])
-    page.goto(f"/verification/{verification.pk}/")
-    _take_offline(page)
-    first = selectors.checklist(verification=verification).rows[0].item
-    network(page.context, on=False)
+    page, first = _checklist_offline(page_as, verification, county_members["health"])
     page.locator(f"#item-{first.pk}").get_by_label("不合格", exact=True).check()
     expect(page.locator("#offline-status")).to_contain_text("1 项更改")
 
@@ -232,11 +229,7 @@ def test_a_change_whose_answer_was_lost_is_sent_again_and_stored_once(
 def test_a_change_refused_meanwhile_is_shown_with_its_reason_and_kept_until_discarded(
     page_as, verification, county_members
 ):
-    page = page_as(county_members["health"])
-    page.goto(f"/verification/{verification.pk}/")
-    _take_offline(page)
-    first = selectors.checklist(verification=verification).rows[0].item
-    network(page.context, on=False)
+    page, first = _checklist_offline(page_as, verification, county_members["health"])
     page.locator(f"#item-{first.pk}").get_by_label("合格", exact=True).check()
     # Meanwhile the verification left the team (submitted to the leader).
     type(verification).objects.filter(pk=verification.pk).update(status="submitted")
