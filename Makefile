@@ -28,8 +28,11 @@ run: setup
 	$(MANAGE) demo_logins
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
+# The suite runs in one worker per core (pytest-xdist): each worker has its own
+# database and Redis database (tests/conftest.py). TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 test: setup test-system-deps
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 # The API fuzzed at length; `make test` runs the same test with 5 examples per route.
 fuzz: setup test-system-deps

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.utils import translation
 from rest_framework.test import APIClient
@@ -25,6 +27,22 @@ pytest_plugins = [
     "tests.inspections.fixtures",
     "tests.supplies.fixtures",
 ]
+
+
+def _own_redis_database(worker: str) -> None:
+    """Gives a parallel test worker (pytest-xdist, ``make test``) a Redis database of
+    its own. Each worker already has its own SQL database, so both number their rows
+    from 1: a badge or rate limit cached by user id in one worker's tests would reach
+    the other's, and a test's ``cache.clear()`` (FLUSHDB) would empty the other's."""
+    parts = urlsplit(settings.REDIS_URL)
+    index = (int(parts.path.strip("/") or 0) + int(worker.removeprefix("gw")) + 1) % 16
+    url = urlunsplit(parts._replace(path=f"/{index}"))
+    settings.REDIS_URL = os.environ["REDIS_URL"] = url  # the Celery workers tests start
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": url}}
+
+
+if os.environ.get("PYTEST_XDIST_WORKER") and settings.REDIS_URL:
+    _own_redis_database(os.environ["PYTEST_XDIST_WORKER"])
 
 
 def pytest_collection_modifyitems(config, items):
