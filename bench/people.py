@@ -29,12 +29,22 @@ def _ensure_ledger() -> None:
         call_command("seed_demo", "--schools", "5600", verbosity=0)
     if Person.objects.count() < FULL - 1000:
         call_command("seed_demo", "--schools", "5600", "--people", str(FULL), verbosity=0)
+        vacuum_analyze()
+
+
+def vacuum_analyze() -> None:
+    """What autovacuum does within minutes of a bulk load, done at once: the planner's
+    statistics and the visibility map (for index-only scans) of the seeded city."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
 
 
 def _write_file(path: Path, rows: int) -> None:
     import datetime as dt
 
-    from readiness import idcard
+    from people import idcard
     from readiness.models import School
 
     codes = list(School.objects.values_list("code", flat=True)[:500])
@@ -110,9 +120,11 @@ def _raw_copy_seconds(path: Path) -> float:
 
     from django.db import connection
 
-    from readiness import idcard
+    from people import idcard
+    from people.models import Person
     from readiness.models import School
 
+    table = Person._meta.db_table
     ids = dict(School.objects.values_list("code", "pk"))
     buffer = io.StringIO()
     with path.open(encoding="utf-8") as handle:
@@ -125,9 +137,9 @@ def _raw_copy_seconds(path: Path) -> float:
             )
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_person_copy")
-        cursor.execute("CREATE TABLE bench_person_copy (LIKE readiness_person INCLUDING ALL)")
+        cursor.execute(f"CREATE TABLE bench_person_copy (LIKE {table} INCLUDING ALL)")
         cursor.execute(
-            "INSERT INTO bench_person_copy SELECT * FROM readiness_person "
+            f"INSERT INTO bench_person_copy SELECT * FROM {table} "
             f"WHERE id_number NOT LIKE '{REGION}%%'"
         )
         cursor.execute(
@@ -172,7 +184,7 @@ def run() -> dict:
         # The importer, by contrast, reads text, checks every row, stages, checks the
         # whole file in SQL, writes the ledger and recounts the touched schools.
         results["people_import_vs_copy"] = {
-            "value": ratio, "unit": "ratio", "goal": ">= 0.25", "holds": ratio >= 0.25,
+            "value": ratio, "unit": "ratio", "goal": ">= 0.5", "holds": ratio >= 0.5,
             "detail": f"{SMALL} rows: import {SMALL / import_s:,.0f} rows/s ({import_s:.1f} s, checks and staging included), raw COPY {SMALL / copy_s:,.0f} rows/s",
         }  # fmt: skip
         _write_file(full, FULL)

@@ -14,6 +14,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 
 from readiness.access import has_right
+from readiness.pagination import CountedPagination
 
 from . import idcard, selectors, services
 from .access import Right
@@ -75,6 +76,14 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
 
     filterset_class = PersonFilter
     throttle_classes = [PersonSearchThrottle]
+    pagination_class = CountedPagination
+
+    def known_count(self) -> int | None:
+        """The number of files found, from the per-school counts where they can tell."""
+        people = PersonFilter(
+            self.request.query_params, queryset=Person.objects.none(), request=self.request
+        )
+        return selectors.person_count(user=self.request.user, people=people)
 
     def get_serializer_class(self):
         if has_right(self.request.user, Right.PERSON_FULL_ID):

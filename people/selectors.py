@@ -45,6 +45,32 @@ def person_filter(*, request) -> PersonFilter:
     return PersonFilter(request.GET, queryset=people, request=request)
 
 
+# The ledger's filters the per-school counts can answer; any other narrows by rows.
+COUNTED_FILTERS = {"school", "kind"}
+
+
+def person_count(*, user: User, people: PersonFilter) -> int | None:
+    """How many files ``people`` (a valid filter) finds, read from the per-school
+    counts (ScreeningCount) when it narrows by no more than the scope, a school and a
+    kind: the ledger's pages need it on every page, and counting a county's 200
+    thousand rows takes 50 ms. None when another filter is used: those are counted.
+    The counts are refreshed by every import, which is how files are written, by
+    seeding, and nightly for the whole city."""
+    if not people.is_valid():
+        return None
+    used = {name for name, value in people.form.cleaned_data.items() if value not in ("", None)}
+    if used - COUNTED_FILTERS:
+        return None
+    counts = ScreeningCount.objects.filter(scope_of(user).school_q(prefix="school__"))
+    if school := people.form.cleaned_data.get("school"):
+        counts = counts.filter(school__code=school)
+    kind = people.form.cleaned_data.get("kind")
+    files = {"staff": F("staff_files"), "student": F("student_files")}.get(
+        kind, F("staff_files") + F("student_files")
+    )
+    return counts.aggregate(n=Sum(files))["n"] or 0
+
+
 def coverage(*, user: User) -> list[dict]:
     """Files screened against headcount, staff and students apart: per county for a
     city user, per school for a county or school user. Reads the per-school counts

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from readiness.access import has_right, require_right
 from readiness.forms import posted
 from readiness.jobs import job_not_queued, job_status
+from readiness.pagination import CountedPaginator
 from readiness.spreadsheets import CONTENT_TYPES, spreadsheet_response, template_response
 from readiness.tasks import enqueue
 
@@ -47,7 +48,8 @@ def _ledger_page(request: HttpRequest, people: PersonFilter, *, status: int) -> 
     found = people.qs if status == 200 else Person.objects.none()
     query = request.GET.copy()
     query.pop("page", None)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    count = selectors.person_count(user=request.user, people=people) if status == 200 else 0
+    page = CountedPaginator(found, PAGE_SIZE, count=count).get_page(request.GET.get("page"))
     full_id = has_right(request.user, Right.PERSON_FULL_ID)
     if full_id and page.object_list:
         services.person_read_audit(

@@ -189,9 +189,9 @@ def build() -> dict:
     )  # fmt: skip
     account_job.save()
     account_job.accounts.add(users["school_other"])
-    report = DispatchReport.objects.create(
-        on_date=timezone.localdate() - dt.timedelta(days=1), data={"sections": {}}
-    )
+    report = DispatchReport.objects.get_or_create(  # the demo city's own, in the benchmarks
+        on_date=timezone.localdate() - dt.timedelta(days=1), defaults={"data": {"sections": {}}}
+    )[0]
     return {
         "a": a, "b": b, "users": users, "upload": upload, "job": job,
         "archive": archive, "report": report, "template": template,
@@ -244,7 +244,9 @@ def _supplies(side: Side, county, officer, contact) -> None:
     )[0]
     lot = Lot.objects.get_or_create(item=item, number="KZ-1")[0]
     reserve = Holder.objects.get_or_create(kind="city")[0]
-    side.depot = Holder.objects.create(kind="county", county=county)
+    # The county's own depot where it has one (the benchmarks build this world in the
+    # demo city, whose counties have theirs).
+    side.depot = Holder.objects.get_or_create(kind="county", county=county)[0]
     side.shipment = Shipment.objects.create(
         kind="allocation", item=item, lot=lot, source=reserve, target=side.depot,
         quantity=10, sent_at=timezone.now(), sent_by=officer,

@@ -211,3 +211,31 @@ def test_another_countys_drills_are_not_listed(login, city_staff, official_b, sc
     )
     body = login(official_b).get(reverse("drills")).content.decode()
     assert "兰山区培训" not in body
+
+
+def test_the_plan_list_is_paged_and_keeps_its_filter(login, city_staff, county_a):
+    """A city reader has a plan of every school (5,600 at full scale): 50 a page,
+    the last page in as many queries as the first, and the status chosen from a
+    dashboard figure kept from page to page."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.plans.factories import ReopeningPlanFactory
+
+    for n in range(52):
+        ReopeningPlanFactory(school=SchoolFactory(county=county_a, code=f"21370{n:05d}"),
+                             status="submitted" if n < 51 else "draft")  # fmt: skip
+    client = login(city_staff)
+    url = reverse("plan_list")
+    with CaptureQueriesContext(connection) as first_queries:
+        first = client.get(url + "?status=submitted").content.decode()
+    assert len(re.findall(r'href="/plans/\d+/"', first)) == 50
+    assert 'href="?status=submitted&amp;page=2"' in first
+    with CaptureQueriesContext(connection) as second_queries:
+        second = client.get(url + "?status=submitted&page=2").content.decode()
+    assert len(re.findall(r'href="/plans/\d+/"', second)) == 1  # 51 submitted, 50 a page
+    assert len(second_queries) == len(first_queries)
+    last = client.get(url + "?page=2").content.decode()
+    assert len(re.findall(r'href="/plans/\d+/"', last)) == 2  # of 52
