@@ -37,6 +37,7 @@ CEILING_SECONDS = int(os.environ.get("LOAD_CEILING_SECONDS", "20"))
 CEILING_RUNS = int(os.environ.get("LOAD_CEILING_RUNS", "2"))
 SERVER = os.environ.get("LOAD_SERVER", "gthread:4x4")
 MIX = ["Verifier", "CountyReader", "CityReader"]
+BROKER = os.environ.get("LOAD_BROKER_URL", "redis://127.0.0.1:6379/6")
 SCHOOLS = int(os.environ.get("LOAD_SCHOOLS", "5600"))
 PEOPLE = int(os.environ.get("LOAD_PEOPLE", "2700000"))
 
@@ -70,11 +71,13 @@ def _seed() -> dict:
     report = services.dispatch_report_build(on_date=timezone.localdate())
     open_work = Verification.objects.filter(status__in=["assigned", "in_progress"])
     verifiers = [
-        {"username": m.user.username, "verification": v.pk}
-        for v in open_work
-        for m in TeamMember.objects.filter(team=v.team).select_related("user")
+        # A member answers the items of their department; the leader any item.
+        {"username": m.user.username, "verification": v.pk,
+         "department": None if m.user_id == v.team.leader_id else m.department.code}
+        for v in open_work.select_related("team")
+        for m in TeamMember.objects.filter(team=v.team).select_related("user", "department")
         if m.user.has_usable_password()
-    ]
+    ]  # fmt: skip
     readers = [
         {"username": username, "dispatch": role != "county_official"}
         for username, role in User.objects.filter(
@@ -199,6 +202,10 @@ def run() -> dict:
         "LOAD_ACCOUNTS": str(workdir / "accounts.json"),
         "LOAD_RESULT": str(workdir / "counts.json"),
         "PERSON_SEARCH_RATE": "100000/min",
+        # As in production: the cache in Redis, tasks queued on a broker (none runs
+        # them here; their queue is emptied afterwards).
+        "REDIS_URL": os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/5"),
+        "CELERY_BROKER_URL": BROKER,
     }
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -228,6 +235,7 @@ def run() -> dict:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        subprocess.run(["redis-cli", "-u", BROKER, "FLUSHDB"], check=False, capture_output=True)
     base = {"minimal /healthz"}
     work = {r["Name"] for r in rows} - base - {"Aggregated"}
     p50, p95, requests, failures = _percentiles(rows, work)
