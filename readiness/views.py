@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -238,6 +239,11 @@ def dispatch_list(request: HttpRequest) -> HttpResponse:
     return render(request, "readiness/dispatch_list.html", {"reports": reports})
 
 
+# A snapshot never changes under its key (a rebuild is a new snapshot): a day is only
+# so that old reports leave the cache.
+DISPATCH_BODY_SECONDS = 24 * 3600
+
+
 @login_required
 @require_GET
 def dispatch_detail(request: HttpRequest, on_date: str) -> HttpResponse:
@@ -249,16 +255,19 @@ def _dispatch_page(request: HttpRequest, report, form: RebuildForm, status: int 
     may_rebuild = (
         has_right(request.user, Right.DISPATCH_BUILD) and report.on_date == timezone.localdate()
     )
+    # The body is cached per snapshot (the template's cache tag): what it shows is
+    # worked out only when it is rendered, that is once per snapshot and language.
     return render(
         request,
         "readiness/dispatch_detail.html",
         {
             "report": report,
-            "sections": dispatch.shown(report.data),
-            "tiles": dashboard.report_tiles(report),
-            "ranking": dashboard.frozen_ranking(report.data),
-            "measures": [m for _key, m in dashboard.measures()],
-            "stale": dashboard.stale_listing(report.data),
+            "body_seconds": DISPATCH_BODY_SECONDS,
+            "sections": SimpleLazyObject(lambda: dispatch.shown(report.data)),
+            "tiles": SimpleLazyObject(lambda: dashboard.report_tiles(report)),
+            "ranking": SimpleLazyObject(lambda: dashboard.frozen_ranking(report.data)),
+            "measures": SimpleLazyObject(lambda: [m for _key, m in dashboard.measures()]),
+            "stale": SimpleLazyObject(lambda: dashboard.stale_listing(report.data)),
             "revisions": report.revisions.select_related("replaced_by")[:20],
             "rebuild_form": form if may_rebuild or form.errors else None,
         },

@@ -170,6 +170,15 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: pages cache what they render by primary
+    key (a dispatch report's body), and keys repeat from one test's rows to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploads of each test land in its own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"

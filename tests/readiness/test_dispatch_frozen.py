@@ -236,3 +236,40 @@ def test_the_pdf_says_what_the_page_says(county_a, county_b, city_staff, login):
         assert f"{name}：{count}所" in text
     for school in re.findall(r'<th scope="row"><a [^>]*>(.*?)</a></th><td>(.*?)</td>', stale):
         assert cells("".join(school)) in text
+
+
+def test_the_reports_body_is_rendered_once_per_snapshot(county_a, county_b, city_staff, login):
+    """The body (tiles, ranking, stale data, sections) is frozen data rendered once
+    per snapshot and language; a rebuild is a new snapshot, shown at once. Worked
+    by hand: two schools not ready, then a third before the rebuild."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def body(page) -> str:
+        html = page.content.decode()
+        return html.split('id="report-tiles-title"')[1].split('id="report-history"')[0]
+
+    def not_ready(html: str) -> str:
+        tile = html.split('data-key="readiness.r_failed"')[1]
+        return tile.split('class="dash-value">')[1].split("<")[0].strip()
+
+    SchoolFactory.create_batch(2, county=county_a, readiness="failed")
+    services.dispatch_report_build(on_date=TODAY)
+    client = login(city_staff)
+    url = reverse("dispatch_detail", args=[TODAY.isoformat()])
+    with CaptureQueriesContext(connection) as cold:
+        first = body(client.get(url))
+    with CaptureQueriesContext(connection) as warm:
+        second = body(client.get(url))
+    assert second == first
+    # The tiles' trend reads the earlier reports: only the cold rendering does.
+    trend = {q["sql"] for q in cold.captured_queries if "LIMIT 14" in q["sql"]}
+    assert trend and not trend & {q["sql"] for q in warm.captured_queries}
+    assert len(warm) < len(cold)
+    assert not_ready(first) == "2"
+    english = body(client.get(url, HTTP_ACCEPT_LANGUAGE="en"))
+    assert "Counties, ranked" in english and "Counties, ranked" not in first
+
+    SchoolFactory(county=county_b, readiness="failed")
+    services.dispatch_report_rebuild(actor=city_staff, on_date=TODAY, reason="补录县区数据")
+    assert not_ready(body(client.get(url))) == "3"
