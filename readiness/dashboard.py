@@ -422,9 +422,10 @@ def county_names(data: dict) -> dict[str, str]:
     }
 
 
-def stale_listing(data: dict) -> list[StaleCounty]:
+def stale_listing(data: dict, *, per_county: int | None = None) -> list[StaleCounty]:
     """The report's stale data by county, in the report's order of counties,
-    labelled by today's registry; counties with none left out."""
+    labelled by today's registry; counties with none left out. ``per_county`` keeps the
+    first schools of each county (the longest silent), the counts stay whole."""
     stale = data.get("stale") or {}
     # In the registry's order: the database may keep a JSON object's keys in its own.
     labels = {kind.key: str(kind.label) for kind in dispatch.stale_kinds()}
@@ -451,7 +452,7 @@ def stale_listing(data: dict) -> list[StaleCounty]:
                         name=school["name"],
                         last=in_order(school["last"]),
                     )
-                    for school in found.get("schools", [])
+                    for school in found.get("schools", [])[:per_county]
                 ],
             )
         )

@@ -273,3 +273,25 @@ def test_the_reports_body_is_rendered_once_per_snapshot(county_a, county_b, city
     SchoolFactory(county=county_b, readiness="failed")
     services.dispatch_report_rebuild(actor=city_staff, on_date=TODAY, reason="补录县区数据")
     assert not_ready(body(client.get(url))) == "3"
+
+
+def test_the_page_lists_the_first_stale_schools_and_counts_them_all(
+    county_a, county_b, city_staff, login
+):
+    """32 schools of county A silent since always: the page lists the first 30
+    and says 2 more, linking the spreadsheet; the report keeps all 32."""
+    from readiness.views import PAGE_STALE_LISTED
+
+    assert PAGE_STALE_LISTED == 30
+    for n in range(32):
+        school = SchoolFactory(county=county_a, code=f"21370201{n:02d}", name=f"静默{n:02d}小学")
+        PersonFactory(school=school, screened_on=days_ago(40))
+    screening.refresh()
+    report = services.dispatch_report_build(on_date=TODAY)
+    assert report.data["stale"]["by_county"][county_a.code]["count"] == 32
+    assert len(report.data["stale"]["by_county"][county_a.code]["schools"]) == 32
+    page = login(city_staff).get(reverse("dispatch_detail", args=[TODAY.isoformat()]))
+    listed = page.content.decode().split('id="report-stale"')[1].split("</section>")[0]
+    assert listed.count("静默") == 30
+    assert "另有 2 所学校" in listed
+    assert reverse("dispatch_xlsx", args=[TODAY.isoformat()]) in listed
