@@ -398,19 +398,30 @@
 
   // Another user on this browser: the copies are not theirs to read. (Changes queued
   // by the previous user stay, theirs, and are sent when they log in again.)
-  run("meta", "readonly", function (store) { return store.get("owner"); }).then(function (previous) {
-    if (previous === owner) { return null; }
-    return caches.delete(PAGES_CACHE).then(function () {
-      return run("copies", "readwrite", function (store) { return store.clear(); });
+  function start() {
+    run("meta", "readonly", function (store) { return store.get("owner"); }).then(function (previous) {
+      if (previous === owner) { return null; }
+      return caches.delete(PAGES_CACHE).then(function () {
+        return run("copies", "readwrite", function (store) { return store.clear(); });
+      }).then(function () {
+        return run("meta", "readwrite", function (store) { return store.put(owner, "owner"); });
+      });
     }).then(function () {
-      return run("meta", "readwrite", function (store) { return store.put(owner, "owner"); });
+      wireTakeButtons();
+      listOnOfflinePage();
+      show();
+      if (navigator.onLine) { sync(); }
     });
-  }).then(function () {
-    wireTakeButtons();
-    listOnOfflinePage();
-    show();
-    if (navigator.onLine) { sync(); }
-  });
+  }
+
+  // Started once the page's own scripts (deferred, like this one, and run after it)
+  // listen for offline:sent: a change sent before they listened was never shown as sent.
+  var started = false;
+  function startOnce() { if (!started) { started = true; start(); } }
+  if (document.readyState === "complete") { startOnce(); } else {
+    document.addEventListener("DOMContentLoaded", startOnce);
+    window.addEventListener("load", startOnce);
+  }
 
   if ("serviceWorker" in navigator && body.dataset.sw) {
     navigator.serviceWorker.register(body.dataset.sw, { scope: "/" });

@@ -15,6 +15,7 @@ from tests.readiness.factories import SchoolFactory, UserFactory
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
+        skip_postgeneration_save = True  # the hook below changes the counts, not the file
 
     school = factory.SubFactory(SchoolFactory)
     kind = Person.Kind.STUDENT
