@@ -66,6 +66,25 @@ def test_the_overview_costs_the_same_for_more_schools(
     assert {r.label: r.schools for r in response.context["rows"]}["兰山区"] == 31
 
 
+def test_a_countys_schools_are_paged_under_the_countys_totals(
+    login, official_a, stocked, county_a, school_a
+):
+    """52 schools of county A (the fixture's two and 50 more of 100 people each),
+    the widest gaps first: 50 rows, then 2; the totals are the county's on both
+    pages. Worked by hand: (1,000 + 645 for school_a + 50 × 100) people × 0.01 kg
+    × 14 days = 930.3 kg, shown as 0.93 t of need; nothing is held."""
+    SchoolFactory.create_batch(50, county=county_a, students=90, staff=10)
+    client = login(official_a)
+    first = client.get(reverse("supplies_overview"))
+    second = client.get(reverse("supplies_overview"), {"item": stocked.code, "page": 2})
+    assert len(first.context["rows"]) == 50 and len(second.context["rows"]) == 2
+    assert first.context["rows"][0].label == "兰山一小"  # 140 kg, the widest gap
+    assert f'href="?item={stocked.code}&amp;page=1"' in second.content.decode()
+    for page in (first, second):
+        tile = page.content.decode().split('id="total-need">')[1].split("</span>")[0]
+        assert tile == "0.93 t"
+
+
 def test_the_ledger_filters_and_exports_in_chinese(
     login, supplies_city, stocked, reserve, items, django_assert_num_queries
 ):
