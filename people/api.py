@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiExample,
     PolymorphicProxySerializer,
@@ -14,7 +15,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 
 from readiness.access import has_right
-from readiness.pagination import CountedPagination
+from readiness.pagination import CountedPagination, NewestFirstPagination
 
 from . import idcard, selectors, services
 from .access import Right
@@ -179,17 +180,18 @@ BATCH_EXAMPLE = {
 
 class HealthCheckViewSet(viewsets.ReadOnlyModelViewSet):
     """The classes' health checks in the caller's scope (``school`` by code, ``date``,
-    ``session``). A school's check-in app posts a whole session at once (``POST``):
-    all of it or, on one bad class, none; posting it again replaces it, so a retry
-    is harmless."""
+    ``session``), newest first, a page at a time by its ``next`` link. A school's
+    check-in app posts a whole session at once (``POST``): all of it or, on one bad
+    class, none; posting it again replaces it, so a retry is harmless."""
 
     serializer_class = HealthCheckSerializer
+    pagination_class = NewestFirstPagination
+    # No ?ordering=: the pages follow the id, the one order a cursor walks cheaply.
+    filter_backends = [DjangoFilterBackend]
     filterset_fields = {"on_date": ["exact"], "session": ["exact"]}
 
     def get_queryset(self):
-        checks = selectors.health_check_list(user=self.request.user).order_by(
-            "-on_date", "school__code", "session", "school_class__grade", "school_class__name"
-        )
+        checks = selectors.health_check_list(user=self.request.user)
         if code := self.request.query_params.get("school"):
             checks = checks.filter(school__code=code)
         return checks

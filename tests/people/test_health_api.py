@@ -83,10 +83,36 @@ def test_an_unknown_class_or_a_bad_count_writes_nothing(api, school_contact_a, s
 
 
 def test_another_school_or_county_is_refused(
-    api, school_contact_a, school_a, classes, official_b, make_user, school_b
+    api, school_contact_a, school_a, classes, official_a, official_b, make_user, school_b
 ):
     assert api(official_b).post(URL, batch(school_a), format="json").status_code == 404
     other = make_user("school", school=school_b)
     assert api(other).post(URL, batch(school_a), format="json").status_code == 404
     api(school_contact_a).post(URL, batch(school_a), format="json")
-    assert api(official_b).get(URL).json()["count"] == 0
+    assert api(official_b).get(URL).json()["results"] == []
+    assert len(api(official_a).get(URL).json()["results"]) == 2  # the county's own
+
+
+def test_the_checks_are_read_newest_first_a_page_at_a_time_and_never_counted(
+    api, school_contact_a, school_a, classes, django_assert_max_num_queries
+):
+    """Three sessions of two classes are six rows: pages of four and two by the
+    ``next`` link, the last session first; a row written while reading does not
+    shift the page that follows."""
+    client = api(school_contact_a)
+    for days_ago in (3, 2, 1):
+        day = (timezone.localdate() - dt.timedelta(days=days_ago)).isoformat()
+        assert client.post(URL, batch(school_a, date=day), format="json").status_code == 200
+    first = client.get(URL, {"page_size": 4}).json()
+    assert "count" not in first and first["previous"] is None
+    dates = [row["date"] for row in first["results"]]
+    assert (
+        dates == [YESTERDAY.isoformat()] * 2 + [(YESTERDAY - dt.timedelta(days=1)).isoformat()] * 2
+    )
+    client.post(URL, batch(school_a, session="noon"), format="json")  # two new rows on top
+    with django_assert_max_num_queries(8):
+        second = client.get(first["next"]).json()
+    assert [row["date"] for row in second["results"]] == [
+        (YESTERDAY - dt.timedelta(days=2)).isoformat()
+    ] * 2
+    assert second["next"] is None
