@@ -7,7 +7,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -367,10 +377,19 @@ def overdue_q(today: dt.date) -> Q:
 
 
 def state_counts(schools: QuerySet[School], today: dt.date) -> dict[int, dict]:
-    """Per county id: schools by state, their total and the overdue ones (two queries)."""
+    """Per county id: schools by state, their total and the overdue ones (two queries).
+
+    The open verification is joined, not looked up school by school: a school has
+    at most one (``verification_one_open_per_school``), so the join adds no row,
+    and one hash join of the city's 5,600 schools costs what 5,600 lookups cost
+    tenfold."""
     counts = (
-        schools.annotate(open_status=_open_verification("status"))
-        .values("county_id", "open_status", "readiness")
+        schools.annotate(
+            open=FilteredRelation(
+                "verifications", condition=Q(verifications__status__in=Verification.OPEN)
+            )
+        )
+        .values("county_id", "readiness", open_status=F("open__status"))
         .annotate(n=Count("pk"))
         .order_by()
     )
