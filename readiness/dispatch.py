@@ -146,6 +146,20 @@ def build(on_date: dt.date, *, stale_days: int = DashboardTargets.STALE_DAYS) ->
 STALE_LISTED = 100  # schools listed per county; the counts are whole
 
 
+def stale_cut(data: dict, per_county: int) -> dict:
+    """The snapshot with each county's stale schools cut to the first ``per_county``
+    (the longest silent); the counts stay whole, and ``listed_per_county`` says where
+    the lists were cut. The snapshot itself is left as it is (no query)."""
+    stale = data.get("stale")
+    if not isinstance(stale, dict) or not isinstance(stale.get("by_county"), dict):
+        return data
+    by_county = {
+        code: {**found, "schools": found.get("schools", [])[:per_county]}
+        for code, found in stale["by_county"].items()
+    }
+    return {**data, "stale": {**stale, "by_county": by_county, "listed_per_county": per_county}}
+
+
 def stale_kinds() -> list[Stale]:
     return [kind for section in registered() for kind in section.stale]
 

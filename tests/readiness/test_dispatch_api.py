@@ -63,6 +63,31 @@ def test_a_county_reads_only_its_own_figures(login, report, official_a, county_a
     assert county_b.code not in whole and county_b.name not in whole
 
 
+def test_the_whole_report_lists_thirty_stale_schools_a_county_and_a_county_all_of_its(
+    login, county_a, county_b, city_staff, official_b
+):
+    """32 schools of county A without files or plan: the city's report lists 30 of
+    them and counts 32; ``?county=`` lists all 32; a county official asking for
+    another county still reads only their own; an unknown county is 404."""
+    SchoolFactory.create_batch(32, county=county_a)
+    SchoolFactory(county=county_b)
+    dispatch_report_build(on_date=TODAY)
+    client = login(city_staff)
+    url = f"/api/v1/dispatch-reports/{TODAY.isoformat()}/"
+    stale = client.get(url).json()["data"]["stale"]
+    assert stale["listed_per_county"] == 30
+    assert stale["by_county"][county_a.code]["count"] == 32
+    assert len(stale["by_county"][county_a.code]["schools"]) == 30
+    own = client.get(url, {"county": county_a.code}).json()["data"]
+    assert own["county"] == county_a.code and len(own["stale"]["county"]["schools"]) == 32
+    unknown = client.get(url, {"county": "999999"})
+    assert unknown.status_code == 404 and "没有这个区县" in unknown.content.decode()
+    theirs = login(official_b).get(url, {"county": county_a.code}).json()["data"]
+    assert theirs["county"] == county_b.code and theirs["stale"]["county"]["count"] == 1
+    whole = json.dumps(theirs, ensure_ascii=False)
+    assert county_a.code not in whole and county_a.name not in whole
+
+
 @pytest.mark.parametrize("role", ["school", "inspector", "supplies"])
 def test_others_are_refused(login, report, make_user, school_a, role):
     user = make_user(role, school=school_a) if role == "school" else make_user(role)
