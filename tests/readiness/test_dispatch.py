@@ -2,6 +2,8 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -58,8 +60,11 @@ def test_report_pages_for_the_task_force(login, task_force, school_a):
     report = services.dispatch_report_build(on_date=timezone.localdate())
     day = report.on_date.isoformat()
     client = login(task_force)
-    listing = client.get(reverse("dispatch_list")).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        listing = client.get(reverse("dispatch_list")).content.decode()
     assert day in listing
+    # The list reads the dates, never the snapshots.
+    assert not any('"data"' in q["sql"] for q in queries.captured_queries)
     assert "生成今日报告" not in listing  # the task force reads; the bureau builds
     body = client.get(reverse("dispatch_detail", args=[day])).content.decode()
     assert "兰山区" in body
