@@ -288,7 +288,7 @@ def day_rows(*, on_date: dt.date, schools: Q, by_county: bool) -> list[DayRow]:
             for s in chosen.order_by("code").values("pk", "name")
         }
         unit_of = {pk: pk for pk in units}
-    for school_id, reopens in reopening_dates(unit_of).items():
+    for school_id, reopens in reopening_dates(chosen.values("pk")).items():
         if reopens <= on_date:
             units[unit_of[school_id]].expected += 1
     # Summed by the database per county (or school) and session: a dozen rows for

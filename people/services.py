@@ -456,7 +456,7 @@ def health_silence_check(*, session: str, on_date: dt.date | None = None) -> lis
     classes = SchoolClass.objects.filter(active=True)
     if session == Session.EVENING:
         classes = classes.filter(boarding=True)
-    with_classes = set(classes.values_list("school_id", flat=True).distinct())
+    with_classes = classes.values("school_id")
     open_schools = {pk for pk, day in reopening_dates(with_classes).items() if day <= on_date}
     reported = set(
         SessionReport.objects.filter(on_date=on_date, session=session).values_list(
