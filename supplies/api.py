@@ -5,6 +5,7 @@ unit, as decimal strings."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Count
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -153,6 +154,13 @@ class SupplyPlanSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
+class SupplyPlanListSerializer(SupplyPlanSerializer):
+    """A plan in the list: how many lines, not the lines (a city plan has one per
+    school, 437 lines weighed 57 KB in a list of three); the plan's own URL has them."""
+
+    lines = serializers.IntegerField(source="line_count", read_only=True)
+
+
 class SupplyPlanInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=100)
     source = serializers.IntegerField(min_value=1)
@@ -171,12 +179,14 @@ class PlanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     queryset = AllocationPlan.objects.none()
     filterset_fields = ["status"]
 
+    def get_serializer_class(self):
+        return SupplyPlanListSerializer if self.action == "list" else SupplyPlanSerializer
+
     def get_queryset(self):
-        return (
-            selectors.plan_list(user=self.request.user)
-            .prefetch_related("lines__target__county", "lines__target__school")
-            .order_by("-created_at", "-pk")
-        )
+        plans = selectors.plan_list(user=self.request.user).order_by("-created_at", "-pk")
+        if self.action == "list":
+            return plans.annotate(line_count=Count("lines"))
+        return plans.prefetch_related("lines__target__county", "lines__target__school")
 
     def get_object(self) -> AllocationPlan:
         return selectors.plan_get_for_user(user=self.request.user, pk=self.kwargs["pk"])

@@ -85,6 +85,10 @@ def test_a_plan_is_proposed_and_approved_once(api, supplies_city, reserve, items
     assert [(line["gap"], line["proposed"]) for line in plan["lines"]] == [
         ("1400.000", "1400.000")
     ]
+    listed = client.get("/api/v1/supply-plans/").json()["results"]
+    assert [(row["id"], row["lines"]) for row in listed] == [(plan["id"], 1)]  # a count
+    detail = client.get(f"/api/v1/supply-plans/{plan['id']}/").json()
+    assert [line["proposed"] for line in detail["lines"]] == ["1400.000"]
     assert client.post(f"/api/v1/supply-plans/{plan['id']}/approve/").status_code == 200
     response = client.post(f"/api/v1/supply-plans/{plan['id']}/approve/")
     assert response.status_code == 400
