@@ -300,25 +300,26 @@ CREATE TEMPORARY TABLE {STAGING} (
 )"""
 
 
-def _copy_value(value) -> str:
-    if value is None:
-        return r"\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    text = str(value)
-    return (
-        text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    )
+# The staging rows go to COPY as CSV, written by the csv module (in C): a row of
+# Python values joined and escaped value by value cost a quarter of the import. An
+# unquoted empty field is NULL (the dates left blank); the text columns are NOT NULL,
+# so FORCE_NOT_NULL reads their empty fields as empty text.
+NOT_NULL_TEXT = (
+    "school_code", "kind", "name", "id_number", "gender", "grade", "class_name",
+    "study_mode", "origin", "whereabouts", "health", "note",
+)  # fmt: skip
+COPY_SQL = (
+    f"COPY {STAGING} ({', '.join(FIELDS)}) FROM STDIN "
+    f"WITH (FORMAT csv, FORCE_NOT_NULL ({', '.join(NOT_NULL_TEXT)}))"
+)
 
 
 def _write_batch(cursor, batch: list[tuple]) -> None:
     if connection.vendor == "postgresql":
         buffer = io.StringIO()
-        for row in batch:
-            buffer.write("\t".join(_copy_value(v) for v in row))
-            buffer.write("\n")
+        csv.writer(buffer, lineterminator="\n").writerows(batch)
         buffer.seek(0)
-        cursor.copy_expert(f"COPY {STAGING} ({', '.join(FIELDS)}) FROM STDIN", buffer)
+        cursor.copy_expert(COPY_SQL, buffer)
     else:
         marks = ", ".join(["%s"] * len(FIELDS))
         cursor.executemany(f"INSERT INTO {STAGING} ({', '.join(FIELDS)}) VALUES ({marks})", batch)

@@ -158,6 +158,33 @@ def test_excel_date_serials_in_xlsx(official_a, school_a):
     }  # fmt: skip
 
 
+def test_text_with_quotes_commas_tabs_line_breaks_and_backslashes_is_stored_as_typed(
+    official_a, school_a
+):
+    """What the staging COPY must carry through untouched: a name with a quote and a
+    comma, a note with every character CSV and COPY treat specially, an empty grade
+    (empty text, not NULL) and an empty return date (NULL)."""
+    note = 'a "quoted", tabbed\tnote\non two lines \\N \\. C:\\路径'
+    book = openpyxl.Workbook()
+    book.active.append([*HEADER.split(","), "备注"])
+    book.active.append(
+        ["2137020001", "学生", '欧阳"小,明', number(5), "", "1班", "走读", "本县区", "本地",
+         "否", None, "正常", "2020-03-18", note]
+    )  # fmt: skip
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    outcome = run(official_a, out)
+    assert outcome.ok, messages(outcome)
+    person = Person.objects.get()
+    assert (person.name, person.note, person.grade, person.returned_on) == (
+        '欧阳"小,明',
+        note,
+        "",
+        None,
+    )
+
+
 def test_unknown_extra_columns_are_ignored(official_a, school_a):
     outcome = run(official_a, csv_file(row(extra=",多余"), header=HEADER + ",家长电话"))
     assert outcome.ok, messages(outcome)
