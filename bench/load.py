@@ -121,12 +121,10 @@ def _check_logged_in(port: int, session: str) -> None:
 
 def _session(user) -> str:
     """A session key of ``user`` logged in, as the login page would leave it."""
-    from importlib import import_module
-
-    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
 
-    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()

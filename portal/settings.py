@@ -132,11 +132,6 @@ if REDIS_URL:
             "TIMEOUT": 300,
         }
     }
-    # Sessions read from Redis, written through to PostgreSQL: one query fewer on
-    # every request, and a session outlives a flushed cache. Only with a shared
-    # cache: a per-process one would keep a session alive in one worker after a
-    # logout in another.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
