@@ -317,6 +317,7 @@ SPECTACULAR_SETTINGS = {
         "ReadinessEnum": "readiness.models.School.Readiness",
         "VisitCheckResultEnum": "inspections.models.VisitCheck.Result",
         "VerificationResultEnum": "verification.models.Verification.Result",
+        "SupplyPlanStatusEnum": "supplies.models.AllocationPlan.Status",
     },
 }
 
