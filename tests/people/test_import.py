@@ -30,6 +30,16 @@ def csv_file(*rows, header=HEADER, encoding="utf-8") -> io.BytesIO:
     return io.BytesIO(("\r\n".join([header, *rows]) + "\r\n").encode(encoding))
 
 
+def xlsx_file(*rows, header: list | None = None) -> io.BytesIO:
+    book = openpyxl.Workbook()
+    for values in (header or HEADER.split(","), *rows):
+        book.active.append(values)
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    return out
+
+
 def run(user, handle, upsert=False):
     return PersonImporter(user=user, upsert=upsert).run(handle)
 
@@ -119,28 +129,10 @@ def test_full_width_digits_and_lowercase_x_are_stored_normalised(official_a, sch
 
 
 def test_excel_date_serials_in_xlsx(official_a, school_a):
-    book = openpyxl.Workbook()
-    book.active.append(HEADER.split(","))
-    book.active.append(
-        [
-            "2137020001",
-            "学生",
-            "王芳",
-            number(4),
-            "高一",
-            "1班",
-            "寄宿",
-            "境外",
-            "境外",
-            "否",
-            None,
-            "正常",
-            43916,
-        ]
-    )
-    out = io.BytesIO()
-    book.save(out)
-    out.seek(0)
+    out = xlsx_file(
+        ["2137020001", "学生", "王芳", number(4), "高一", "1班", "寄宿", "境外", "境外", "否",
+         None, "正常", 43916]
+    )  # fmt: skip
     outcome = run(official_a, out)
     assert outcome.ok, messages(outcome)
     person = Person.objects.get()
@@ -165,15 +157,11 @@ def test_text_with_quotes_commas_tabs_line_breaks_and_backslashes_is_stored_as_t
     comma, a note with every character CSV and COPY treat specially, an empty grade
     (empty text, not NULL) and an empty return date (NULL)."""
     note = 'a "quoted", tabbed\tnote\non two lines \\N \\. C:\\路径'
-    book = openpyxl.Workbook()
-    book.active.append([*HEADER.split(","), "备注"])
-    book.active.append(
+    out = xlsx_file(
         ["2137020001", "学生", '欧阳"小,明', number(5), "", "1班", "走读", "本县区", "本地",
-         "否", None, "正常", "2020-03-18", note]
+         "否", None, "正常", "2020-03-18", note],
+        header=[*HEADER.split(","), "备注"],
     )  # fmt: skip
-    out = io.BytesIO()
-    book.save(out)
-    out.seek(0)
     outcome = run(official_a, out)
     assert outcome.ok, messages(outcome)
     person = Person.objects.get()
