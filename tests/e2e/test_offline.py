@@ -255,12 +255,26 @@ def test_a_visit_recorded_with_a_signal_but_no_connection_is_kept(
     page = page_as(inspector_a)
     page.goto(f"/inspections/visits/{planned_visit.pk}/")
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.context.route("**/*", _cut)  # navigator.onLine stays true
+    sent_into_the_void = []
+
+    def cut(route):
+        if route.request.method == "POST" and route.request.url.endswith("/record/"):
+            sent_into_the_void.append(route.request.url)
+        _cut(route)
+
+    page.context.route("**/*", cut)  # navigator.onLine stays true
     for row in page.locator(".check-row").all():
         row.locator('input[value="ok"]').check()
     page.get_by_role("button", name="登记督查").click()
     expect(page.locator("#visit")).to_contain_text("督查登记已保存在本机")
-    page.context.unroute("**/*", _cut)
+    # The queue tries once at once, and fails: only then does the connection come
+    # back (on a slow machine the try could otherwise go out after, and get through).
+    for _ in range(100):
+        if sent_into_the_void:
+            break
+        page.wait_for_timeout(50)
+    assert sent_into_the_void, "the queued record was never tried"
+    page.context.unroute("**/*", cut)
     page.reload()  # the connection is back: the queue is sent on load
     expect(page.locator("#visit")).to_contain_text("已发送")
     planned_visit.refresh_from_db()
