@@ -168,9 +168,9 @@ class DispatchReportSerializer(serializers.ModelSerializer):
         request = self.context["request"]
         county = request.query_params.get("county") or None
         data = selectors.report_data_for(user=request.user, report=report, county=county)
-        # The city's whole report lists as many stale schools per county as its page
-        # (100 for each of 13 counties weighed 167 KB); ?county= gives a county's all.
-        return dispatch.stale_cut(data, per_county=API_STALE_LISTED)
+        # The city's whole report lists as many stale schools per county as its page;
+        # ?county= gives all of a county's.
+        return dispatch.stale_cut(data, per_county=dispatch.PAGE_STALE_LISTED)
 
     def get_revisions(self, report: DispatchReport) -> int:
         return report.revision_count
@@ -180,9 +180,6 @@ class DispatchReportListSerializer(serializers.ModelSerializer):
     class Meta:
         model = DispatchReport
         fields = ["on_date", "built_at"]
-
-
-API_STALE_LISTED = 30
 
 
 class DispatchReportViewSet(viewsets.ReadOnlyModelViewSet):

@@ -37,6 +37,7 @@ from . import (
     tasks,
 )
 from .access import Right, has_right, may_edit_school, require_right, scope_of
+from .dispatch import PAGE_STALE_LISTED
 from .forms import (
     CitySettingsForm,
     ImportForm,
@@ -243,9 +244,6 @@ def dispatch_list(request: HttpRequest) -> HttpResponse:
 # A snapshot never changes under its key (a rebuild is a new snapshot): a day is only
 # so that old reports leave the cache.
 DISPATCH_BODY_SECONDS = 24 * 3600
-# Stale schools shown per county on the report's page: with 100 for each of 13
-# counties the page weighed 168 KB. The spreadsheet lists as many as the report keeps.
-PAGE_STALE_LISTED = 30
 
 
 @login_required
