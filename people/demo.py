@@ -106,8 +106,8 @@ def seed_health(*, seed: int = 2020) -> tuple[int, int]:
                     counts.update(absent=sick + 1, absent_ill=sick, fever=sick, cough=sick)
                 checks.append(
                     HealthCheck(
-                        school=school, school_class=school_class, on_date=day, session=session,
-                        enrolled=school_class.enrolled, entered_by=by, **counts,
+                        school=school, county_id=school.county_id, school_class=school_class,
+                        on_date=day, session=session, enrolled=school_class.enrolled, entered_by=by, **counts,
                     )
                 )  # fmt: skip
                 report = reports.setdefault(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from readiness.models import CheckedImport, Job, School
+from readiness.models import CheckedImport, County, Job, School
 
 
 class Person(models.Model):
@@ -201,9 +201,15 @@ class HealthCheck(models.Model):
     """One class at one session of one day: who was there, who was away, who was ill.
 
     Twenty million rows a semester: the day's pages read the per-school totals of
-    SessionReport, and only a school's own page reads these rows."""
+    SessionReport, and only a school's own page and the API list these rows.
+
+    ``county`` is the school's, copied when the check is written (a school never
+    changes county: the import refuses it and the admin shows it read-only), so
+    that a county's newest checks are one range of the (county, id) index instead
+    of a walk through the whole city's checks looking for its schools."""
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", editable=False)
     school_class = models.ForeignKey(SchoolClass, on_delete=models.PROTECT, related_name="checks")
     on_date = models.DateField(_("date"))
     session = models.CharField(_("session"), max_length=8, choices=Session.choices)
@@ -225,7 +231,10 @@ class HealthCheck(models.Model):
     class Meta:
         verbose_name = _("health check")
         verbose_name_plural = _("health checks")
-        indexes = [models.Index(fields=["school", "on_date"], name="check_school_day")]
+        indexes = [
+            models.Index(fields=["school", "on_date"], name="check_school_day"),
+            models.Index(fields=["county", "id"], name="check_county_newest"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["school_class", "on_date", "session"], name="check_once"

@@ -291,6 +291,7 @@ def session_submit(
             created.append(
                 HealthCheck(
                     school=school,
+                    county_id=school.county_id,
                     school_class_id=count.class_id,
                     on_date=on_date,
                     session=session,

@@ -239,6 +239,7 @@ class SchoolResource(resources.ModelResource):
         self.line_numbers = line_numbers
         self._seen_codes: dict[str, int] = {}
         self._editable_before: bool = True
+        self._county_before: int | None = None
         super().__init__()
         text = {"name": 100, "principal": 50, "phone": 20, "address": 200}
         self.fields["code"] = fields.Field("code", "code", widget=TextWidget(10))
@@ -272,6 +273,7 @@ class SchoolResource(resources.ModelResource):
 
     def after_init_instance(self, instance, new, row, **kwargs):
         self._editable_before = new or may_edit_school(self.user, instance)
+        self._county_before = None if new else instance.county_id
 
     def import_instance(self, instance, row, **kwargs):
         errors: dict[str, list] = {}
@@ -330,6 +332,18 @@ class SchoolResource(resources.ModelResource):
             and not may_edit_school(self.user, instance)
         ):
             add("county", _("This school is outside the schools you may edit."))
+        elif (
+            "county" not in errors
+            and self._county_before is not None
+            and instance.county_id != self._county_before
+        ):
+            # A school's county is part of what it is: its records (health checks,
+            # supply holders) carry it, and the admin shows it read-only.
+            add(
+                "county",
+                _("School %(code)s belongs to %(county)s; a school's county cannot be changed.")
+                % {"code": code, "county": County.objects.get(pk=self._county_before).name},
+            )
 
     def before_import(self, dataset, **kwargs):
         missing, _unknown = normalise_headers(dataset)

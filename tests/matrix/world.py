@@ -129,7 +129,7 @@ def _side(county, prefix: str, template, department) -> tuple[Side, dict]:
         opened_by=member,
     )  # fmt: skip
     side.check = HealthCheck.objects.create(
-        school=school, school_class=SchoolClass.objects.create(school=school, grade="一年级",
+        school=school, county_id=school.county_id, school_class=SchoolClass.objects.create(school=school, grade="一年级",
                                                                name="1班", enrolled=40),
         on_date=timezone.localdate(), session="morning", enrolled=40, entered_by=member,
     )  # fmt: skip

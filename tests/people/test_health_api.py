@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from people.models import HealthCheck, SessionReport
@@ -90,7 +92,14 @@ def test_another_school_or_county_is_refused(
     assert api(other).post(URL, batch(school_a), format="json").status_code == 404
     api(school_contact_a).post(URL, batch(school_a), format="json")
     assert api(official_b).get(URL).json()["results"] == []
-    assert len(api(official_a).get(URL).json()["results"]) == 2  # the county's own
+    with CaptureQueriesContext(connection) as queries:
+        assert len(api(official_a).get(URL).json()["results"]) == 2  # the county's own
+    # The county's checks are one range of the (county, id) index: read by the
+    # checks' own county, not through their schools.
+    (listing,) = [q["sql"] for q in queries if 'FROM "people_healthcheck"' in q["sql"]]
+    where = listing.split(" WHERE ", 1)[1]
+    assert f'"people_healthcheck"."county_id" = {school_a.county_id}' in where
+    assert '"readiness_school"' not in where
 
 
 def test_the_checks_are_read_newest_first_a_page_at_a_time_and_never_counted(

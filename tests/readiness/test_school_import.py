@@ -243,6 +243,19 @@ def test_row_for_another_county_is_refused_for_a_county_official(official_a, cou
     assert_refused(outcome, "不在您可维护的范围内")
 
 
+def test_a_school_cannot_be_moved_to_another_county(city_staff, school_a, county_b):
+    """Even the city bureau, who may edit both counties: a school's records carry
+    its county."""
+    rows = [(school_a.code, school_a.name, "371323", "小学")]
+    outcome = preview(
+        city_staff, "s.csv", csv_bytes(rows, header=HEADER[:4]), update_existing=True
+    )
+    assert_refused(outcome, f"学校 {school_a.code} 属于兰山区，学校所属区县不能更改")
+    assert messages(outcome)[0][:2] == (2, "县区代码")
+    school_a.refresh_from_db()
+    assert school_a.county.code == "371302"
+
+
 def test_unknown_level_is_refused(official_a, county_a):
     rows = [("2137029901", "某学校", "371302", "大专", "否", 1, 1, "低风险")]
     outcome = preview(official_a, "s.csv", csv_bytes(rows))
