@@ -3,13 +3,11 @@ read exactly (``quantities.parse``)."""
 
 from __future__ import annotations
 
-from itertools import islice
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from readiness.forms import ImportForm
+from readiness.forms import ImportForm, LongSelect
 from readiness.models import SchoolLevel
 
 from . import quantities
@@ -115,6 +113,7 @@ class SendForm(forms.Form):
 
     target = forms.ModelChoiceField(
         queryset=Holder.objects.none(),
+        widget=LongSelect,
         label=_("Sent to"),
         error_messages={
             "required": _("Choose where to send it."),
@@ -132,8 +131,12 @@ class SendForm(forms.Form):
         target = self.fields["target"]
         target.queryset = targets if targets is not None else Holder.objects.none()
         # The city's officer sees every school: the list offers the first ones (the
-        # depots come first), any holder in scope is accepted.
-        target.widget.choices = list(islice(target.choices, self.LISTED + 1))
+        # depots come first), read with LIMIT in SQL; any holder in scope is accepted.
+        listed = target.queryset.values_list("pk", "kind", "county__name", "school__name")
+        target.widget.choices = [
+            ("", target.empty_label),
+            *((pk, Holder.name_of(*names)) for pk, *names in listed[: self.LISTED]),
+        ]
 
     def clean(self):
         data = super().clean()

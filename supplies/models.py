@@ -105,11 +105,20 @@ class Holder(models.Model):
         ]
 
     def __str__(self) -> str:
-        if self.kind == self.Kind.CITY:
+        return self.name_of(
+            self.kind,
+            self.county.name if self.kind == self.Kind.COUNTY else "",
+            self.school.name if self.kind == self.Kind.SCHOOL else "",
+        )
+
+    @classmethod
+    def name_of(cls, kind: str, county_name: str, school_name: str) -> str:
+        """A holder's name from its columns: a long list reads these, not rows."""
+        if kind == cls.Kind.CITY:
             return str(_("City reserve"))
-        if self.kind == self.Kind.COUNTY:
-            return _("%(county)s depot") % {"county": self.county.name}
-        return self.school.name
+        if kind == cls.Kind.COUNTY:
+            return _("%(county)s depot") % {"county": county_name}
+        return school_name
 
 
 class Lot(models.Model):

@@ -227,7 +227,9 @@ def _card(request: HttpRequest, holder: Holder, **forms) -> HttpResponse:
     lots = _lots(request, holder, item)
     manages = _manages(request, holder)
     use_form = forms.get("use") or UseForm(item=item, lots=lots, may_dispose=manages)
-    send_form = forms.get("send") or SendForm(item=item, targets=_targets(request, holder))
+    send_form = None  # only who manages the holder sends from it
+    if manages:
+        send_form = forms.get("send") or SendForm(item=item, targets=_targets(request, holder))
     return render(
         request,
         "supplies/card.html",
@@ -240,7 +242,7 @@ def _card(request: HttpRequest, holder: Holder, **forms) -> HttpResponse:
             "can_manage": manages,
             "can_use": services.may_keep(request.user, holder),
             "use_form": use_form,
-            "send_form": send_form if manages else None,
+            "send_form": send_form,
         },
         status=400 if forms else 200,  # a refused post, shown again as typed
     )

@@ -4,6 +4,7 @@ query counts that do not grow, and other counties refused."""
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -337,6 +338,12 @@ def test_an_officer_sends_stock_to_a_school_from_the_stock_card(
     # Refused, and shown again as typed: the quantity and the reference are kept.
     assert "请选择发往何处。" in body
     assert 'value="10"' in body and 'value="FH-0"' in body
+    assert not Shipment.objects.exists()
+    # A bad quantity keeps the school chosen, among the targets offered.
+    response = client.post(url, {"target": school.pk, "quantity": "-3", "reference": "FH-1"})
+    assert response.status_code == 400
+    options = re.findall(r"<option[^>]*>[^<]*</option>", response.content.decode())
+    assert f'<option value="{school.pk}" selected>{school_a.name}</option>' in options
     assert not Shipment.objects.exists()
     response = client.post(url, {"target": school.pk, "quantity": "30", "reference": "FH-1"})
     assert response.status_code == 302
