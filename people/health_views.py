@@ -3,6 +3,8 @@ and a school's session entered on one screen."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -41,6 +43,8 @@ from .forms import (
 )
 from .models import HealthAlert, HealthCheckImport, IllnessCase, Session, session_begun
 
+PAGE_SIZE = 50
+
 
 def _day_url(school, on_date) -> str:
     return f"{reverse('health_school_day', args=[school.pk])}?date={on_date.isoformat()}"
@@ -67,6 +71,16 @@ def health_day(request: HttpRequest) -> HttpResponse:
         if county is None:
             raise Http404
     rows = selectors.health_day(user=request.user, on_date=on_date, county=county)
+    total = selectors.day_total(rows, name=_("Total"))
+    by_county = scope.is_city and county is None
+    page = None
+    if not by_county:
+        # A county's several hundred schools, a page at a time: the schools that
+        # have not reported the morning check come first once it has begun.
+        if session_begun(on_date, Session.MORNING):
+            rows.sort(key=lambda row: not row.silent)
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = page.object_list
     where = scope.school_q() & (Q(county=county) if county else Q())
     return render(
         request,
@@ -75,7 +89,12 @@ def health_day(request: HttpRequest) -> HttpResponse:
             "form": form,
             "on_date": on_date,
             "rows": rows,
-            "by_county": scope.is_city and county is None,
+            "total": total,
+            "page": page,
+            "query": urlencode(
+                {"date": on_date.isoformat(), **({"county": county.pk} if county else {})}
+            ),
+            "by_county": by_county,
             "trend": trend_svg(selectors.illness_trend(schools=where, on_date=on_date)),
             "county": county,
             "sessions": [Session.MORNING, Session.NOON],
@@ -218,7 +237,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         if status
         else alerts.exclude(status=HealthAlert.Status.CLOSED)
     )
-    page = Paginator(alerts.order_by("-on_date", "-raised_at", "-pk"), 50).get_page(
+    page = Paginator(alerts.order_by("-on_date", "-raised_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -282,7 +301,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     """The cases of the user's schools, those still followed first."""
     require_right(request.user, Right.HEALTH_VIEW)
     cases = selectors.case_list(user=request.user).order_by("status", "-onset_on", "-pk")
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "people/health/cases.html", {"page": page, "query": ""})
 
 

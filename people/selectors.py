@@ -262,6 +262,17 @@ class DayRow:
         return self.expected - self.reported.get(Session.MORNING, 0)
 
 
+def day_total(rows: list[DayRow], *, name: str) -> DayRow:
+    """The sum of a day's rows: the county's (or the city's) whole day."""
+    total = DayRow(0, name)
+    for row in rows:
+        for session, n in row.reported.items():
+            total.reported[session] = total.reported.get(session, 0) + n
+        for key in ("expected", "enrolled", "absent", "absent_ill", "fever", "symptoms", "alerts"):
+            setattr(total, key, getattr(total, key) + getattr(row, key))
+    return total
+
+
 def health_day(*, user: User, on_date: dt.date, county: County | None = None) -> list[DayRow]:
     """The day of the user's scope: per county for the city, per school for a county
     (or for one ``county`` the city looks into)."""
@@ -281,7 +292,7 @@ def day_rows(*, on_date: dt.date, schools: Q, by_county: bool) -> list[DayRow]:
     chosen = School.objects.filter(schools)
     if by_county:
         units = {c.pk: DayRow(c.pk, c.name) for c in County.objects.order_by("order", "code")}
-        unit_of = dict(chosen.values_list("pk", "county_id"))
+        unit_of = dict(chosen.values_list("pk", "county_id").order_by())
     else:
         units = {
             s["pk"]: DayRow(s["pk"], s["name"])
@@ -442,13 +453,13 @@ def illness_trend(
     """The morning check's illness-absence rate (%) of the schools matching
     ``schools``, day by day up to ``on_date``: one grouped query on the session
     reports. Days without a report are left out."""
+    reports = SessionReport.objects.filter(
+        session=Session.MORNING, on_date__range=(on_date - dt.timedelta(days=days - 1), on_date)
+    )
+    if schools:  # the city's trend is every report's
+        reports = reports.filter(school__in=School.objects.filter(schools))
     rows = (
-        SessionReport.objects.filter(
-            school__in=School.objects.filter(schools),
-            session=Session.MORNING,
-            on_date__range=(on_date - dt.timedelta(days=days - 1), on_date),
-        )
-        .values("on_date")
+        reports.values("on_date")
         .annotate(enrolled=Sum("enrolled"), ill=Sum("absent_ill"))
         .order_by("on_date")
     )

@@ -112,6 +112,32 @@ def test_the_county_day_gives_each_open_school_its_rates(
     assert '<td class="num">10.0</td>' in body and '<td class="num">5.0</td>' in body
 
 
+def test_a_countys_day_is_paged_with_its_total_and_the_silent_schools_first(
+    login, official_a, school_contact_a, school_a, classes, county_a, monkeypatch
+):
+    monkeypatch.setattr("people.health_views.PAGE_SIZE", 2)
+    silent = [SchoolFactory(county=county_a, code=f"213702990{n}") for n in (1, 2)]
+    for school in silent:
+        reopened(school)
+    session_submit(
+        actor=school_contact_a, school=school_a, on_date=YESTERDAY, session="morning",
+        counts=[ClassCount(classes[0].pk, absent=4, absent_ill=2, fever=1)],
+    )  # fmt: skip
+    client = login(official_a)
+    first = client.get(reverse("health_day"), {"date": YESTERDAY.isoformat()})
+    # The two schools that did not report come first, whatever their codes.
+    assert [r.name for r in first.context["rows"]] == [s.name for s in silent]
+    body = first.content.decode()
+    # The county's whole day above the page: 1 of 3 open schools reported the
+    # morning, and its one class of 40 entered had 4 absent (10.0 %), 2 ill (5.0 %).
+    total = body.split('<tr class="total">', 1)[1].split("</tr>", 1)[0]
+    assert "合计" in total and '<td class="num">1/3</td><td class="num">0/3</td>' in total
+    assert '<td class="num">10.0</td>' in total and '<td class="num">5.0</td>' in total
+    assert f"?date={YESTERDAY.isoformat()}&amp;page=2" in body
+    second = client.get(reverse("health_day"), {"date": YESTERDAY.isoformat(), "page": 2})
+    assert [r.name for r in second.context["rows"]] == [school_a.name]
+
+
 def test_the_city_day_counts_open_and_reporting_schools_per_county(
     login, task_force, school_contact_a, school_a, classes, county_a, county_b, official_b
 ):
