@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import ROUND_DOWN, Decimal
 
-from django.db.models import F, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -193,20 +193,51 @@ def stockout_days(item: Item, holders, holder_group: str, *, days: int = 30) -> 
     return result
 
 
+def _daily_by_county(item: Item, school_filter: Q) -> dict[int, dict]:
+    """County id → the daily need of its schools and how many they are, summed by
+    the database per county and level (a norm is linear in headcount and beds), the
+    schools with a need set by hand apart: the city's 5,600 schools are never read
+    one by one. Three queries."""
+    norms = {norm.level: norm for norm in NeedNorm.objects.filter(item=item)}
+    schools = School.objects.filter(school_filter)
+    overrides = NeedOverride.objects.filter(item=item, school__in=schools)
+    per: dict = defaultdict(lambda: {"daily": ZERO, "schools": 0})
+    for county_id, daily in overrides.values_list("school__county_id", "daily"):
+        per[county_id]["daily"] += daily
+        per[county_id]["schools"] += 1
+    for row in (
+        schools.exclude(pk__in=overrides.values("school_id"))
+        .values("county_id", "level")
+        .annotate(people=Sum(F("students") + F("staff")), beds=Sum("beds"), n=Count("pk"))
+        .order_by()
+    ):
+        county = per[row["county_id"]]
+        county["schools"] += row["n"]
+        if norm := norms.get(row["level"]) or norms.get(""):
+            county["daily"] += (
+                row["people"] * norm.per_person_day
+                + row["beds"] * norm.per_bed_day
+                + row["n"] * norm.per_school_day
+            )
+    return dict(per)
+
+
 def _standing(item: Item, school_filter: Q, group: str, cover: int | None) -> list[dict]:
     """Per county (``group="county_id"``) or per school (``"id"``): need for the days
-    of cover, usable balance, in transit and gap. Five queries."""
+    of cover, usable balance, in transit and gap. Seven queries."""
     if cover is None:
         cover = SupplySettings.current().cover_days
-    schools = list(School.objects.filter(school_filter).values(*SCHOOL_FIELDS))
-    daily = daily_needs(item, schools)
-    holder_group = "school_id" if group == "id" else "county_id"
-    scope = (
-        Q(school_id__in=[s["id"] for s in schools])
-        if group == "id"
-        else Q(kind=Holder.Kind.COUNTY, county_id__in={s["county_id"] for s in schools})
-        | Q(school__county_id__in={s["county_id"] for s in schools})
-    )
+    if group == "id":
+        schools = list(School.objects.filter(school_filter).values(*SCHOOL_FIELDS).order_by())
+        daily = daily_needs(item, schools)
+        per = {s["id"]: {"daily": daily[s["id"]], "schools": 1} for s in schools}
+        holder_group, scope = "school_id", Q(school__in=School.objects.filter(school_filter))
+    else:
+        per = _daily_by_county(item, school_filter)
+        holder_group = "county_id"
+        scope = Q(kind=Holder.Kind.COUNTY, county_id__in=list(per)) | Q(
+            school__county_id__in=list(per)
+        )
     holders = Holder.objects.filter(scope).exclude(kind=Holder.Kind.CITY)
     balance = _by(
         Balance.objects.filter(_usable_q(), item=item, holder__in=holders)
@@ -221,11 +252,6 @@ def _standing(item: Item, school_filter: Q, group: str, cover: int | None) -> li
         "key",
     )
     empty = stockout_days(item, holders, holder_group)
-    per = defaultdict(lambda: {"daily": ZERO, "schools": 0})
-    for school in schools:
-        key = school[group]
-        per[key]["daily"] += daily[school["id"]]
-        per[key]["schools"] += 1
     rows = []
     for key, values in per.items():
         need = values["daily"] * cover

@@ -164,11 +164,19 @@ class StandingRow:
     gap: Decimal
     cover_days: Decimal | None
     stockout_days: int = 0
-    url: str = ""
+    holder_id: int | None = None  # its stock card, where it has one
+    item_code: str = ""
 
     @property
     def short(self) -> bool:
         return self.gap > 0
+
+    @property
+    def url(self) -> str:
+        """Built when shown: a county's page shows 50 of its 458 schools."""
+        if self.holder_id is None:
+            return ""
+        return f"{reverse('supplies_card', args=[self.holder_id])}?item={self.item_code}"
 
 
 def overview(*, user: User, item: Item) -> dict:
@@ -212,11 +220,8 @@ def overview(*, user: User, item: Item) -> dict:
                 gap=r["gap"],
                 cover_days=r["cover_days"],
                 stockout_days=r["stockout_days"],
-                url=(
-                    f"{reverse('supplies_card', args=[holders[r['key']]])}?item={item.code}"
-                    if r["key"] in holders
-                    else ""
-                ),
+                holder_id=holders.get(r["key"]),
+                item_code=item.code,
             )
             for r in rows
         ),

@@ -9,7 +9,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from inspections.models import Finding
 from supplies import services
-from supplies.models import AllocationPlan, Movement, NeedNorm, Shipment, SupplyRequest
+from supplies.models import (
+    AllocationPlan,
+    Movement,
+    NeedNorm,
+    NeedOverride,
+    Shipment,
+    SupplyRequest,
+)
 from tests.readiness.factories import SchoolFactory
 
 from .fixtures import receive
@@ -38,6 +45,30 @@ def test_needs_and_gaps_worked_by_hand(
     receive(supplies_city, depot_a, items["disinfectant"], "100")
     gaps = services.needs.gaps_below(source=reserve, item=items["disinfectant"])
     assert gaps == {county_a.pk: Decimal(320), county_b.pk: Decimal(140)}
+
+
+def test_each_countys_need_sums_norms_by_level_beds_and_needs_set_by_hand(
+    supplies_city, items, county_a, county_b
+):
+    disinfectant = items["disinfectant"]
+    NeedNorm.objects.create(item=disinfectant, per_person_day=Decimal("0.01"))  # any level
+    NeedNorm.objects.create(
+        item=disinfectant, level="high", per_person_day=Decimal("0.02"),
+        per_bed_day=Decimal("0.05"), per_school_day=Decimal(1),
+    )  # fmt: skip
+    SchoolFactory(county=county_a, level="primary", students=900, staff=100, beds=0)
+    SchoolFactory(county=county_a, level="high", students=500, staff=50, beds=200)
+    by_hand = SchoolFactory(county=county_a, level="high", students=3000, staff=200, beds=900)
+    NeedOverride.objects.create(
+        school=by_hand, item=disinfectant, daily=Decimal(7), reason="新校区", set_by=supplies_city
+    )
+    SchoolFactory(county=county_b, level="primary", students=950, staff=50, beds=0)
+    rows = {r["key"]: r for r in services.needs.standing_by_county(disinfectant, cover_days=14)}
+    # A: 1,000 × 0.01 = 10; 550 × 0.02 + 200 × 0.05 + 1 = 22; 7 set by hand: 39 a day,
+    # 546 for 14 days. B: 1,000 × 0.01 = 10 a day, 140.
+    assert (rows[county_a.pk]["schools"], rows[county_a.pk]["daily"]) == (3, Decimal(39))
+    assert (rows[county_a.pk]["need"], rows[county_a.pk]["gap"]) == (Decimal(546), Decimal(546))
+    assert (rows[county_b.pk]["schools"], rows[county_b.pk]["need"]) == (1, Decimal(140))
 
 
 def test_a_plan_is_proposed_by_gap_approved_once_and_sends_everything(
