@@ -39,7 +39,7 @@ def aspect_list(*, user: User) -> QuerySet[Aspect]:
 
 
 def visit_list(*, user: User) -> QuerySet[Visit]:
-    return Visit.objects.filter(visit_q(user)).select_related("school__county", "squad").distinct()
+    return Visit.objects.filter(visit_q(user)).select_related("school__county", "squad")
 
 
 def visit_get_for_user(*, user: User, pk: int | str) -> Visit:
@@ -97,10 +97,8 @@ def squad_member_list(*, user: User, squad: InspectionSquad) -> QuerySet[User]:
 
 
 def finding_list(*, user: User) -> QuerySet[Finding]:
-    return (
-        Finding.objects.filter(finding_q(user))
-        .select_related("school__county", "key_area", "aspect", "visit__squad")
-        .distinct()
+    return Finding.objects.filter(finding_q(user)).select_related(
+        "school__county", "key_area", "aspect", "visit__squad"
     )
 
 

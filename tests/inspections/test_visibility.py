@@ -65,3 +65,20 @@ def test_only_the_squad_sees_the_forms_of_a_visit(login, recorded_visit, officia
     for user in (official_a, squad_b.leader):
         body = login(user).get(reverse("visit_detail", args=[recorded_visit.pk])).content
         assert b'id="record-form"' not in body and b'id="finding-form"' not in body
+
+
+def test_a_squads_visits_and_findings_are_listed_once_however_many_its_members(
+    login, squad_a, recorded_visit, planned_visit, finding, make_user, school_a
+):
+    """The squad is matched by a subquery, not joined through its members: four
+    members do not make four rows of one visit (the lists have no DISTINCT)."""
+    squad_a.members.add(*(make_user("inspector") for _ in range(2)))
+    assert squad_a.members.count() == 4
+    client = login(squad_a.leader)
+    visits = [v.pk for v in client.get(reverse("visit_list")).context["page"]]
+    assert sorted(visits) == sorted([recorded_visit.pk, planned_visit.pk])
+    assert [row["id"] for row in client.get("/api/v1/visits/").json()["results"]].count(
+        planned_visit.pk
+    ) == 1
+    findings = client.get(reverse("finding_list")).context["page"]
+    assert [f.pk for f in findings] == [finding.pk]
