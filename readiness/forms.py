@@ -5,11 +5,10 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.forms.utils import flatatt
 from django.http import HttpRequest, QueryDict
 from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from . import criteria
@@ -17,6 +16,20 @@ from .access import scope_of
 from .city_settings import registry
 from .models import ReadinessPolicy, School, User
 from .services import SCHOOL_EDITABLE_FIELDS
+
+
+def html_attributes(attrs: dict) -> SafeString:
+    """A widget's attributes as Django's attrs.html writes them, in their order:
+    ``True`` bare, ``False`` left out."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
 
 
 class LongSelect(forms.Select):
@@ -44,7 +57,7 @@ class LongSelect(forms.Select):
         return format_html(
             '<select name="{}"{}>\n{}\n</select>',
             widget["name"],
-            flatatt(widget["attrs"]),
+            html_attributes(widget["attrs"]),
             rendered,
         )
 

@@ -21,7 +21,7 @@ class Form(forms.Form):
 def test_it_renders_the_chosen_option_selected_and_escapes_the_labels():
     html = str(Form({"target": "9"})["target"])
     assert html == (
-        '<select name="target" id="id_target" required>\n'
+        '<select name="target" required id="id_target">\n'
         '<option value="">---------</option>\n'
         '<option value="7">兰山区 &lt;实验&gt; 小学</option>\n'
         '<option value="9" selected>沂水县 &quot;一中&quot;</option>\n'
