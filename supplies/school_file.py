@@ -25,8 +25,21 @@ def context(user: User, school: School) -> dict | None:
     items = [
         {"item": item, "usable": shown(item, usable), "days": days} for item, usable, days in stock
     ]
-    coming = shipment_list(user=user).filter(target__school=school, received_at__isnull=True)
-    asked = request_list(user=user).filter(holder__school=school).order_by("-pk")[:10]
+    # The section names only the item: the lists' other joins (holders, counties,
+    # schools, lots) cost more to plan than the rows cost to read.
+    coming = (
+        shipment_list(user=user)
+        .filter(target__school=school, received_at__isnull=True)
+        .select_related(None)
+        .select_related("item")
+    )
+    asked = (
+        request_list(user=user)
+        .filter(holder__school=school)
+        .select_related(None)
+        .select_related("item")
+        .order_by("-pk")[:10]
+    )
     return {
         "holder": holder,
         "items": items,
