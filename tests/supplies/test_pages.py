@@ -93,6 +93,10 @@ def test_the_ledger_filters_and_exports_in_chinese(
     client = login(supplies_city)
     response = client.get(reverse("supplies_ledger"), {"item": "mask"})
     assert [m.lot.number for m in response.context["page"]] == ["KZ-1"]
+    # Filtered by a holder, the list offers it chosen.
+    response = client.get(reverse("supplies_ledger"), {"holder": reserve.pk})
+    assert f'<option value="{reserve.pk}" selected>市级储备</option>' in response.content.decode()
+    assert {m.holder_id for m in response.context["page"]} == {reserve.pk}
     with django_assert_num_queries(6):
         assert client.get(reverse("supplies_ledger")).status_code == 200
     for n in range(5):
