@@ -52,6 +52,8 @@ def todo(user: User) -> list[TodoGroup | None]:
                 url=reverse("health_alerts"),
                 rows=selectors.alert_list(user=user)
                 .exclude(status=HealthAlert.Status.CLOSED)
+                .select_related(None)
+                .select_related("school", "school_class")  # what a task says
                 .order_by("on_date", "pk"),
                 task=lambda alert: Task(
                     text=alert.summary(),

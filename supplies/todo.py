@@ -22,7 +22,10 @@ def todo(user: User) -> list[TodoGroup | None]:
             title=_("Receipts to confirm"),
             nav="supplies",
             url=reverse("supplies_receipts"),
-            rows=selectors.receipts_to_confirm(user=user).select_related("item"),
+            # A task names the item only.
+            rows=selectors.receipts_to_confirm(user=user)
+            .select_related(None)
+            .select_related("item"),
             task=lambda s: Task(
                 text=f"{s.item.name} × {s.quantity:g}",
                 url=reverse("supplies_receipts"),

@@ -78,10 +78,8 @@ def section_drafts() -> QuerySet[ChecklistSection]:
 def verification_list(*, user: User, status: str | None = None) -> QuerySet[Verification]:
     """The verifications ``user`` may see, with a status among ``Verification.Status``
     when one is given (an unknown status filters nothing)."""
-    verifications = (
-        Verification.objects.filter(verification_q(user))
-        .select_related("school__county", "team", "template")
-        .distinct()
+    verifications = Verification.objects.filter(verification_q(user)).select_related(
+        "school__county", "team", "template"
     )
     if status in Verification.Status.values:
         verifications = verifications.filter(status=status)
