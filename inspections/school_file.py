@@ -18,10 +18,13 @@ def context(user: User, school: School) -> dict:
     visits = (
         visit_list(user=user)
         .filter(school=school, status=Visit.Status.RECORDED)
-        .select_related("squad")
+        .select_related(None)
+        .select_related("squad")  # all the section names of a visit beyond its own
         .order_by("-visited_at")[:20]
     )
-    findings = finding_list(user=user).filter(school=school).order_by("-pk")[:50]
+    findings = (
+        finding_list(user=user).filter(school=school).select_related(None).order_by("-pk")[:50]
+    )
     return {"visits": list(visits), "findings": list(findings)}
 
 

@@ -16,6 +16,7 @@ def context(user: User, school: School) -> dict:
     plan = plan_list(user=user).filter(school=school).first()
     drills = (
         drill_list(user=user)
+        .select_related(None)  # the section names no host: DISTINCT over the drills alone
         .filter(Q(host=school) | Q(attendees=school))
         .distinct()
         .order_by("-on_date")[:10]
