@@ -181,6 +181,10 @@ class CountyWidget(widgets.Widget):
                 self._by_key[county.name] = county
         return self._by_key
 
+    def name_of(self, pk: int) -> str:
+        """The name of the county ``pk``, from the counties already read."""
+        return next(county.name for county in self.by_key.values() if county.pk == pk)
+
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, float) and value.is_integer():
             value = int(value)
@@ -342,7 +346,10 @@ class SchoolResource(resources.ModelResource):
             add(
                 "county",
                 _("School %(code)s belongs to %(county)s; a school's county cannot be changed.")
-                % {"code": code, "county": County.objects.get(pk=self._county_before).name},
+                % {
+                    "code": code,
+                    "county": self.fields["county"].widget.name_of(self._county_before),
+                },
             )
 
     def before_import(self, dataset, **kwargs):

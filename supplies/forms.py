@@ -12,6 +12,7 @@ from readiness.models import SchoolLevel
 
 from . import quantities
 from .models import Holder, Item, Movement
+from .selectors import holder_names
 
 
 class QuantityField(forms.CharField):
@@ -132,10 +133,9 @@ class SendForm(forms.Form):
         target.queryset = targets if targets is not None else Holder.objects.none()
         # The city's officer sees every school: the list offers the first ones (the
         # depots come first), read with LIMIT in SQL; any holder in scope is accepted.
-        listed = target.queryset.values_list("pk", "kind", "county__name", "school__name")
         target.widget.choices = [
             ("", target.empty_label),
-            *((pk, Holder.name_of(*names)) for pk, *names in listed[: self.LISTED]),
+            *holder_names(target.queryset, limit=self.LISTED),
         ]
 
     def clean(self):

@@ -44,6 +44,13 @@ def holder_list(*, user: User) -> QuerySet[Holder]:
     return Holder.objects.filter(access.holder_q(user)).select_related("county", "school")
 
 
+def holder_names(holders: QuerySet[Holder], *, limit: int) -> list[tuple[int, str]]:
+    """The first ``limit`` of ``holders`` (already scoped and ordered) as (id, name),
+    read as columns with LIMIT: a list of hundreds builds no Holder rows."""
+    columns = holders.values_list("pk", "kind", "county__name", "school__name")[:limit]
+    return [(pk, Holder.name_of(*names)) for pk, *names in columns]
+
+
 def _get(rows: QuerySet, user: User, pk: int | str):
     """One row of ``rows`` (already narrowed to the user's scope): 404 when out of
     scope, then 403 without the right to see supplies."""

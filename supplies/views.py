@@ -181,7 +181,6 @@ def ledger(request: HttpRequest) -> HttpResponse:
         "holder__county", "holder__school", "item", "lot"
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    holders = selectors.holder_list(user=request.user).order_by("kind", "pk")
     return render(
         request,
         "supplies/ledger.html",
@@ -189,12 +188,9 @@ def ledger(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": _query(request),
             "filters": filters,
-            "holders": [
-                (str(pk), Holder.name_of(*names))
-                for pk, *names in holders.values_list(
-                    "pk", "kind", "county__name", "school__name"
-                )[:200]
-            ],
+            "holders": selectors.holder_names(
+                selectors.holder_list(user=request.user).order_by("kind", "pk"), limit=200
+            ),
             "items": selectors.item_list(user=request.user),
             "kinds": Movement.Kind.choices,
         },
