@@ -98,7 +98,12 @@ GROUPS = (
         "the person import, whole file or nothing, within the importer's scope",
         (
             "people.importer.xǁPersonImporterǁrun*",
-            "people.importer.xǁPersonImporterǁ_run*",
+            # The staged way, which SQLite takes; the direct load (_run's first
+            # branch, _load_directly, _copy) is PostgreSQL's only, and its named
+            # mutants below run there.
+            "people.importer.xǁPersonImporterǁ_read*",
+            "people.importer.xǁPersonImporterǁ_load_staged*",
+            "people.importer.xǁPersonImporterǁ_records*",
             "people.importer.xǁPersonImporterǁ_check_whole_file*",
             "people.importer.x__scope_sql*",
         ),
@@ -238,6 +243,27 @@ NAMED = (
         'CHECK = "10X98765432"',
         'CHECK = "10X98765423"',
         ("tests/people/test_idcard.py",),
+    ),
+    Named(
+        "a direct load kept when a row after the first good ones has a problem",
+        "people/importer.py",
+        "        if not self.outcome.ok or self.as_number:\n            raise _NotClean",
+        "        if self.as_number:\n            raise _NotClean",
+        ("tests/people/test_import_rules.py",),
+    ),
+    Named(
+        "the direct load takes the code of a school outside the user's scope",
+        "people/importer.py",
+        'dict(school_list(user=self.user).values_list("code", "pk"))',
+        'dict(school_list(user=self.user).model.objects.values_list("code", "pk"))',
+        ("tests/people/test_import.py",),
+    ),
+    Named(
+        "the file read again from where the undone direct load stopped",
+        "people/importer.py",
+        "                handle.seek(0)\n",
+        "",
+        ("tests/people/test_import_rules.py",),
     ),
     Named(
         "notice numbers taken without locking the year's counter",

@@ -7,6 +7,7 @@ sequence whose parity gives the sex, and an ISO 7064 MOD 11-2 check character.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import unicodedata
 
 from django.utils.translation import gettext as _
@@ -28,7 +29,9 @@ def normalise(raw: object) -> str:
 
 
 def check_character(first17: str) -> str:
-    return CHECK[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]
+    if len(first17) != 17:
+        raise ValueError(f"a check character is computed on 17 digits, not {len(first17)}")
+    return CHECK[sum(map(operator.mul, map(int, first17), WEIGHTS)) % 11]
 
 
 def parse(number: str, *, today: dt.date) -> tuple[dt.date, str]:

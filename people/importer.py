@@ -2,32 +2,40 @@
 
 django-import-export holds the dataset and its results in memory and writes
 row by row (a few thousand rows a second); for 2.7 million rows this module
-does the job instead. It reads the file as a stream, checks each row on its
-own, loads the good rows into a staging table (PostgreSQL COPY; batched
-inserts on SQLite), then checks what needs the whole file in SQL (duplicates,
-school codes in scope, numbers already on file) and moves the rows into the
-ledger in one statement, inside one transaction: the whole file or nothing.
+does the job instead. It reads the file as a stream and checks each row on its
+own. On PostgreSQL a file of new people is then written straight into the
+ledger by one COPY, fed while the rows are being checked; the ledger's unique
+index refuses a number given twice or already on file. Whatever goes wrong
+undoes that, and the file is read again the thorough way, the way updates and
+SQLite always take: the good rows go into a staging table, what needs the whole
+file is checked in SQL (duplicates, school codes in scope, numbers already on
+file), every problem is reported, and a clean file is moved into the ledger in
+one statement. Either way, inside one transaction: the whole file or nothing.
 Memory stays flat: only a batch of rows and the first errors are held.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
+import itertools
+import operator
 import re
 import zipfile
 from collections.abc import Callable, Iterator
 
 import openpyxl
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from readiness.access import scope_of
 from readiness.imports import Headers, ImportOutcome, choice_spellings
 from readiness.models import User
+from readiness.selectors import school_list
 from readiness.spreadsheets import (
     SpreadsheetError,
     check_xlsx_archive,
@@ -40,6 +48,7 @@ from . import idcard, screening
 from .models import Person
 
 BATCH = 20_000
+PASSED_CELLS = 5_000  # per column: what the checker remembers of cells that passed
 KEEP_ERRORS = 500  # shown on the page; the report file holds them all
 
 # Column key -> (Chinese header, English header)
@@ -184,7 +193,17 @@ def parse_date(value: object) -> dt.date | None:
 
 
 class RowChecker:
-    """Checks one row at a time; nothing here depends on other rows."""
+    """Checks one row at a time; nothing here depends on other rows.
+
+    The choices and dates of a file repeat on every row: a cell that passed its
+    column's check is remembered (up to PASSED_CELLS a column) and not checked
+    again. A cell that failed is checked, and reported, on each row it is on."""
+
+    # Column -> the value of a blank cell, for the columns checked against a list.
+    CHOICE_DEFAULTS = {
+        "kind": "", "study_mode": "", "origin": "county", "whereabouts": "local",
+        "health": "normal",
+    }  # fmt: skip
 
     def __init__(self) -> None:
         self.today = timezone.localdate()
@@ -203,47 +222,76 @@ class RowChecker:
         }
         self.yes = {"是", "y", "yes", "true", "1", "已返校"}
         self.no = {"否", "n", "no", "false", "0", "未返校", ""}
+        self.passed: dict[str, dict] = {
+            key: {} for key in (*self.CHOICE_DEFAULTS, "returned_on", "screened_on")
+        }
+
+    @staticmethod
+    def text(values: dict, errors: list, key: str, size: int, required: bool = False) -> str:
+        value = values.get(key)
+        if value.__class__ is str:
+            out = value.strip()
+        elif value is None:
+            out = ""
+        else:
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            out = str(value).strip()
+        if required and not out:
+            errors.append((key, _("This column may not be empty.")))
+        if len(out) > size:
+            errors.append((key, _("At most %(n)d characters.") % {"n": size}))
+            return out[:size]
+        return out
+
+    def _remembered(self, values: dict, errors: list, key: str, check: Callable) -> object:
+        value = values.get(key)
+        cell = (value.__class__, value)  # 1 and True are equal keys, not equal cells
+        passed = self.passed[key]
+        if cell in passed:
+            return passed[cell]
+        before = len(errors)
+        result = check(values, errors, key)
+        if len(errors) == before and len(passed) < PASSED_CELLS:
+            passed[cell] = result
+        return result
+
+    def choice(self, values: dict, errors: list, key: str) -> str:
+        return self._remembered(values, errors, key, self._choice)
+
+    def _choice(self, values: dict, errors: list, key: str) -> str:
+        default = self.CHOICE_DEFAULTS[key]
+        raw = self.text(values, errors, key, 30)
+        if not raw:
+            return default
+        found = self.choices[key].get(raw.lower()) or self.choices[key].get(raw)
+        if found is None:
+            errors.append((key, _("Unknown value “%(value)s”.") % {"value": raw}))
+        return found or default
+
+    def date(self, values: dict, errors: list, key: str) -> dt.date | None:
+        return self._remembered(values, errors, key, self._date)
+
+    def _date(self, values: dict, errors: list, key: str) -> dt.date | None:
+        try:
+            value = parse_date(values.get(key))
+        except ValueError:
+            errors.append((key, _("“%(value)s” is not a date.") % {"value": values.get(key)}))
+            return None
+        if value and value > self.today:
+            errors.append((key, _("The date is in the future.")))
+        return value
 
     def check(self, values: dict) -> tuple[tuple | None, list[tuple[str, str]]]:
         errors: list[tuple[str, str]] = []
-
-        def text(key: str, size: int, required: bool = False) -> str:
-            value = values.get(key)
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)
-            out = "" if value is None else str(value).strip()
-            if required and not out:
-                errors.append((key, _("This column may not be empty.")))
-            if len(out) > size:
-                errors.append((key, _("At most %(n)d characters.") % {"n": size}))
-            return out[:size]
-
-        def choice(key: str, default: str) -> str:
-            raw = text(key, 30)
-            if not raw:
-                return default
-            found = self.choices[key].get(raw.lower()) or self.choices[key].get(raw)
-            if found is None:
-                errors.append((key, _("Unknown value “%(value)s”.") % {"value": raw}))
-            return found or default
-
-        def date(key: str) -> dt.date | None:
-            try:
-                value = parse_date(values.get(key))
-            except ValueError:
-                errors.append((key, _("“%(value)s” is not a date.") % {"value": values.get(key)}))
-                return None
-            if value and value > self.today:
-                errors.append((key, _("The date is in the future.")))
-            return value
-
-        school_code = text("school_code", 10, required=True)
+        text, choice = self.text, self.choice
+        school_code = text(values, errors, "school_code", 10, required=True)
         if isinstance(values.get("school_code"), float):
             school_code = str(int(values["school_code"]))
-        kind = choice("kind", "")
+        kind = choice(values, errors, "kind")
         if not kind:
             errors.append(("kind", _("This column may not be empty.")))
-        name = text("name", 50, required=True)
+        name = text(values, errors, "name", 50, required=True)
         raw_number = values.get("id_number")
         if (isinstance(raw_number, int | float) and not isinstance(raw_number, bool)) or (
             isinstance(raw_number, str) and NUMBER_AS_FLOAT.fullmatch(raw_number.strip())
@@ -260,7 +308,7 @@ class RowChecker:
                 birth, gender = idcard.parse(number, today=self.today)
             except idcard.InvalidIdNumber as error:
                 errors.append(("id_number", str(error)))
-        returned_raw = text("returned", 10).lower()
+        returned_raw = text(values, errors, "returned", 10).lower()
         if returned_raw in self.yes:
             returned = True
         elif returned_raw in self.no:
@@ -273,14 +321,16 @@ class RowChecker:
                 )
             )
             returned = False
-        returned_on = date("returned_on")
+        returned_on = self.date(values, errors, "returned_on")
         if returned_on and not returned:
             errors.append(("returned_on", _("A return date needs 是 in the returned column.")))
         record = (
             school_code, kind, name, number, gender, birth,
-            text("grade", 20), text("class_name", 20), choice("study_mode", ""),
-            choice("origin", "county"), choice("whereabouts", "local"), returned, returned_on,
-            choice("health", "normal"), date("screened_on"), text("note", 200),
+            text(values, errors, "grade", 20), text(values, errors, "class_name", 20),
+            choice(values, errors, "study_mode"), choice(values, errors, "origin"),
+            choice(values, errors, "whereabouts"), returned, returned_on,
+            choice(values, errors, "health"), self.date(values, errors, "screened_on"),
+            text(values, errors, "note", 200),
         )  # fmt: skip
         return (None if errors else record), errors
 
@@ -314,15 +364,70 @@ COPY_SQL = (
 )
 
 
-def _write_batch(cursor, batch: list[tuple]) -> None:
+class _CopyStream:
+    """The checked rows as a file that COPY FROM STDIN reads: each read checks and
+    writes the next rows. The server stores what it has received while the next
+    rows are being checked, so the file is read and loaded at once, on two cores,
+    instead of in turns, a batch at a time.
+
+    A file refused while it is read (too many rows, an unknown encoding) must not
+    reach psycopg2, which would turn the error into a cancelled COPY: the stream
+    ends there and keeps the error for ``_copy`` to raise."""
+
+    ROWS_PER_READ = 1000
+
+    def __init__(self, records: Iterator[tuple]):
+        self.records = records
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator="\n")
+        self.failure: Exception | None = None
+
+    def read(self, size: int = -1) -> str:
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        try:
+            self.writer.writerows(itertools.islice(self.records, self.ROWS_PER_READ))
+        except Exception as error:  # raised again by _copy, once COPY has ended
+            self.failure = error
+            return ""
+        return self.buffer.getvalue()
+
+
+LEDGER_COLUMNS = (
+    "school_id", "kind", "name", "id_number", "gender", "birth_date", "grade", "class_name",
+    "study_mode", "origin", "whereabouts", "returned", "returned_on", "health", "screened_on",
+    "note",
+)  # fmt: skip
+LEDGER_COPY_SQL = (
+    f"COPY {PERSON} ({', '.join(LEDGER_COLUMNS)}) FROM STDIN WITH (FORMAT csv, "
+    f"FORCE_NOT_NULL ({', '.join(c for c in NOT_NULL_TEXT if c != 'school_code')}))"
+)
+
+
+def _copy(cursor, sql: str, records: Iterator[tuple]) -> None:
+    """COPY of the records as they come, read by ``_CopyStream``."""
+    stream = _CopyStream(records)
+    with connection.wrap_database_errors:  # a unique violation is an IntegrityError
+        cursor.copy_expert(sql, stream)
+    if stream.failure is not None:
+        raise stream.failure
+
+
+def _stage(cursor, records: Iterator[tuple]) -> None:
+    """Loads the checked rows into the staging table as they come."""
     if connection.vendor == "postgresql":
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerows(batch)
-        buffer.seek(0)
-        cursor.copy_expert(COPY_SQL, buffer)
-    else:
-        marks = ", ".join(["%s"] * len(FIELDS))
-        cursor.executemany(f"INSERT INTO {STAGING} ({', '.join(FIELDS)}) VALUES ({marks})", batch)
+        _copy(cursor, COPY_SQL, records)
+        return
+    insert = (
+        f"INSERT INTO {STAGING} ({', '.join(FIELDS)}) VALUES ({', '.join(['%s'] * len(FIELDS))})"
+    )
+    while batch := list(itertools.islice(records, BATCH)):
+        cursor.executemany(insert, batch)
+
+
+class _NotClean(Exception):
+    """The file has a problem: the direct load stops, and is undone, for the staged
+    one, which finds and reports every problem."""
 
 
 def _scope_sql(user: User) -> tuple[str, list]:
@@ -350,6 +455,9 @@ class PersonImporter:
         self.user = user
         self.upsert = upsert
         self.progress = progress or (lambda rows: None)
+        self._start()
+
+    def _start(self) -> None:
         self.outcome = ImportOutcome(keep=KEEP_ERRORS)
         self.report = io.StringIO()
         self.report_writer = csv.writer(self.report)
@@ -387,40 +495,62 @@ class PersonImporter:
         return self.outcome
 
     def _run(self, handle) -> None:
-        rows = iter_rows(handle)
-        header = next(rows, None)
-        if header is None:
-            raise SpreadsheetError(_("The file is empty."))
-        keys, missing, _unknown = HEADERS.match(header)
-        if missing:
-            self.error(1, "", HEADERS.missing_message(missing))
-            return
-        checker = RowChecker()
+        """A new file of new people goes straight into the ledger (PostgreSQL): one
+        COPY, written while the rows are checked. Whatever that finds wrong (a
+        bad row, a school outside the user's scope, a number twice or already on
+        file) undoes it, and the file is read again through the staging table,
+        which reports every problem. Updates, and SQLite, always go that way."""
+        if connection.vendor == "postgresql" and not self.upsert:
+            try:
+                with transaction.atomic():
+                    self._read(handle, self._load_directly)
+                return
+            except (_NotClean, IntegrityError):
+                handle.seek(0)
+                self._start()
+        self._read(handle, self._load_staged)
+
+    def _read(self, handle, load: Callable[[Iterator[list], list], None]) -> None:
+        # The reader is closed here, while the file is still open: a file refused
+        # part-way leaves it suspended, and the refusal's traceback would keep it
+        # alive until after the file had been closed.
+        with contextlib.closing(iter_rows(handle)) as rows:
+            header = next(rows, None)
+            if header is None:
+                raise SpreadsheetError(_("The file is empty."))
+            keys, missing, _unknown = HEADERS.match(header)
+            if missing:
+                self.error(1, "", HEADERS.missing_message(missing))
+                return
+            load(rows, keys)
+
+    def _load_directly(self, rows: Iterator[list], keys: list) -> None:
+        schools = dict(school_list(user=self.user).values_list("code", "pk"))
+        touched: set[int] = set()
+
+        def ledger_rows() -> Iterator[tuple]:
+            for _line, code, *record in self._records(rows, keys, stop_at_problem=True):
+                school = schools.get(code)
+                if school is None:
+                    raise _NotClean
+                touched.add(school)
+                yield (school, *record)
+
+        with connection.cursor() as cursor:
+            _copy(cursor, LEDGER_COPY_SQL, ledger_rows())
+        self.progress(self.outcome.total)
+        if not self.outcome.total:
+            raise SpreadsheetError(_("The file has a header row but no data rows."))
+        if not self.outcome.ok or self.as_number:
+            raise _NotClean
+        self.outcome.written = self.outcome.total
+        screening.refresh(touched)
+
+    def _load_staged(self, rows: Iterator[list], keys: list) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
             cursor.execute(STAGING_SQL)
-            batch: list[tuple] = []
-            for line, row in enumerate(rows, start=2):
-                if all(cell in (None, "") or str(cell).strip() == "" for cell in row):
-                    continue
-                self.outcome.total += 1
-                if self.outcome.total > settings.PEOPLE_IMPORT_MAX_ROWS:
-                    raise too_many_rows(settings.PEOPLE_IMPORT_MAX_ROWS)
-                values = {key: row[i] for i, key in enumerate(keys) if key and i < len(row)}
-                record, errors = checker.check(values)
-                for column, message in errors:
-                    if message == STORED_AS_NUMBER:
-                        self._as_number(line, values.get("id_number"))
-                    else:
-                        self.error(line, column, message)
-                if record is not None:
-                    batch.append((line, *record))
-                if len(batch) >= BATCH:
-                    _write_batch(cursor, batch)
-                    batch.clear()
-                    self.progress(self.outcome.total)
-            if batch:
-                _write_batch(cursor, batch)
+            _stage(cursor, self._records(rows, keys))
             self.progress(self.outcome.total)
             if not self.outcome.total:
                 raise SpreadsheetError(_("The file has a header row but no data rows."))
@@ -441,6 +571,39 @@ class PersonImporter:
             if self.outcome.ok:
                 self._write(cursor)
             cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
+
+    def _records(
+        self, rows: Iterator[list], keys: list, *, stop_at_problem: bool = False
+    ) -> Iterator[tuple]:
+        """The staging rows of the file's good rows; each bad row's problems are noted
+        (and the first ends the rows, with ``stop_at_problem``)."""
+        checker = RowChecker()
+        named = [(i, key) for i, key in enumerate(keys) if key]
+        width = named[-1][0] + 1
+        cells = operator.itemgetter(*(i for i, _key in named))  # four at least: REQUIRED
+        names = [key for _i, key in named]
+        for line, row in enumerate(rows, start=2):
+            if all(cell in (None, "") or str(cell).strip() == "" for cell in row):
+                continue
+            self.outcome.total += 1
+            if self.outcome.total > settings.PEOPLE_IMPORT_MAX_ROWS:
+                raise too_many_rows(settings.PEOPLE_IMPORT_MAX_ROWS)
+            if len(row) >= width:
+                values = dict(zip(names, cells(row), strict=True))
+            else:  # a short row: the cells it has
+                values = {key: row[i] for i, key in named if i < len(row)}
+            record, errors = checker.check(values)
+            for column, message in errors:
+                if message == STORED_AS_NUMBER:
+                    self._as_number(line, values.get("id_number"))
+                else:
+                    self.error(line, column, message)
+            if record is not None:
+                yield (line, *record)
+            elif stop_at_problem:
+                return
+            if self.outcome.total % BATCH == 0:
+                self.progress(self.outcome.total)
 
     def _check_whole_file(self, cursor) -> None:
         cursor.execute(f"CREATE INDEX {STAGING}_id ON {STAGING} (id_number)")
@@ -485,10 +648,7 @@ class PersonImporter:
             self.error(line, "id_number", message)
 
     def _write(self, cursor) -> None:
-        columns = (
-            "school_id, kind, name, id_number, gender, birth_date, grade, class_name, study_mode, "
-            "origin, whereabouts, returned, returned_on, health, screened_on, note"
-        )
+        columns = ", ".join(LEDGER_COLUMNS)
         select = (
             "SELECT sc.id, s.kind, s.name, s.id_number, s.gender, s.birth_date, s.grade, s.class_name, "
             "s.study_mode, s.origin, s.whereabouts, s.returned, s.returned_on, s.health, s.screened_on, s.note "

@@ -3,17 +3,20 @@ whole file or nothing, within the uploader's scope (city, county or school)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from people import importer
 from people.importer import PersonImporter
-from people.models import Person
+from people.models import Person, ScreeningCount
 from tests.readiness.factories import SchoolFactory, UserFactory
 
-from .test_import import HEADER, csv_file, number, row
+from .test_import import BIRTH, HEADER, csv_file, number, row
 
 
 def run(user, handle, **options):
@@ -153,3 +156,110 @@ def test_a_row_problem_names_its_row_and_column(official_a, school_a):
     wrong = number(1)[:17] + ("0" if number(1)[17] != "0" else "1")
     outcome = run(official_a, csv_file(row(seq=2), row(id_number=wrong)))
     assert problems(outcome) == [(3, "身份证号", "身份证号的校验码不正确。")]
+
+
+def test_a_file_found_unreadable_after_rows_were_loaded_writes_nothing(
+    official_a, school_a, monkeypatch
+):
+    # The checked rows reach the staging table while the file is still being read:
+    # a few reads go out before the reader meets bytes that are not UTF-8, past
+    # the first 64 KB by which the encoding was judged.
+    monkeypatch.setattr(importer._CopyStream, "ROWS_PER_READ", 2)
+    rows = [
+        row(seq=n % 999 + 1, id_number=number(n % 999 + 1, BIRTH + dt.timedelta(days=n // 999)))
+        for n in range(700)
+    ]
+    body = csv_file(*rows).getvalue()
+    assert len(body) > 65536
+    outcome = run(official_a, io.BytesIO(body + row(seq=1, name="沂蒙").encode("gbk") + b"\r\n"))
+    assert problems(outcome) == [
+        (0, "", "无法识别文件编码：请另存为 UTF-8 或 GBK 编码的 CSV，或 xlsx。")
+    ]
+    assert (outcome.ok, outcome.written, Person.objects.count()) == (False, 0, 0)
+
+
+def test_a_bad_cell_is_reported_on_every_row_it_is_on(official_a, school_a):
+    # The checker remembers the cells that passed; one that failed fails again.
+    rows = [
+        row(seq=1).replace(",正常,", ",良好,"),
+        row(seq=2),
+        row(seq=3).replace(",正常,", ",良好,"),
+        row(seq=4).replace(",2020-03-18", ",2020-13-18"),
+        row(seq=5).replace(",2020-03-18", ",2020-13-18"),
+    ]
+    outcome = run(official_a, csv_file(*rows))
+    assert problems(outcome) == [
+        (2, "健康状况", "无法识别的值“良好”。"),
+        (4, "健康状况", "无法识别的值“良好”。"),
+        (5, "排查日期", "“2020-13-18”不是日期。"),
+        (6, "排查日期", "“2020-13-18”不是日期。"),
+    ]
+    assert not Person.objects.exists()
+
+
+def test_cells_that_passed_give_each_row_its_own_values(official_a, school_a):
+    rows = [
+        row(seq=1),
+        row(seq=2).replace(",正常,2020-03-18", ",有症状,2020-03-19"),
+        row(seq=3),
+        row(seq=4).replace(",正常,2020-03-18", ",有症状,"),
+    ]
+    assert run(official_a, csv_file(*rows)).written == 4
+    assert list(Person.objects.order_by("id_number").values_list("health", "screened_on")) == [
+        ("normal", dt.date(2020, 3, 18)),
+        ("symptoms", dt.date(2020, 3, 19)),
+        ("normal", dt.date(2020, 3, 18)),
+        ("symptoms", None),
+    ]
+
+
+def test_a_clean_file_of_new_people_goes_straight_into_the_ledger(postgres, official_a, school_a):
+    # One COPY into the ledger while the rows are checked: no staging table.
+    with CaptureQueriesContext(connection) as queries:
+        outcome = run(official_a, csv_file(row(seq=1), row(seq=2), row(seq=3)))
+    assert (outcome.ok, outcome.total, outcome.written) == (True, 3, 3)
+    assert not [q for q in queries if importer.STAGING in q["sql"]]
+    assert Person.objects.filter(school=school_a).count() == 3
+    assert ScreeningCount.objects.get(school=school_a).student_files == 3
+
+
+def test_problems_found_after_rows_went_into_the_ledger_are_all_reported(
+    official_a, school_a, school_b
+):
+    # The first rows are good; each later one has a problem of another kind. The
+    # direct load undoes what it wrote, and the staged one reports every problem.
+    assert run(official_a, csv_file(row(seq=5))).written == 1
+    outcome = run(
+        official_a,
+        csv_file(
+            row(seq=1),
+            row(seq=2),
+            row(seq=3),
+            row(seq=1),
+            row(seq=5),
+            row(seq=6, school=school_b.code),
+            row(seq=7).replace(",正常,", ",良好,"),
+        ),
+    )
+    assert sorted(problems(outcome)) == [
+        (5, "身份证号", "身份证号 3713**********0016 重复，首次出现在第 2 行。"),
+        (6, "身份证号", "该身份证号已在档；如需修改请选择“更新已有档案”。"),
+        (7, "学校代码", "学校代码 2137230001 不存在或不在您的管辖范围内。"),
+        (8, "健康状况", "无法识别的值“良好”。"),
+    ]
+    assert (outcome.ok, outcome.total, outcome.written) == (False, 7, 0)
+    assert list(Person.objects.values_list("id_number", flat=True)) == [number(5)]
+
+
+def test_a_number_on_file_at_the_end_of_a_clean_file_writes_nothing(official_a, school_a):
+    assert run(official_a, csv_file(row(seq=1))).written == 1
+    outcome = run(official_a, csv_file(*(row(seq=n) for n in range(2, 40)), row(seq=1)))
+    assert problems(outcome) == [
+        (40, "身份证号", "该身份证号已在档；如需修改请选择“更新已有档案”。")
+    ]
+    assert (outcome.ok, outcome.total, outcome.written, Person.objects.count()) == (
+        False,
+        39,
+        0,
+        1,
+    )
