@@ -55,10 +55,13 @@ def visit_check_list(*, user: User, visit: Visit) -> QuerySet[VisitCheck]:
 
 
 def visit_finding_list(*, user: User, visit: Visit) -> QuerySet[Finding]:
-    """The findings of ``visit`` with their photos and notices, as the visit page shows them."""
+    """The findings of ``visit`` with their photos and notices, as the visit page shows them
+    (with their place; the school, the county and the squad are the visit's)."""
     return (
         finding_list(user=user)
         .filter(visit=visit)
+        .select_related(None)
+        .select_related("key_area", "aspect")
         .prefetch_related("photos", "notices")
         .order_by("deadline", "pk")
     )

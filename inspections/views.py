@@ -35,7 +35,7 @@ from readiness.uploads import upload_response
 from . import forms, selectors, services, tasks
 from .access import is_member, may_report, require_member, require_reporter
 from .exports import findings_dataset
-from .models import Finding, NoticeArchive, Visit
+from .models import Aspect, Finding, KeyArea, NoticeArchive, Visit
 
 PAGE_SIZE = 50
 DRAW_KEY = "inspections-draw"  # the latest proposal of a draw, in the session
@@ -173,28 +173,33 @@ def visit_draw_confirm(request: HttpRequest) -> HttpResponse:
 # --- visits: on site -----------------------------------------------------------------
 
 
-def _record_form(request: HttpRequest, visit: Visit, data=None) -> forms.VisitRecordForm:
+def _places(request: HttpRequest) -> tuple[list[KeyArea], list[Aspect]]:
+    """The key areas and the aspects, read once for the forms of a page."""
     user = request.user
+    return list(selectors.key_area_list(user=user)), list(selectors.aspect_list(user=user))
+
+
+def _record_form(
+    request: HttpRequest, visit: Visit, data=None, *, places: tuple | None = None
+) -> forms.VisitRecordForm:
+    user = request.user
+    areas, aspects = places or _places(request)
     return forms.VisitRecordForm(
         data,
         visit=visit,
         members=selectors.squad_member_list(user=user, squad=visit.squad),
-        areas=selectors.key_area_list(user=user),
-        aspects=selectors.aspect_list(user=user),
+        areas=areas,
+        aspects=aspects,
         checks=selectors.visit_check_list(user=user, visit=visit),
         present=selectors.visit_present_list(user=user, visit=visit),
     )
 
 
-def _finding_form(request: HttpRequest, data=None, files=None) -> forms.FindingForm:
-    user = request.user
-    return forms.FindingForm(
-        data,
-        files,
-        areas=list(selectors.key_area_list(user=user)),
-        aspects=list(selectors.aspect_list(user=user)),
-        user=user,
-    )
+def _finding_form(
+    request: HttpRequest, data=None, files=None, *, places: tuple | None = None
+) -> forms.FindingForm:
+    areas, aspects = places or _places(request)
+    return forms.FindingForm(data, files, areas=areas, aspects=aspects, user=request.user)
 
 
 def _notice_form(request: HttpRequest, visit: Visit, data=None) -> forms.NoticeIssueForm:
@@ -217,8 +222,13 @@ def _visit_page(request: HttpRequest, visit: Visit, **bound: Form) -> HttpRespon
         "notices": selectors.visit_notice_list(user=user, visit=visit),
     }
     if member:  # only the squad records, adds findings and issues notices
-        context["record_form"] = bound.get("record_form") or _record_form(request, visit)
-        context["finding_form"] = bound.get("finding_form") or _finding_form(request)
+        places = _places(request)
+        context["record_form"] = bound.get("record_form") or _record_form(
+            request, visit, places=places
+        )
+        context["finding_form"] = bound.get("finding_form") or _finding_form(
+            request, places=places
+        )
         context["notice_form"] = bound.get("notice_form") or _notice_form(request, visit)
         # Places by field name, for the record and the findings made offline.
         context["place_codes"] = context["record_form"].place_codes()

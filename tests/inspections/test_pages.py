@@ -84,3 +84,23 @@ def test_photos_are_served_only_to_those_who_see_the_finding(
         assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
         assert login(official_b).get(url).status_code == 404
     assert login(school_contact_a).get(f"/inspections/files/other/{photo.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_the_visit_page_of_a_squad_member_takes_a_fixed_number_of_queries(
+    login, recorded_visit, areas, aspects, inspector_a, django_assert_num_queries, count
+):
+    for _ in range(count):
+        finding = FindingFactory(visit=recorded_visit, key_area=areas["gate"])
+    RectificationNoticeFactory(visit=recorded_visit, findings=[finding])
+    client = login(inspector_a)
+    # session, user, the visit, membership; the key areas and the aspects (once for
+    # both forms), the recorded checks, who was present, the squad's members; the
+    # findings, their photos and their notices; the visit's notices
+    with django_assert_num_queries(13):
+        response = client.get(recorded_visit.get_absolute_url())
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.count('name="finding"') == count
+    # in order, problems found, not applicable, not checked
+    assert body.count(f'name="area-{areas["gate"].pk}"') == 4

@@ -8,7 +8,7 @@ from django import forms
 
 from readiness.templatetags.portal_forms import choice_input
 
-CHOICES = [("pass", "合格"), ("fail", "不合格 <严重>"), ("na", '未查 "原因"')]
+CHOICES = [("pass", "合格"), ("fail", "不合格 <严重>"), ("na", '未查 "原因"'), ("a&\"<b>'", "x")]
 
 
 class Form(forms.Form):
@@ -31,7 +31,7 @@ def test_it_writes_what_djangos_tag_writes(data):
 
 
 def test_the_chosen_radio_is_checked():
-    (_pass, fail, _na) = Form({"result": "fail"})["result"]
+    (_pass, fail, _na, _odd) = Form({"result": "fail"})["result"]
     assert choice_input(fail) == (
         '<input type="radio" name="result" value="fail" id="id_result_1" required checked>'
     )
