@@ -131,6 +131,11 @@ _ROLLBACK = (
 )
 _NO_COLUMN = 'an error of no column is labelled "" whether the column is "" or None'
 _CASE = "SQL keywords and unquoted names read the same in any case, on both databases"
+_PATH = (
+    "a row long enough is read by one itemgetter, a shorter one cell by cell: sending a "
+    "row of exactly the header's width (or one more) the slow way reads the same cells"
+)
+_ZIP = "the names and the cells they pick are always as many: strict or not, zip pairs them all"
 _SORT = (
     "the pairs sort by their random key first; two equal keys, the only case where "
     "the school would be compared, have probability zero"
@@ -181,11 +186,19 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         '.encode("UTF-8")',
         "codec names are read whatever their case",
     ),
-    "people.importer.xǁPersonImporterǁ_run__mutmut_16": ("            None,", _NO_COLUMN),
-    "people.importer.xǁPersonImporterǁ_run__mutmut_45": (
+    "people.importer.xǁPersonImporterǁ_read__mutmut_16": (
+        "self.error(1, None, HEADERS.missing_message(missing))",
+        _NO_COLUMN,
+    ),
+    "people.importer.xǁPersonImporterǁ_records__mutmut_21": (
         'cell in (None, "XXXX")',
         'an empty string is caught by the strip test right after: "" stays blank',
     ),
+    "people.importer.xǁPersonImporterǁ_records__mutmut_10": ("width = named[-1][0] + 2", _PATH),
+    "people.importer.xǁPersonImporterǁ_records__mutmut_31": ("if len(row) > width:", _PATH),
+    "people.importer.xǁPersonImporterǁ_records__mutmut_36": ("strict=None", _ZIP),
+    "people.importer.xǁPersonImporterǁ_records__mutmut_39": ("cells(row), ))", _ZIP),
+    "people.importer.xǁPersonImporterǁ_records__mutmut_41": ("strict=False", _ZIP),
     "people.importer.xǁPersonImporterǁ_check_whole_file__mutmut_4": ("having count(*)", _CASE),
     "people.importer.xǁPersonImporterǁ_check_whole_file__mutmut_5": (
         "HAVING COUNT(*) > 1) F",

@@ -263,3 +263,15 @@ def test_a_number_on_file_at_the_end_of_a_clean_file_writes_nothing(official_a, 
         0,
         1,
     )
+
+
+def test_a_row_without_its_last_cell_reads_the_cells_it_has(official_a, school_a):
+    # A spreadsheet leaves out a row's empty cells at its end: here the last column.
+    without_last = row(seq=1).rsplit(",", 1)[0]
+    assert len(without_last.split(",")) == len(HEADER.split(",")) - 1
+    outcome = run(official_a, csv_file(without_last, row(seq=2)))
+    assert (outcome.ok, outcome.written) == (True, 2)
+    assert dict(Person.objects.values_list("id_number", "screened_on")) == {
+        number(1): None,
+        number(2): dt.date(2020, 3, 18),
+    }
