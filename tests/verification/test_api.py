@@ -10,7 +10,7 @@ from verification import services
 from verification.models import Response
 
 from .factories import ResponseFactory
-from .fixtures import complete
+from .fixtures import answer, complete, jpeg_bytes
 
 
 def api(api_client, user):
@@ -201,3 +201,34 @@ def test_the_actions_on_another_countys_verification_are_404(
     assert response.status_code == 404
     verification.refresh_from_db()
     assert verification.status == "assigned"
+
+
+def test_each_row_of_the_detail_says_its_answer_note_revision_and_evidence(
+    api_client, verification, county_members
+):
+    items = {i.code: i for i in verification.template.items.select_related("department")}
+    answer(county_members["health"], verification, items["01"], "fail", note="门卫未登记")
+    answer(county_members["sport"], verification, items["04"], "pass")
+    answer(county_members["sport"], verification, items["04"], "pass", note="已整改", revision=1)
+    services.evidence_add(
+        actor=county_members["sport"],
+        verification=verification,
+        item_id=items["04"].pk,
+        name="photo.jpg",
+        data=jpeg_bytes(),
+    )
+    answer(county_members["education"], verification, items["07"], "pass")  # the leader
+    data = api(api_client, county_members["hr"]).get(f"/api/v1/verifications/{verification.pk}/")
+    rows = {row["code"]: row for row in data.json()["answers"]}
+
+    def row(code, department, answer, note, revision, by_leader, evidence):
+        return {
+            "item": items[code].pk, "code": code, "department": department, "answer": answer,
+            "note": note, "revision": revision, "by_leader": by_leader, "evidence": evidence,
+        }  # fmt: skip
+
+    assert rows["01"] == row("01", "health", "fail", "门卫未登记", 1, False, 0)
+    assert rows["04"] == row("04", "sport", "pass", "已整改", 2, False, 1)
+    assert rows["07"] == row("07", "market", "pass", "", 1, True, 0)
+    assert rows["06"] == row("06", "health", None, "", 0, False, 0)
+    assert "02" not in rows and "03" not in rows  # boarding schools, universities only
