@@ -459,9 +459,7 @@ class PersonImporter:
 
     def _start(self) -> None:
         self.outcome = ImportOutcome(keep=KEEP_ERRORS)
-        self.report = io.StringIO()
-        self.report_writer = csv.writer(self.report)
-        self.report_writer.writerow([_("Row"), _("Column"), _("Problem")])
+        self.reported: list[tuple[int, str, str]] = []  # what the report lists
         self.as_number: list[tuple[int, str]] = []  # (line, as the spreadsheet shows it)
 
     def _as_number(self, line: int, raw: object) -> None:
@@ -474,7 +472,7 @@ class PersonImporter:
         self.outcome.add_error(line, label, message)
         # The report keeps the first problems; its last line counts the rest.
         if self.outcome.error_count <= settings.IMPORT_MAX_REPORTED_ERRORS:
-            self.report_writer.writerow([line, label, message])
+            self.reported.append((line, label, message))
 
     def run(self, handle) -> ImportOutcome:
         try:
@@ -484,12 +482,21 @@ class PersonImporter:
                     transaction.set_rollback(True)
         except SpreadsheetError as error:
             self.error(0, "", str(error))
+        # Problems are found row by row, then over the whole file (a number given
+        # twice, a school out of scope): both are shown in the file's order, as the
+        # user corrects it. The sort is stable: a row's problems keep their order.
+        self.outcome.errors.sort(key=lambda error: error.row or 0)
+        self.reported.sort(key=lambda entry: entry[0])
+        report = io.StringIO()
+        writer = csv.writer(report)
+        writer.writerow([_("Row"), _("Column"), _("Problem")])
+        writer.writerows(self.reported)
         left = self.outcome.error_count - settings.IMPORT_MAX_REPORTED_ERRORS
         if left > 0:
-            self.report_writer.writerow(
+            writer.writerow(
                 ["", "", _("…and %(count)d more problems, not listed.") % {"count": left}]
             )
-        self.outcome.report = b"\xef\xbb\xbf" + self.report.getvalue().encode("utf-8")
+        self.outcome.report = b"\xef\xbb\xbf" + report.getvalue().encode("utf-8")
         if not self.outcome.ok:
             self.outcome.written = 0
         return self.outcome

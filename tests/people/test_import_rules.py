@@ -241,12 +241,16 @@ def test_problems_found_after_rows_went_into_the_ledger_are_all_reported(
             row(seq=7).replace(",正常,", ",良好,"),
         ),
     )
-    assert sorted(problems(outcome)) == [
+    # In the file's order on the page and in the report, whichever check found them.
+    assert problems(outcome) == [
         (5, "身份证号", "身份证号 3713**********0016 重复，首次出现在第 2 行。"),
         (6, "身份证号", "该身份证号已在档；如需修改请选择“更新已有档案”。"),
         (7, "学校代码", "学校代码 2137230001 不存在或不在您的管辖范围内。"),
         (8, "健康状况", "无法识别的值“良好”。"),
     ]
+    assert [line.split(",")[0] for line in outcome.report.decode("utf-8-sig").splitlines()] == [
+        "行", "5", "6", "7", "8",
+    ]  # fmt: skip
     assert (outcome.ok, outcome.total, outcome.written) == (False, 7, 0)
     assert list(Person.objects.values_list("id_number", flat=True)) == [number(5)]
 
