@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 
 from . import dispatch, selectors
 from .models import County, DashboardTargets, DispatchReport, User
@@ -177,7 +178,8 @@ def _tiles_of(
 
 def trend_svg(points: list[tuple[str, float]]) -> str:
     """A small line chart of ``points`` (oldest first), scaled to its own range,
-    with the first and last dates under it. Empty with fewer than two points."""
+    with the first and last dates under it and the range between them. Empty with
+    fewer than two points."""
     if len(points) < 2:
         return ""
     values = [v for _day, v in points]
@@ -195,7 +197,7 @@ def trend_svg(points: list[tuple[str, float]]) -> str:
         '<svg class="trend" viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="{label}">'
         '<polyline points="{line}" fill="none" stroke="currentColor" stroke-width="1.5"></polyline>'
         "{dots}</svg>"
-        '<p class="trend-axis"><span>{first}</span><span>{low}–{high}</span><span>{last}</span></p>',
+        '<p class="trend-axis"><span>{first}</span><span>{range} {low}–{high}</span><span>{last}</span></p>',
         w=WIDTH,
         h=HEIGHT,
         label=f"{points[0][0]}–{points[-1][0]}",
@@ -203,6 +205,8 @@ def trend_svg(points: list[tuple[str, float]]) -> str:
         dots=dots,
         first=points[0][0][5:],
         last=points[-1][0][5:],
+        # Between the two dates, the values' span: named, so that it is not read as a date.
+        range=_("range"),
         low=low,
         high=high,
     )
