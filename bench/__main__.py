@@ -77,7 +77,7 @@ def main(selected: list[str]) -> int:
 
     django.setup()
     call_command("migrate", verbosity=0)
-    from bench.people import vacuum_analyze
+    from bench import vacuum_analyze
 
     names = [m.name for m in pkgutil.iter_modules([str(HERE)]) if not m.name.startswith("_")]
     results_path = HERE / "results.json"

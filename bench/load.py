@@ -54,7 +54,7 @@ def _seed() -> dict:
     from django.utils import timezone
     from knox.models import AuthToken
 
-    from bench.people import vacuum_analyze
+    from bench import vacuum_analyze
     from people.models import Person
     from readiness import services
     from readiness.demo import DEMO_PASSWORD

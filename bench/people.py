@@ -14,6 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import vacuum_analyze
+
 FULL = 2_700_000
 SMALL = 270_000
 REGION = "379901"  # a region code no demo file uses, so bench rows never collide
@@ -31,15 +33,6 @@ def _ensure_ledger() -> None:
     if Person.objects.count() < FULL - 1000:
         call_command("seed_demo", "--schools", "5600", "--people", str(FULL), verbosity=0)
         vacuum_analyze()
-
-
-def vacuum_analyze() -> None:
-    """What autovacuum does within minutes of a bulk load, done at once: the planner's
-    statistics and the visibility map (for index-only scans) of the seeded city."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
 
 
 def _write_file(path: Path, rows: int) -> None:
@@ -179,11 +172,12 @@ def _forget_rows(table: str) -> None:
 def _raw_copy_seconds(text: str) -> float:
     from django.db import connection
 
+    from people.importer import LEDGER_COLUMNS
+
     with connection.cursor() as cursor:
         started = time.perf_counter()
         cursor.copy_expert(
-            f"COPY {COPY_TABLE} (school_id, kind, name, id_number, gender, birth_date, grade, class_name, study_mode, origin, whereabouts, returned, returned_on, health, screened_on, note) FROM STDIN",
-            io.StringIO(text),
+            f"COPY {COPY_TABLE} ({', '.join(LEDGER_COLUMNS)}) FROM STDIN", io.StringIO(text)
         )
         seconds = time.perf_counter() - started
     _forget_rows(COPY_TABLE)
