@@ -12,11 +12,13 @@ think time ask for the same mix, then for /healthz alone, in turns (each
 LOAD_CEILING_SECONDS, LOAD_CEILING_RUNS times); the ratio of their medians says
 what share of the server's bare capacity the real pages keep.
 
-LOAD_SERVER chooses the serving setup to compare: ``gthread:WORKERSxTHREADS`` or
-``sync:WORKERS`` (the README's command is the default)."""
+LOAD_SERVER chooses the serving setup: ``sync:WORKERS`` (the README's command,
+the default) or ``gthread:WORKERSxTHREADS``; bench/serving.py compares setups
+side by side."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -35,7 +37,7 @@ SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
 CEILING_USERS = int(os.environ.get("LOAD_CEILING_USERS", "24"))
 CEILING_SECONDS = int(os.environ.get("LOAD_CEILING_SECONDS", "20"))
 CEILING_RUNS = int(os.environ.get("LOAD_CEILING_RUNS", "2"))
-SERVER = os.environ.get("LOAD_SERVER", "gthread:4x4")
+SERVER = os.environ.get("LOAD_SERVER", "sync:4")
 MIX = ["Verifier", "CountyReader", "CityReader"]
 BROKER = os.environ.get("LOAD_BROKER_URL", "redis://127.0.0.1:6379/6")
 SCHOOLS = int(os.environ.get("LOAD_SCHOOLS", "5600"))
@@ -48,7 +50,7 @@ def _port() -> int:
         return s.getsockname()[1]
 
 
-def _seed() -> dict:
+def seed() -> dict:
     from django.core.management import call_command
     from django.db.models import Sum
     from django.utils import timezone
@@ -146,9 +148,9 @@ def _percentiles(rows: list[dict], names: set[str] | None) -> tuple[float, float
     return round(weighted("50%"), 1), round(weighted("95%"), 1), total, failures
 
 
-def _gunicorn(port: int) -> list[str]:
-    """The serving setup named by LOAD_SERVER, as gunicorn's arguments."""
-    kind, _, size = SERVER.partition(":")
+def _gunicorn(port: int, setup: str) -> list[str]:
+    """A serving setup (``sync:WORKERS`` or ``gthread:WORKERSxTHREADS``) as gunicorn's arguments."""
+    kind, _, size = setup.partition(":")
     workers, _, threads = size.partition("x")
     command = [sys.executable, "-m", "gunicorn", "portal.wsgi", "--workers", workers,
                "--bind", f"127.0.0.1:{port}", "--timeout", "120", "--log-level", "warning"]  # fmt: skip
@@ -172,18 +174,12 @@ def _locust(port: int, env: dict, out: Path, classes: list[str], users: int, sec
     return rows, float(total["Requests/s"])
 
 
-def run() -> dict:
+def environment(workdir: Path, accounts: dict) -> dict:
+    """The servers' and locust's environment, as production's; static files collected."""
     from django.conf import settings as django_settings
     from django.db import connection
 
-    from verification.models import Response
-
-    started = time.perf_counter()
-    accounts = _seed()
-    seeded = round(time.perf_counter() - started, 1)
-    workdir = Path(tempfile.mkdtemp(prefix="load-"))
     (workdir / "accounts.json").write_text(json.dumps(accounts))
-    port = _port()
     settings = connection.settings_dict
     env = {
         **os.environ,
@@ -213,8 +209,14 @@ def run() -> dict:
         env=env,
         check=True,
     )
-    server = subprocess.Popen(_gunicorn(port), cwd=ROOT, env=env)
-    ceilings: dict[str, list[float]] = {"mix": [], "healthz": []}
+    return env
+
+
+@contextlib.contextmanager
+def serving(env: dict, accounts: dict, setup: str = SERVER):
+    """gunicorn in ``setup`` on a loopback port, ready and logged in to; yields the port."""
+    port = _port()
+    server = subprocess.Popen(_gunicorn(port, setup), cwd=ROOT, env=env)
     try:
         for _ in range(100):
             try:
@@ -223,18 +225,35 @@ def run() -> dict:
             except OSError:
                 time.sleep(0.2)
         _check_logged_in(port, accounts["readers"][0]["session"])
-        rows, rate = _locust(port, env, workdir / "load", [*MIX, "Minimal"], USERS, SECONDS)
-        counts = json.loads((workdir / "counts.json").read_text())
-        bare = {**env, "LOAD_THINK": "0", "LOAD_RESULT": str(workdir / "ceiling.json")}
-        for n in range(CEILING_RUNS):  # interleaved: a drift of the machine falls on both
-            for name, classes in (("mix", MIX), ("healthz", ["Minimal"])):
-                out = workdir / f"ceiling-{name}-{n}"
-                ceilings[name].append(
-                    _locust(port, bare, out, classes, CEILING_USERS, CEILING_SECONDS)[1]
-                )
+        yield port
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def run() -> dict:
+    from django.db import connection
+
+    from verification.models import Response
+
+    started = time.perf_counter()
+    accounts = seed()
+    seeded = round(time.perf_counter() - started, 1)
+    workdir = Path(tempfile.mkdtemp(prefix="load-"))
+    env = environment(workdir, accounts)
+    ceilings: dict[str, list[float]] = {"mix": [], "healthz": []}
+    try:
+        with serving(env, accounts) as port:
+            rows, rate = _locust(port, env, workdir / "load", [*MIX, "Minimal"], USERS, SECONDS)
+            counts = json.loads((workdir / "counts.json").read_text())
+            bare = {**env, "LOAD_THINK": "0", "LOAD_RESULT": str(workdir / "ceiling.json")}
+            for n in range(CEILING_RUNS):  # interleaved: a drift of the machine falls on both
+                for name, classes in (("mix", MIX), ("healthz", ["Minimal"])):
+                    out = workdir / f"ceiling-{name}-{n}"
+                    ceilings[name].append(
+                        _locust(port, bare, out, classes, CEILING_USERS, CEILING_SECONDS)[1]
+                    )
+    finally:
         subprocess.run(["redis-cli", "-u", BROKER, "FLUSHDB"], check=False, capture_output=True)
     base = {"minimal /healthz"}
     work = {r["Name"] for r in rows} - base - {"Aggregated"}
