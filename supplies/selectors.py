@@ -8,10 +8,10 @@ from decimal import Decimal
 
 from django.db.models import F, Q, QuerySet, Sum
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 
 from readiness.access import scope_of
+from readiness.criteria import link_to
 from readiness.models import County, School, User
 
 from . import access, needs
@@ -171,19 +171,11 @@ class StandingRow:
     gap: Decimal
     cover_days: Decimal | None
     stockout_days: int = 0
-    holder_id: int | None = None  # its stock card, where it has one
-    item_code: str = ""
+    url: str = ""  # the holder's stock card, where it has one
 
     @property
     def short(self) -> bool:
         return self.gap > 0
-
-    @property
-    def url(self) -> str:
-        """Built when shown: a county's page shows 50 of its 458 schools."""
-        if self.holder_id is None:
-            return ""
-        return f"{reverse('supplies_card', args=[self.holder_id])}?item={self.item_code}"
 
 
 def overview(*, user: User, item: Item) -> dict:
@@ -215,6 +207,8 @@ def overview(*, user: User, item: Item) -> dict:
         )
     else:
         rows, names, holders = [], {}, {}
+    # One link per row from one reverse(): a county's 458 schools each have a card.
+    card = link_to("supplies_card")
     standing = sorted(
         (
             StandingRow(
@@ -227,8 +221,9 @@ def overview(*, user: User, item: Item) -> dict:
                 gap=r["gap"],
                 cover_days=r["cover_days"],
                 stockout_days=r["stockout_days"],
-                holder_id=holders.get(r["key"]),
-                item_code=item.code,
+                url=f"{card(holder)}?item={item.code}"
+                if (holder := holders.get(r["key"]))
+                else "",
             )
             for r in rows
         ),

@@ -86,6 +86,22 @@ def test_a_countys_schools_are_paged_under_the_countys_totals(
         assert tile == "0.93 t"
 
 
+def test_a_countys_rows_link_to_the_schools_stock_cards(
+    login, official_a, stocked, county_a, school_a
+):
+    """A school that holds stock (it has a card) links to its card for the item
+    shown; a school that never held any is named without a link."""
+    bare = SchoolFactory(county=county_a, name="兰山无库存学校")
+    card = services.school_holder(school_a)
+    response = login(official_a).get(reverse("supplies_overview"), {"item": stocked.code})
+    rows = {r.label: r.url for r in response.context["rows"]}
+    expected = reverse("supplies_card", args=[card.pk]) + f"?item={stocked.code}"
+    assert rows[school_a.name] == expected and rows[bare.name] == ""
+    page = response.content.decode()
+    assert f'<a href="{expected}">{school_a.name}</a>' in page
+    assert f'<th scope="row">{bare.name}</th>' in page
+
+
 def test_the_ledger_filters_and_exports_in_chinese(
     login, supplies_city, stocked, reserve, items, django_assert_num_queries
 ):
