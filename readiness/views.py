@@ -88,10 +88,16 @@ def school_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(school_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    detail = criteria.link_to("school_detail")  # one reverse() for the page's 50 links
     return render(
         request,
         "readiness/school_list.html",
-        {"filter": school_filter, "page": page, "query": query.urlencode()},
+        {
+            "filter": school_filter,
+            "page": page,
+            "rows": [(school, detail(school.pk)) for school in page],
+            "query": query.urlencode(),
+        },
     )
 
 

@@ -16,6 +16,8 @@ def test_list_shows_only_the_officials_county(login, official_a, school_a, schoo
     assert response.status_code == 200
     assert school_a.name in response.content.decode()
     assert school_b.name not in response.content.decode()
+    link = reverse("school_detail", args=[school_a.pk])
+    assert f'<a href="{link}">{school_a.name}</a>' in response.content.decode()
 
 
 def test_list_filters_by_level_and_searches_by_name(login, city_staff, county_a):
