@@ -138,7 +138,15 @@ def _session(user) -> str:
     return session.session_key
 
 
-def _percentiles(rows: list[dict], names: set[str] | None) -> tuple[float, float, int, int]:
+MINIMAL = "minimal /healthz"  # the Minimal class's request name (bench/locustfile.py)
+
+
+def work_names(rows: list[dict]) -> set[str]:
+    """The requests of the mix in locust's rows: all but the minimal view and the total."""
+    return {r["Name"] for r in rows} - {MINIMAL, "Aggregated"}
+
+
+def percentiles(rows: list[dict], names: set[str] | None) -> tuple[float, float, int, int]:
     """p50 and p95 over the chosen rows, weighted by their request counts."""
     chosen = [
         r for r in rows if r["Name"] != "Aggregated" and (names is None or r["Name"] in names)
@@ -163,7 +171,7 @@ def _gunicorn(port: int, setup: str) -> list[str]:
     return command
 
 
-def _locust(port: int, env: dict, out: Path, classes: list[str], users: int, seconds: int):
+def run_locust(port: int, env: dict, out: Path, classes: list[str], users: int, seconds: int):
     """One locust run; returns its per-request rows and the requests per second."""
     subprocess.run(
         [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"),
@@ -218,7 +226,8 @@ def environment(workdir: Path, accounts: dict) -> dict:
 
 @contextlib.contextmanager
 def serving(env: dict, accounts: dict, setup: str = SERVER):
-    """gunicorn in ``setup`` on a loopback port, ready and logged in to; yields the port."""
+    """gunicorn in ``setup`` on a loopback port, ready and logged in to; yields the port.
+    The tasks the pages queued on the broker (none runs them) are emptied afterwards."""
     port = _port()
     server = subprocess.Popen(_gunicorn(port, setup), cwd=ROOT, env=env)
     try:
@@ -233,6 +242,7 @@ def serving(env: dict, accounts: dict, setup: str = SERVER):
     finally:
         server.terminate()
         server.wait(timeout=30)
+        subprocess.run(["redis-cli", "-u", BROKER, "FLUSHDB"], check=False, capture_output=True)
 
 
 def run() -> dict:
@@ -246,23 +256,19 @@ def run() -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="load-"))
     env = environment(workdir, accounts)
     ceilings: dict[str, list[float]] = {"mix": [], "healthz": []}
-    try:
-        with serving(env, accounts) as port:
-            rows, rate = _locust(port, env, workdir / "load", [*MIX, "Minimal"], USERS, SECONDS)
-            counts = json.loads((workdir / "counts.json").read_text())
-            bare = {**env, "LOAD_THINK": "0", "LOAD_RESULT": str(workdir / "ceiling.json")}
-            for n in range(CEILING_RUNS):  # interleaved: a drift of the machine falls on both
-                for name, classes in (("mix", MIX), ("healthz", ["Minimal"])):
-                    out = workdir / f"ceiling-{name}-{n}"
-                    ceilings[name].append(
-                        _locust(port, bare, out, classes, CEILING_USERS, CEILING_SECONDS)[1]
-                    )
-    finally:
-        subprocess.run(["redis-cli", "-u", BROKER, "FLUSHDB"], check=False, capture_output=True)
-    base = {"minimal /healthz"}
-    work = {r["Name"] for r in rows} - base - {"Aggregated"}
-    p50, p95, requests, failures = _percentiles(rows, work)
-    base_p50, base_p95, base_requests, _ = _percentiles(rows, base)
+    with serving(env, accounts) as port:
+        rows, rate = run_locust(port, env, workdir / "load", [*MIX, "Minimal"], USERS, SECONDS)
+        counts = json.loads((workdir / "counts.json").read_text())
+        bare = {**env, "LOAD_THINK": "0", "LOAD_RESULT": str(workdir / "ceiling.json")}
+        for n in range(CEILING_RUNS):  # interleaved: a drift of the machine falls on both
+            for name, classes in (("mix", MIX), ("healthz", ["Minimal"])):
+                out = workdir / f"ceiling-{name}-{n}"
+                ceilings[name].append(
+                    run_locust(port, bare, out, classes, CEILING_USERS, CEILING_SECONDS)[1]
+                )
+    work = work_names(rows)
+    p50, p95, requests, failures = percentiles(rows, work)
+    base_p50, base_p95, base_requests, _ = percentiles(rows, {MINIMAL})
     slowest = sorted(
         (r for r in rows if r["Name"] in work), key=lambda r: float(r["95%"]), reverse=True
     )[:3]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import statistics
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -28,20 +27,16 @@ def run() -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="serving-"))
     env = load.environment(workdir, accounts)
     runs: dict[str, list[tuple[float, float, float, int]]] = {setup: [] for setup in SETUPS}
-    try:
-        with contextlib.ExitStack() as servers:
-            ports = {setup: servers.enter_context(load.serving(env, accounts, setup)) for setup in SETUPS}  # fmt: skip
-            for n in range(RUNS):
-                for setup in SETUPS if n % 2 == 0 else SETUPS[::-1]:
-                    out = workdir / f"{setup.replace(':', '-')}-{n}"
-                    rows, rate = load._locust(
-                        ports[setup], env, out, [*load.MIX, "Minimal"], load.USERS, SECONDS
-                    )
-                    work = {r["Name"] for r in rows} - {"Aggregated", "minimal /healthz"}
-                    p50, p95, _, failures = load._percentiles(rows, work)
-                    runs[setup].append((p95, p50, rate, failures))
-    finally:
-        subprocess.run(["redis-cli", "-u", load.BROKER, "FLUSHDB"], check=False, capture_output=True)  # fmt: skip
+    with contextlib.ExitStack() as servers:
+        ports = {setup: servers.enter_context(load.serving(env, accounts, setup)) for setup in SETUPS}  # fmt: skip
+        for n in range(RUNS):
+            for setup in SETUPS if n % 2 == 0 else SETUPS[::-1]:
+                out = workdir / f"{setup.replace(':', '-')}-{n}"
+                rows, rate = load.run_locust(
+                    ports[setup], env, out, [*load.MIX, "Minimal"], load.USERS, SECONDS
+                )
+                p50, p95, _, failures = load.percentiles(rows, load.work_names(rows))
+                runs[setup].append((p95, p50, rate, failures))
     p95s = {setup: statistics.median(r[0] for r in rs) for setup, rs in runs.items()}
     chosen = SETUPS[0]
     detail = (

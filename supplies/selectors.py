@@ -207,7 +207,7 @@ def overview(*, user: User, item: Item) -> dict:
         )
     else:
         rows, names, holders = [], {}, {}
-    # One link per row from one reverse(): a county's 458 schools each have a card.
+    # One link per row from one reverse(): any of a county's 458 schools may have a card.
     card = link_to("supplies_card")
     standing = sorted(
         (
