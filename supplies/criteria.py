@@ -71,8 +71,12 @@ class CoverCriterion:
         return verdicts
 
     def fact_specs(self) -> list[FactSpec]:
+        return self._specs(needs.essential_items())
+
+    @staticmethod
+    def _specs(items: list[Item]) -> list[FactSpec]:
         specs = [FactSpec("supplies.cover_min", _("Days of cover of essential items"), "天")]
-        for item in Item.objects.filter(essential=True).order_by("order", "pk"):
+        for item in items:
             specs.append(
                 FactSpec(f"supplies.cover.{item.code}", _("%(item)s days of cover") % {
                     "item": item.name}, "天")
@@ -82,8 +86,9 @@ class CoverCriterion:
     def facts(self, school_id: int) -> dict[str, Fact]:
         """Six queries: the school's cover of each essential item, and the least."""
         now = timezone.now()
-        per_item = needs.cover_by_school([school_id]).get(school_id, [])
-        specs = {spec.key: spec for spec in self.fact_specs()}
+        items = needs.essential_items()  # read once, for the cover and the facts' labels
+        per_item = needs.cover_by_school([school_id], items).get(school_id, [])
+        specs = {spec.key: spec for spec in self._specs(items)}
         holder = Holder.objects.filter(school_id=school_id).values_list("pk", flat=True).first()
         link = reverse("supplies_card", args=[holder]) if holder else ""
         found = {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import Count, F, Q, Sum
@@ -37,15 +38,20 @@ def daily_needs(item: Item, schools: list[dict]) -> dict[int, Decimal]:
     return daily_needs_of([item], schools)[item.pk]
 
 
-def daily_needs_of(items: list[Item], schools: list[dict]) -> dict[int, dict[int, Decimal]]:
-    """Item id → school id → daily need, for many items: two queries."""
+def daily_needs_of(
+    items: list[Item], schools: list[dict], school_ids: Sequence[int] | None = None
+) -> dict[int, dict[int, Decimal]]:
+    """Item id → school id → daily need, for many items: two queries. ``school_ids``
+    (the ids of ``schools`` when they are a chosen few) limits the overrides read
+    to theirs; without it, every school's are read once."""
     norms = defaultdict(dict)
     for norm in NeedNorm.objects.filter(item__in=items):
         norms[norm.item_id][norm.level] = norm
+    own_needs = NeedOverride.objects.filter(item__in=items)
+    if school_ids is not None:
+        own_needs = own_needs.filter(school_id__in=school_ids)
     overrides = defaultdict(dict)
-    for item_id, school_id, daily in NeedOverride.objects.filter(item__in=items).values_list(
-        "item_id", "school_id", "daily"
-    ):
+    for item_id, school_id, daily in own_needs.values_list("item_id", "school_id", "daily"):
         overrides[item_id][school_id] = daily
     result = {}
     for item in items:
@@ -67,26 +73,36 @@ def daily_needs_of(items: list[Item], schools: list[dict]) -> dict[int, dict[int
     return result
 
 
-def cover_by_school(school_ids) -> dict[int, list[tuple[Item, Decimal | None]]]:
+def essential_items() -> list[Item]:
+    """The essential items, in the order the portal shows them: one query."""
+    return list(Item.objects.filter(essential=True).order_by("order", "pk"))
+
+
+def cover_by_school(
+    school_ids, items: list[Item] | None = None
+) -> dict[int, list[tuple[Item, Decimal | None]]]:
     """School id → (essential item, days its usable stock covers, or None when the
     school needs none of it) for the given schools (every school when None):
-    five queries."""
+    five queries, four when the caller has read ``essential_items()`` already."""
     return {
         sid: [(item, days) for item, _usable, days in rows]
-        for sid, rows in stock_by_school(school_ids).items()
+        for sid, rows in stock_by_school(school_ids, items).items()
     }
 
 
-def stock_by_school(school_ids) -> dict[int, list[tuple[Item, Decimal, Decimal | None]]]:
+def stock_by_school(
+    school_ids, items: list[Item] | None = None
+) -> dict[int, list[tuple[Item, Decimal, Decimal | None]]]:
     """School id → (essential item, usable stock, days it covers or None when the
     school needs none of it) for the given schools (every school when None):
-    five queries."""
-    items = list(Item.objects.filter(essential=True).order_by("order", "pk"))
+    five queries, four when the caller has read ``essential_items()`` already."""
+    if items is None:
+        items = essential_items()
     schools = (
         School.objects.all() if school_ids is None else School.objects.filter(pk__in=school_ids)
     )
     rows = list(schools.values(*SCHOOL_FIELDS))
-    daily = daily_needs_of(items, rows)
+    daily = daily_needs_of(items, rows, school_ids)
     held = Balance.objects.filter(_usable_q(), holder__kind=Holder.Kind.SCHOOL, item__in=items)
     if school_ids is not None:
         held = held.filter(holder__school_id__in=school_ids)

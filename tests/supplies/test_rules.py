@@ -8,13 +8,17 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
+from readiness.criteria import facts_of
 from readiness.models import School
 from supplies import needs, services
 from supplies.allocation import split
 from supplies.models import Balance, Lot, NeedNorm, NeedOverride
 from supplies.quantities import parse
 from tests.readiness.factories import SchoolFactory
+
+from .fixtures import receive
 
 TODAY = dt.date(2026, 11, 29)
 
@@ -167,3 +171,31 @@ def test_days_out_of_stock_are_counted_back_from_today(supplies_city, depot_a, i
     )  # fmt: skip
     Balance.objects.filter(holder=depot_a).update(quantity=1)
     assert needs.stockout_days(mask, holders, "county_id") == {county_a.pk: 0}
+
+
+def test_a_schools_cover_facts_read_its_own_need_in_six_queries(
+    items, county_a, supplies_city, django_assert_num_queries
+):
+    """The checklist's live data for one school: its override, not another school's,
+    sets the need; the items are read once for the cover and for the labels."""
+    disinfectant = items["disinfectant"]
+    NeedNorm.objects.create(item=disinfectant, per_person_day=Decimal("0.01"))
+    school = SchoolFactory(county=county_a, level="primary", students=900, staff=100, beds=0)
+    other = SchoolFactory(county=county_a, level="primary", students=900, staff=100, beds=0)
+    for who, daily in ((school, "20"), (other, "1")):
+        NeedOverride.objects.create(
+            school=who, item=disinfectant, daily=Decimal(daily), reason="另行核定",
+            set_by=supplies_city,
+        )  # fmt: skip
+    receive(supplies_city, services.school_holder(school), disinfectant, "110")
+    with django_assert_num_queries(6):
+        facts = facts_of(school.pk, ["supplies.cover_min"])
+    # 110 kg at the school's own 20 kg a day: 5.5 days (at the other's 1 kg, 110 days);
+    # the other essential items have no norm, so no need and no days of cover.
+    assert facts["supplies.cover.disinfectant"].value == Decimal("5.5")
+    assert facts["supplies.cover.disinfectant"].spec.label == "84消毒液储备天数"
+    assert facts["supplies.cover.mask"].value is None
+    assert facts["supplies.cover_min"].value == Decimal("5.5")
+    assert facts["supplies.cover_min"].link == reverse(
+        "supplies_card", args=[services.school_holder(school).pk]
+    )
