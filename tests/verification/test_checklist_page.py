@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import reverse
 
 from tests.readiness.factories import SchoolFactory
@@ -135,3 +136,26 @@ def test_only_a_member_takes_the_checklist_offline_with_the_schools_card(
     assert f'data-take-offline="{urls}"' in page.content.decode()
     page = login(official_a).get(f"/verification/{verification.pk}/")
     assert "data-take-offline" not in page.content.decode()
+
+
+@pytest.mark.parametrize("forms", ["", "?forms=all"])
+@override_settings(USE_THOUSAND_SEPARATOR=True)
+def test_the_items_numbers_are_written_as_they_are_for_the_pages_script(
+    login, verification, county_members, forms
+):
+    """In English, where digits are grouped, an item's id and revision still reach
+    the page's script (and the form's hidden fields) as plain digits: 1234, never 1,234."""
+    item = verification.template.items.get(code="01")
+    services.response_save(
+        actor=county_members["health"], verification=verification, item_id=item.pk,
+        answer="pass",
+    )  # fmt: skip
+    Response.objects.filter(item=item).update(revision=1234)
+    client = login(county_members["health"])
+    body = client.get(detail(verification) + forms, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'lang="en"' in body
+    if forms:
+        assert 'name="revision" value="1234"' in body
+    else:
+        assert f'data-form="{item.pk} 1234 pass 1"' in body
+    assert "1,234" not in body
