@@ -139,6 +139,28 @@ class ChecklistRowOutputSerializer(serializers.Serializer):
         return len(row.evidence)
 
 
+def checklist_rows(rows: list[selectors.Row]) -> list[dict]:
+    """The rows as ChecklistRowOutputSerializer writes them, built directly.
+
+    A phone reads its checklist before each save: dozens of rows of eight fields,
+    which the serializer's field-by-field machinery made a tenth of the read's work
+    (4.8 against 0.4 million instructions for 46 rows, counted by callgrind). The
+    serializer stays the schema, and a test keeps the two equal."""
+    return [
+        {
+            "item": row.item.pk,
+            "code": row.item.code,
+            "department": row.item.department.code,
+            "answer": row.response.answer if row.response else None,
+            "note": row.response.note if row.response else "",
+            "revision": row.response.revision if row.response else 0,
+            "by_leader": bool(row.response and row.response.by_leader),
+            "evidence": len(row.evidence),
+        }
+        for row in rows
+    ]
+
+
 class VerificationDetailOutputSerializer(VerificationOutputSerializer):
     """A verification with its checklist; the checklist comes in the context as ``sheet``."""
 
@@ -155,7 +177,7 @@ class VerificationDetailOutputSerializer(VerificationOutputSerializer):
 
     @extend_schema_field(ChecklistRowOutputSerializer(many=True))
     def get_answers(self, verification: Verification) -> list:
-        return ChecklistRowOutputSerializer(self.context["sheet"].rows, many=True).data
+        return checklist_rows(self.context["sheet"].rows)
 
 
 class AnswerInputSerializer(serializers.Serializer):
