@@ -172,10 +172,14 @@ def _fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: pages cache what they render by primary
-    key (a dispatch report's body), and keys repeat from one test's rows to the next."""
+    key (a dispatch report's body), and keys repeat from one test's rows to the next;
+    so do the checklist items a worker keeps by their version's key."""
     from django.core.cache import cache
 
+    from verification.selectors import forget_kept_items
+
     cache.clear()
+    forget_kept_items()
 
 
 @pytest.fixture(autouse=True)

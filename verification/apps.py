@@ -1,7 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
 class VerificationConfig(AppConfig):
     name = "verification"
     verbose_name = _("Verification of reopening conditions")
+
+    def ready(self) -> None:
+        from . import selectors
+        from .models import Department
+
+        # The items each worker keeps carry their departments (selectors.template_items).
+        for signal in (post_save, post_delete):
+            signal.connect(selectors.forget_kept_items, sender=Department,
+                           dispatch_uid=f"verification.departments.{signal is post_save}")  # fmt: skip

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import (
     Count,
     Exists,
@@ -132,6 +134,47 @@ def applicable_item(*, verification: Verification, item_id: int) -> ChecklistIte
     return item if item is not None and item.applies_to(verification.school) else None
 
 
+# The items of the published and retired versions of the rules, kept by each worker.
+# Such a version never changes (the rules editor and the admin change drafts only),
+# and every checklist page and every read of a checklist through the API needs all
+# its items with their sections and departments: building them was a quarter of a
+# phone's read. A department's name or order may change: each save or deletion of a
+# department writes a new RULES_GENERATION in the shared cache, and a worker that
+# finds another generation than its items' reads them again. A draft's items are
+# read each time.
+RULES_GENERATION = "verification:rules-generation"
+_kept: dict = {"generation": None, "items": {}}
+
+
+def _read_items(template_id: int) -> list[ChecklistItem]:
+    return list(
+        ChecklistItem.objects.filter(template_id=template_id)
+        .select_related("section", "department")
+        .order_by("section__order", "order", "code")
+    )
+
+
+def template_items(template: ChecklistTemplate) -> list[ChecklistItem]:
+    """Every item of ``template`` in order, with its section and department. Kept by
+    the worker for a version that is not a draft: the list and its items are shared by
+    the requests that read them, and nothing may change them."""
+    if template.status == ChecklistTemplate.Status.DRAFT:
+        return _read_items(template.pk)
+    generation = cache.get(RULES_GENERATION)
+    if generation != _kept["generation"]:
+        _kept.update(generation=generation, items={})
+    items = _kept["items"].get(template.pk)
+    if items is None:
+        items = _kept["items"][template.pk] = _read_items(template.pk)
+    return items
+
+
+def forget_kept_items(**kwargs) -> None:
+    """Every worker reads the items again (a department changed, or a test begins)."""
+    _kept.update(generation=None, items={})
+    cache.set(RULES_GENERATION, uuid.uuid4().hex, timeout=None)
+
+
 @dataclass
 class Row:
     item: ChecklistItem
@@ -201,13 +244,7 @@ def checklist(*, verification: Verification) -> Checklist:
     """The items that apply to the school, by section and department, in four queries
     whatever the size of the template."""
     school = verification.school
-    items = [
-        item
-        for item in ChecklistItem.objects.filter(template_id=verification.template_id)
-        .select_related("section", "department")
-        .order_by("section__order", "order", "code")
-        if item.applies_to(school)
-    ]
+    items = [item for item in template_items(verification.template) if item.applies_to(school)]
     responses = {
         r.item_id: r
         for r in Response.objects.filter(verification=verification).select_related("answered_by")

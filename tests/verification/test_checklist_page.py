@@ -10,6 +10,7 @@ from django.urls import reverse
 from tests.readiness.factories import SchoolFactory
 from verification import services
 from verification.models import Response
+from verification.selectors import forget_kept_items
 
 from .fixtures import answer_all, make_template
 
@@ -101,12 +102,15 @@ def test_the_checklist_page_query_count_does_not_grow_with_the_template(
     )
     answer_all(v, county_members)
     client = login(county_members["health"])
+    forget_kept_items()  # the worker's first page of this version of the rules
     # session, user, verification, membership, 4 for the checklist, reverifications,
     # 2 for the history (status and answers)
     with django_assert_num_queries(10):
         response = client.get(detail(v))
     assert response.status_code == 200
     assert school.name in response.content.decode()
+    with django_assert_num_queries(9):  # the version's items are kept by the worker
+        assert client.get(detail(v)).status_code == 200
 
 
 def test_the_page_shows_the_latest_changes_and_the_whole_history_has_its_page(
