@@ -13,5 +13,5 @@ class VerificationConfig(AppConfig):
 
         # The items each worker keeps carry their departments (selectors.template_items).
         for signal in (post_save, post_delete):
-            signal.connect(selectors.forget_kept_items, sender=Department,
+            signal.connect(selectors.department_changed, sender=Department,
                            dispatch_uid=f"verification.departments.{signal is post_save}")  # fmt: skip

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import (
     Count,
     Exists,
@@ -139,7 +140,8 @@ def applicable_item(*, verification: Verification, item_id: int) -> ChecklistIte
 # and every checklist page and every read of a checklist through the API needs all
 # its items with their sections and departments: building them was a quarter of a
 # phone's read. A department's name or order may change: each save or deletion of a
-# department writes a new RULES_GENERATION in the shared cache, and a worker that
+# department writes a new RULES_GENERATION in the shared cache once it is committed,
+# and a worker that
 # finds another generation than its items' reads them again. A draft's items are
 # read each time.
 RULES_GENERATION = "verification:rules-generation"
@@ -169,10 +171,17 @@ def template_items(template: ChecklistTemplate) -> list[ChecklistItem]:
     return items
 
 
-def forget_kept_items(**kwargs) -> None:
+def forget_kept_items() -> None:
     """Every worker reads the items again (a department changed, or a test begins)."""
     _kept.update(generation=None, items={})
     cache.set(RULES_GENERATION, uuid.uuid4().hex, timeout=None)
+
+
+def department_changed(*, using: str | None = None, **kwargs) -> None:
+    """A department saved or deleted: the items are forgotten once the change is
+    committed, so that no worker reads them again before it can see the change (nor
+    keeps a change that is rolled back)."""
+    transaction.on_commit(forget_kept_items, using=using)
 
 
 @dataclass

@@ -23,15 +23,20 @@ def test_a_published_versions_items_are_read_once(verification, django_assert_nu
     assert [item.code for item in first] == [f"{n:02d}" for n in range(1, 11)]
 
 
-def test_a_department_renamed_shows_on_the_next_page(login, verification, county_members):
+def test_a_department_renamed_shows_on_the_next_page_once_committed(
+    login, verification, county_members, django_capture_on_commit_callbacks
+):
     client = login(county_members["health"])
     page = reverse("verification_detail", args=[verification.pk])
     assert "卫健" in client.get(page).content.decode()
     health = Department.objects.get(code="health")
     health.name = "卫生健康委员会"
-    health.save()
-    body = client.get(page).content.decode()
-    assert "卫生健康委员会" in body
+    with django_capture_on_commit_callbacks(execute=True) as committed:
+        health.save()
+        # Until the rename is committed, no worker reads the items again.
+        assert selectors.template_items(verification.template)[0].department.name == "卫健"
+    assert len(committed) == 1
+    assert "卫生健康委员会" in client.get(page).content.decode()
 
 
 def test_a_department_changed_by_another_worker_is_read_again(
