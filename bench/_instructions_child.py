@@ -2,10 +2,11 @@
 
 Run as ``valgrind --tool=callgrind --instr-atstart=no python -m bench._instructions_child``
 with the environment of bench/load.py's servers (production settings) plus
-INSTR_REQUEST (a request's name in bench/instructions.TASKS) and INSTR_REPS. The request is asked three times
-to warm the caches; then callgrind counts only while the measured requests run,
-switched on and off around them with ``callgrind_control``, so that Python's start,
-Django's setup and the warming are not counted."""
+INSTR_REQUEST (a request's name in bench/instructions.TASKS) and INSTR_REPS. The
+request is asked three times to warm the caches; then callgrind counts only while
+the measured requests run, switched on and off around them with
+``callgrind_control``, so that Python's start, Django's setup and the warming are
+not counted."""
 
 from __future__ import annotations
 

@@ -111,20 +111,21 @@ def run() -> dict:
     per_request = {name: round(_count(env, name), 2) for name in names}
     # The mix's mean instructions per request: each task's requests, by its share.
     work = [(shares[key], TASKS[key]) for key in shares if TASKS[key] != [MINIMAL]]
-    mean = sum(s * sum(per_request[n] for n in names) for s, names in work) / sum(
-        s * len(names) for s, names in work
-    )
+
+    def cost(share: float, names: list[str]) -> float:
+        return share * sum(per_request[n] for n in names)
+
+    spent = sum(cost(s, names) for s, names in work)
+    mean = spent / sum(s * len(names) for s, names in work)
     ratio = round(per_request[MINIMAL] / mean, 3)
-    costly = sorted(work, key=lambda w: -w[0] * sum(per_request[n] for n in w[1]))
-    spent = sum(s * sum(per_request[n] for n in names) for s, names in work)
+    costly = sorted(work, key=lambda w: -cost(*w))
     detail = (
         f"callgrind, {REPS} requests each after 3 to warm, production settings, the city of "
         f"bench/load.py; million instructions a request: "
         + ", ".join(f"{n} {v}" for n, v in sorted(per_request.items(), key=lambda kv: -kv[1]))
         + f"; the mix's mean {mean:.1f}; its work by task: "
         + ", ".join(
-            f"{' + '.join(names)} {100 * s * sum(per_request[n] for n in names) / spent:.0f} %"
-            for s, names in costly
+            f"{' + '.join(names)} {100 * cost(s, names) / spent:.0f} %" for s, names in costly
         )
     )
     return {

@@ -12,6 +12,11 @@ class VerificationConfig(AppConfig):
         from .models import Department
 
         # The items each worker keeps carry their departments (selectors.template_items).
-        for signal in (post_save, post_delete):
-            signal.connect(selectors.department_changed, sender=Department,
-                           dispatch_uid=f"verification.departments.{signal is post_save}")  # fmt: skip
+        post_save.connect(
+            selectors.department_changed, sender=Department,
+            dispatch_uid="verification.department_saved",
+        )  # fmt: skip
+        post_delete.connect(
+            selectors.department_changed, sender=Department,
+            dispatch_uid="verification.department_deleted",
+        )  # fmt: skip

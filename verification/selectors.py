@@ -141,25 +141,24 @@ def applicable_item(*, verification: Verification, item_id: int) -> ChecklistIte
 # its items with their sections and departments: building them was a quarter of a
 # phone's read. A department's name or order may change: each save or deletion of a
 # department writes a new RULES_GENERATION in the shared cache once it is committed,
-# and a worker that
-# finds another generation than its items' reads them again. A draft's items are
-# read each time.
+# and a worker that finds another generation than its items' reads them again. A
+# draft's items are read each time.
 RULES_GENERATION = "verification:rules-generation"
 _kept: dict = {"generation": None, "items": {}}
 
 
-def _read_items(template_id: int) -> list[ChecklistItem]:
-    return list(
+def _read_items(template_id: int) -> tuple[ChecklistItem, ...]:
+    return tuple(
         ChecklistItem.objects.filter(template_id=template_id)
         .select_related("section", "department")
         .order_by("section__order", "order", "code")
     )
 
 
-def template_items(template: ChecklistTemplate) -> list[ChecklistItem]:
+def template_items(template: ChecklistTemplate) -> tuple[ChecklistItem, ...]:
     """Every item of ``template`` in order, with its section and department. Kept by
-    the worker for a version that is not a draft: the list and its items are shared by
-    the requests that read them, and nothing may change them."""
+    the worker for a version that is not a draft: the items are shared by the requests
+    that read them, and nothing may change them."""
     if template.status == ChecklistTemplate.Status.DRAFT:
         return _read_items(template.pk)
     generation = cache.get(RULES_GENERATION)
@@ -251,7 +250,7 @@ class Checklist(Part):
 
 def checklist(*, verification: Verification) -> Checklist:
     """The items that apply to the school, by section and department, in four queries
-    whatever the size of the template."""
+    whatever the size of the template (three once the worker keeps its version's items)."""
     school = verification.school
     items = [item for item in template_items(verification.template) if item.applies_to(school)]
     responses = {
