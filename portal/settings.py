@@ -380,6 +380,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "readiness.tasks.purge_idempotency_keys",
         "schedule": crontab(hour=3, minute=20),
     },
+    "purge-expired-tokens": {
+        "task": "readiness.tasks.purge_expired_tokens",
+        "schedule": crontab(hour=3, minute=40),
+    },
     "purge-stale-uploads": {
         "task": "readiness.tasks.purge_stale_uploads",
         "schedule": crontab(minute=15),

@@ -13,7 +13,6 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from knox import views as knox_views
-from knox.models import AuthToken
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
@@ -21,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import dispatch, selectors, services
+from .accounts import services as account_services
 from .api_auth import TokenAuthentication
 from .filters import SchoolFilter
 from .logins import address_failed, address_is_slowed
@@ -253,7 +253,7 @@ class TokenLoginView(APIView):
             raise exceptions.PermissionDenied(
                 _("Change your initial password in the portal first, then ask for a token.")
             )
-        instance, token = AuthToken.objects.create(user=user)
+        instance, token = account_services.token_issue(user=user)
         return Response({"token": token, "expiry": instance.expiry}, status=status.HTTP_200_OK)
 
 

@@ -69,6 +69,12 @@ def purge_idempotency_keys() -> int:
     return idempotency.purge()
 
 
+@shared_task(soft_time_limit=5 * 60, time_limit=6 * 60)
+def purge_expired_tokens() -> int:
+    """Deletes the API tokens that have expired (each was refused already)."""
+    return account_services.tokens_purge_expired()
+
+
 # Well within the job lease (JOB_LEASE_SECONDS): the job beats no heart while it runs.
 @shared_task(soft_time_limit=4 * 60, time_limit=5 * 60)
 def school_import_run(job_id: int) -> None:

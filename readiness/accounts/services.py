@@ -176,6 +176,25 @@ def account_update(*, actor: User, account: User, details: AccountDetails) -> Us
     return account
 
 
+def token_issue(*, user: User) -> tuple[AuthToken, str]:
+    """A new API token for ``user``, and its key (shown once, stored hashed); the
+    user's expired tokens are cleared away first."""
+    tokens_purge_expired(user=user)
+    return AuthToken.objects.create(user=user)
+
+
+def tokens_purge_expired(*, user: User | None = None) -> int:
+    """Deletes the expired API tokens of ``user`` (of everyone when None); how many.
+
+    An expired token is refused whenever it is presented
+    (``readiness.api_auth.TokenAuthentication``); this only clears them away: a
+    user's at each login, everyone's nightly."""
+    expired = AuthToken.objects.filter(expiry__lt=timezone.now())
+    if user is not None:
+        expired = expired.filter(user=user)
+    return expired.delete()[0]
+
+
 @audited("account.deactivate", target="account")
 def account_deactivate(*, actor: User, account: User) -> User:
     """The account can no longer log in or use a token; its name stays on its work."""

@@ -9,11 +9,13 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 from knox.models import AuthToken
+from knox.settings import CONSTANTS
 
 from tests.conftest import PASSWORD
 
 IDLE = dt.timedelta(hours=2)
 ABSOLUTE = dt.timedelta(hours=12)
+KEY = CONSTANTS.TOKEN_KEY_LENGTH  # the stored, looked-up start of a token
 
 
 @pytest.fixture(autouse=True)
@@ -106,3 +108,58 @@ def test_an_unusable_password_stops_the_tokens_too(api_client, official_a):
     official_a.set_unusable_password()
     official_a.save()
     assert schools(api_client, token).status_code == 401
+
+
+def test_an_expired_token_is_refused_and_deleted_without_reading_the_others(
+    api_client, official_a, django_assert_num_queries
+):
+    expired = login(api_client, official_a).json()["token"]
+    live = login(api_client, official_a).json()["token"]
+    AuthToken.objects.filter(token_key=expired[:KEY]).update(
+        expiry=timezone.now() - dt.timedelta(seconds=1)
+    )
+    # The token with its user (one query), then its deletion; no read of the others.
+    with django_assert_num_queries(2):
+        assert schools(api_client, expired).status_code == 401
+    assert AuthToken.objects.count() == 1
+    assert schools(api_client, live).status_code == 200
+
+
+def test_a_request_leaves_the_users_other_expired_tokens_to_the_sweeps(api_client, official_a):
+    stale = login(api_client, official_a).json()["token"]
+    live = login(api_client, official_a).json()["token"]
+    AuthToken.objects.filter(token_key=stale[:KEY]).update(
+        expiry=timezone.now() - dt.timedelta(seconds=1)
+    )
+    assert schools(api_client, live).status_code == 200
+    assert AuthToken.objects.count() == 2  # the stale one waits for a login or the night
+    assert schools(api_client, stale).status_code == 401
+
+
+def test_a_login_clears_away_the_users_expired_tokens_only(api_client, official_a, official_b):
+    login(api_client, official_a)
+    login(api_client, official_b)
+    AuthToken.objects.update(expiry=timezone.now() - dt.timedelta(seconds=1))
+    fresh = login(api_client, official_a).json()["token"]
+    assert schools(api_client, fresh).status_code == 200
+    left = sorted(AuthToken.objects.values_list("user__username", flat=True))
+    assert left == sorted([official_a.username, official_b.username])  # b's waits
+
+
+def test_the_nightly_sweep_deletes_every_expired_token_and_keeps_the_live(
+    api_client, official_a, official_b
+):
+    from readiness.tasks import purge_expired_tokens
+
+    login(api_client, official_a)
+    live = login(api_client, official_b).json()["token"]
+    AuthToken.objects.filter(user=official_a).update(
+        expiry=timezone.now() - dt.timedelta(seconds=1)
+    )
+    login(api_client, official_b)
+    AuthToken.objects.filter(user=official_b).exclude(token_key=live[:KEY]).update(
+        expiry=timezone.now() - dt.timedelta(minutes=1)
+    )
+    assert purge_expired_tokens() == 2
+    assert list(AuthToken.objects.values_list("token_key", flat=True)) == [live[:KEY]]
+    assert schools(api_client, live).status_code == 200
