@@ -127,11 +127,8 @@ def teams_for_assignment(*, user: User) -> QuerySet[VerificationTeam]:
 
 
 def applicable_item(*, verification: Verification, item_id: int) -> ChecklistItem | None:
-    item = (
-        ChecklistItem.objects.filter(template_id=verification.template_id, pk=item_id)
-        .select_related("department")
-        .first()
-    )
+    """The item ``item_id`` of the verification's rules if it applies to its school."""
+    item = next((i for i in template_items(verification.template) if i.pk == item_id), None)
     return item if item is not None and item.applies_to(verification.school) else None
 
 

@@ -57,9 +57,11 @@ class StaleAnswer(Conflict):
 
 
 def _locked(verification: Verification) -> Verification:
+    """The verification read again under its row's lock, with its school, team and
+    rules (which are not locked: every save of the city would wait on its rules)."""
     return (
-        Verification.objects.select_for_update()
-        .select_related("school", "team")
+        Verification.objects.select_for_update(of=("self",))
+        .select_related("school", "team", "template")
         .get(pk=verification.pk)
     )
 

@@ -174,3 +174,48 @@ def test_answers_after_submission_are_refused(verification, county_members):
             item_id=first_item(verification).pk,
             answer="fail",
         )
+
+
+def test_a_save_locks_its_verification_not_the_rows_other_saves_share(
+    postgres_live, verification, county_members, monkeypatch
+):
+    """While an answer is saved, its verification is locked; its rules (shared by every
+    verification of the city), its team and its school are not."""
+    import psycopg2
+    from django.db import connection
+
+    def lock_from_another_connection(table: str, pk: int) -> str:
+        settings = connection.settings_dict
+        other = psycopg2.connect(dbname=settings["NAME"], user=settings["USER"],
+                                 host=settings["HOST"], port=settings["PORT"])  # fmt: skip
+        try:
+            with other.cursor() as cursor:
+                cursor.execute(f'SELECT 1 FROM "{table}" WHERE id = %s FOR UPDATE NOWAIT', [pk])
+            return "free"
+        except psycopg2.errors.LockNotAvailable:
+            return "locked"
+        finally:
+            other.close()
+
+    seen = {}
+    reading = selectors.item_reading
+
+    def read_while_locked(**kwargs):  # called inside the save, under its lock
+        for table, pk in [
+            ("verification_verification", verification.pk),
+            ("verification_checklisttemplate", verification.template_id),
+            ("verification_verificationteam", verification.team_id),
+            ("readiness_school", verification.school_id),
+        ]:
+            seen[table] = lock_from_another_connection(table, pk)
+        return reading(**kwargs)
+
+    monkeypatch.setattr(selectors, "item_reading", read_while_locked)
+    services.response_save(actor=county_members["health"], verification=verification,
+                           item_id=first_item(verification).pk, answer="pass")  # fmt: skip
+    assert seen == {
+        "verification_verification": "locked",
+        "verification_checklisttemplate": "free",
+        "verification_verificationteam": "free",
+        "readiness_school": "free",
+    }

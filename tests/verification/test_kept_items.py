@@ -5,6 +5,7 @@ another, and never keeps a draft's."""
 from __future__ import annotations
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from verification import selectors, services
@@ -66,3 +67,35 @@ def test_a_drafts_items_are_read_each_time(verification, django_assert_num_queri
     assert [i.code for i in after] == ["01", "02", "03", "04", "05", "99", *(
         f"{n:02d}" for n in range(6, 11))]  # fmt: skip
     assert ChecklistItem.objects.filter(template=verification.template, code="99").count() == 0
+
+
+def test_an_answer_is_saved_against_the_kept_items(
+    verification, county_members, django_assert_num_queries
+):
+    member = county_members["health"]
+    item = next(i for i in selectors.template_items(verification.template)
+                if i.department.code == "health")  # fmt: skip
+    # The verification under its lock (with its school, team and rules), the member's
+    # place in the team, the answer under its lock, the answer and its history, the
+    # department's confirmation withdrawn (read, then deleted: none here), the status
+    # moved to in progress and its history, the audit entry: nothing of the rules. Nine,
+    # and in a test's transaction the audit's and the service's savepoints, opened and
+    # released: 13.
+    with django_assert_num_queries(13):
+        services.response_save(actor=member, verification=verification,
+                               item_id=item.pk, answer="pass")  # fmt: skip
+    with django_assert_num_queries(0):
+        selectors.template_items(verification.template)
+
+
+def test_an_item_of_another_version_is_refused_from_the_kept_items(verification, county_members):
+    draft = services.template_new_draft(template=verification.template)
+    other = selectors.template_items(draft)[0]
+    try:
+        services.response_save(actor=county_members[other.department.code],
+                               verification=verification, item_id=other.pk, answer="pass")  # fmt: skip
+    except ValidationError as refused:
+        assert "does not apply" in str(refused) or "不适用" in str(refused)
+    else:
+        raise AssertionError("an item of another version was saved")
+    assert not verification.responses.exists()
