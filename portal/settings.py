@@ -98,6 +98,8 @@ TEMPLATES = [
         },
     },
 ]
+# Forms are drawn by Jinja2 from Django's own form templates (readiness.form_renderer).
+FORM_RENDERER = "readiness.form_renderer.FormRenderer"
 
 # --- Data -----------------------------------------------------------------
 

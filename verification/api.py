@@ -251,6 +251,13 @@ class VerificationViewSet(viewsets.ReadOnlyModelViewSet):
     def get_object(self) -> Verification:
         return selectors.verification_get_for_user(user=self.request.user, pk=self.kwargs["pk"])
 
+    def _for_write(self) -> Verification:
+        """The verification in scope, its row alone: a phone's answer or photo goes to a
+        service that reads it again, under its lock, with what it needs."""
+        return selectors.verification_get_for_user(
+            user=self.request.user, pk=self.kwargs["pk"], with_related=False
+        )
+
     @extend_schema(responses=VerificationDetailOutputSerializer)
     def retrieve(self, request: Request, *args, **kwargs) -> ApiResponse:
         verification = self.get_object()
@@ -266,7 +273,7 @@ class VerificationViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     @idempotency.idempotent
     def answers(self, request: Request, pk: str | None = None) -> ApiResponse:
-        verification = self.get_object()
+        verification = self._for_write()
         require_member(request.user, verification)
         params = AnswerInputSerializer(data=request.data)
         params.is_valid(raise_exception=True)
@@ -289,7 +296,7 @@ class VerificationViewSet(viewsets.ReadOnlyModelViewSet):
     @idempotency.idempotent
     def evidence(self, request: Request, pk: str | None = None) -> ApiResponse:
         """A photo or PDF for an answered item (a phone resizes its photos first)."""
-        verification = self.get_object()
+        verification = self._for_write()
         require_member(request.user, verification)
         params = EvidenceInputSerializer(data=request.data)
         params.is_valid(raise_exception=True)

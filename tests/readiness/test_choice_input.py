@@ -1,10 +1,13 @@
 """``choice_input`` writes a radio's or a checkbox's <input> exactly as Django's
-own ``BoundWidget.tag`` does."""
+own ``BoundWidget.tag`` does, drawn by Django's template engine (the portal's
+forms are drawn by Jinja2, which writes a quote in a value as ``&#34;``, not
+``&quot;``: the same character)."""
 
 from __future__ import annotations
 
 import pytest
 from django import forms
+from django.forms.renderers import DjangoTemplates
 
 from readiness.templatetags.portal_forms import choice_input
 
@@ -22,7 +25,7 @@ class Form(forms.Form):
     "data", [None, {"result": "fail", "present": ["2"]}, {"result": "x", "present": ["9"]}]
 )
 def test_it_writes_what_djangos_tag_writes(data):
-    form = Form(data)
+    form = Form(data, renderer=DjangoTemplates())
     if data:
         form.is_valid()  # the errors' attributes too
     for name in ("result", "present"):
