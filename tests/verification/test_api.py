@@ -236,3 +236,43 @@ def test_each_row_of_the_detail_says_its_answer_note_revision_and_evidence(
     # The rows are built without the serializer that documents them: both say the same.
     sheet = selectors.checklist(verification=verification)
     assert data.json()["answers"] == ChecklistRowOutputSerializer(sheet.rows, many=True).data
+
+
+def test_a_phones_answer_costs_a_known_number_of_queries(
+    api_client, verification, county_members, django_assert_num_queries
+):
+    from knox.models import AuthToken
+
+    member = county_members["health"]
+    _instance, token = AuthToken.objects.create(user=member)
+    item = next(i for i in selectors.template_items(verification.template)
+                if i.department.code == "health")  # fmt: skip
+    url = f"/api/v1/verifications/{verification.pk}/answers/"
+    body = {"item": item.pk, "answer": "pass", "note": "", "revision": 0}
+    # The token with its user; the verification in scope, its row alone; the member's
+    # place in the team. Then the save: the verification under its lock with its
+    # school, team and rules, the member's place again, the answer under its lock, the
+    # answer and its history, the department's confirmation withdrawn (read: none),
+    # the status and its history, the audit entry. 12, and in a test's transaction the
+    # two savepoints of the audit's and the save's atomic blocks, opened and released.
+    with django_assert_num_queries(16) as queries:
+        response = api_client.post(url, body, format="json", HTTP_AUTHORIZATION=f"Token {token}")
+    assert response.status_code == 200, response.content
+    assert response.json()["revision"] == 1
+    in_scope, locked = [q["sql"] for q in queries.captured_queries
+                        if q["sql"].startswith('SELECT "verification_verification"')]  # fmt: skip
+    assert " JOIN " not in in_scope  # its row alone: the lock's read brings the rest
+    assert '"readiness_school"' in locked and '"verification_checklisttemplate"' in locked
+
+
+def test_an_answer_to_a_verification_out_of_scope_is_refused_and_writes_nothing(
+    api_client, verification, county_team_b
+):
+    other = county_team_b.members.first().user
+    item = selectors.template_items(verification.template)[0]
+    response = api(api_client, other).post(
+        f"/api/v1/verifications/{verification.pk}/answers/",
+        {"item": item.pk, "answer": "pass", "note": "", "revision": 0}, format="json",
+    )  # fmt: skip
+    assert response.status_code == 404
+    assert not Response.objects.exists()
