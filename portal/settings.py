@@ -97,6 +97,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The pages' repeated parts, drawn by Jinja2 (readiness.jinja_env): rendered
+        # by name with ``using="jinja2"``, never found by a page's own lookup.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "readiness.jinja_env.environment"},
+    },
 ]
 # Forms are drawn by Jinja2 from Django's own form templates (readiness.form_renderer).
 FORM_RENDERER = "readiness.form_renderer.FormRenderer"

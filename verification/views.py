@@ -17,7 +17,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -111,6 +113,22 @@ def _detail(request: HttpRequest, verification: Verification, **bound: forms.For
     editable = member is not None and verification.editable
     for row in sheet.rows:  # a member answers their own department's items, the leader any
         row.answerable = editable and may_answer(member, verification.team, row.item)
+    # Each item's forms are built by the page's script from one template (the page
+    # stays light); without scripts, or to show a refused answer beside its item, the
+    # server draws a form on every item.
+    full_forms = (
+        request.GET.get("forms") == "all" or "answer_form" in bound or "evidence_form" in bound
+    )
+    # The items are drawn by Jinja2 (readiness/jinja_env.py), escaping what it writes:
+    # they are most of the page.
+    checklist_items = mark_safe(
+        render_to_string(
+            "verification/_checklist_items.html",
+            {"verification": verification, "sheet": sheet, "full_forms": full_forms, **bound},
+            request,
+            using="jinja2",
+        )
+    )
     blank = {
         "approve_form": ApproveForm(),
         "return_form": ReturnForm(),
@@ -124,12 +142,8 @@ def _detail(request: HttpRequest, verification: Verification, **bound: forms.For
             "sheet": sheet,
             "member": member,
             "can_answer": member is not None and verification.editable,
-            # Each item's forms are built by the page's script from one template
-            # (the page stays light); without scripts, or to show a refused
-            # answer beside its item, the server renders a form on every item.
-            "full_forms": request.GET.get("forms") == "all"
-            or "answer_form" in bound
-            or "evidence_form" in bound,
+            "full_forms": full_forms,
+            "checklist_items": checklist_items,
             "offline_urls": offline_urls(
                 request.user, verification.get_absolute_url(), verification.school
             )

@@ -163,3 +163,28 @@ def test_the_items_numbers_are_written_as_they_are_for_the_pages_script(
     else:
         assert f'data-form="{item.pk} 1234 pass 1"' in body
     assert "1,234" not in body
+
+
+@pytest.mark.parametrize("forms", ["", "?forms=all"])
+def test_the_items_are_escaped_translated_and_timed_as_the_city_reads_them(
+    login, verification, county_members, forms
+):
+    """The items are drawn by Jinja2 (readiness/jinja_env.py): what a user wrote is
+    escaped, the words are the user's language, a time is the city's (UTC+8)."""
+    import datetime as dt
+
+    item = verification.template.items.get(code="01")
+    services.response_save(
+        actor=county_members["health"], verification=verification, item_id=item.pk,
+        answer="fail", note='<img src=x onerror=alert(1)> "引号"',
+    )  # fmt: skip
+    answered = dt.datetime(2026, 12, 7, 1, 30, tzinfo=dt.UTC)
+    Response.objects.filter(item=item).update(answered_at=answered)
+    client = login(county_members["health"])
+    body = client.get(detail(verification) + forms).content.decode()
+    assert "<img src=x" not in body
+    assert "&lt;img src=x onerror=alert(1)&gt;" in body
+    assert "12-07 09:30" in body  # 01:30 UTC, read in the city
+    assert '<span class="badge risk-high">一票否决</span>' in body
+    english = client.get(detail(verification) + forms, HTTP_ACCEPT_LANGUAGE="en")
+    assert '<span class="badge risk-high">Veto</span>' in english.content.decode()

@@ -1,0 +1,48 @@
+"""The Jinja2 environment of the pages' repeated parts (a checklist's items): Django's
+translations, date and number formats, URLs and static files, as its own template
+engine gives them.
+
+A checklist repeats a dozen lookups, tests and translations per item: Django's
+engine drew a county's 44 items in 45 million instructions, a third of the page
+(counted by callgrind); Jinja2 compiles a template to Python and draws them for a
+fraction. Such a template is written so that ``makemessages`` finds its strings:
+each one as ``{{ _("…") }}``, which Django's engine reads the same way.
+"""
+
+from __future__ import annotations
+
+from django.template import defaultfilters, engines
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import formats, translation
+from django.utils.timezone import template_localtime
+from jinja2 import Environment
+
+
+def _date(value, format_string: str | None = None) -> str:
+    """As Django's ``date`` filter: in the city's time, in the active language."""
+    return defaultfilters.date(template_localtime(value), format_string)
+
+
+def _localize(value) -> str:
+    """As Django's ``localize`` filter: the number as the active language writes it."""
+    return str(formats.localize(value, use_l10n=True))
+
+
+def _url(name: str, *args) -> str:
+    return reverse(name, args=args)
+
+
+def _django_include(template_name: str, **context) -> str:
+    """A template of Django's engine drawn in place (one that the pages share)."""
+    return engines["django"].get_template(template_name).render(context)
+
+
+def environment(**options) -> Environment:
+    options.setdefault("trim_blocks", True)
+    options.setdefault("lstrip_blocks", True)
+    env = Environment(extensions=["jinja2.ext.i18n"], **options)
+    env.install_gettext_callables(translation.gettext, translation.ngettext, newstyle=True)
+    env.globals.update(url=_url, static=static, django_include=_django_include)
+    env.filters.update(date=_date, localize=_localize, floatformat=defaultfilters.floatformat)
+    return env
