@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from readiness.access import has_right, require_right
 from readiness.forms import posted
+from readiness.jinja_env import draw
 from readiness.jobs import job_not_queued, job_status
 from readiness.pagination import CountedPaginator
 from readiness.spreadsheets import CONTENT_TYPES, spreadsheet_response, template_response
@@ -97,8 +98,12 @@ def coverage(request: HttpRequest) -> HttpResponse:
     rows = selectors.coverage(user=request.user)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     total = selectors.coverage_total(rows, name=_("Total"))
+    # The rows, most of the page, are drawn by Jinja2.
+    rows_drawn = draw("people/_coverage_rows.html", {"total": total, "rows": page})
     return render(
-        request, "people/coverage.html", {"rows": page, "page": page, "total": total, "query": ""}
+        request,
+        "people/coverage.html",
+        {"rows": page, "total": total, "coverage_rows": rows_drawn, "page": page, "query": ""},
     )
 
 

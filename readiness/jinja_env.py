@@ -1,20 +1,25 @@
-"""The Jinja2 environment of the pages' repeated parts (a checklist's items): Django's
-translations, date and number formats, URLs and static files, as its own template
-engine gives them.
+"""The Jinja2 environment of the pages' repeated parts (a checklist's items, a list's
+rows): Django's translations, date and number formats, URLs and static files, as its
+own template engine gives them; and ``draw``, which places such a part in a page.
 
 A checklist repeats a dozen lookups, tests and translations per item: Django's
 engine drew a county's 44 items in 45 million instructions, a third of the page
 (counted by callgrind); Jinja2 compiles a template to Python and draws them for a
-fraction. Such a template is written so that ``makemessages`` finds its strings:
-each one as ``{{ _("…") }}``, which Django's engine reads the same way.
+fraction. Such a template (in templates/jinja2/) is written so that
+``makemessages`` finds its strings: each one as ``{{ _("…") }}``, which Django's
+engine reads the same way.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template import defaultfilters, engines
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import formats, translation
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from jinja2 import Environment
 
@@ -25,7 +30,12 @@ def _date(value, format_string: str | None = None) -> str:
 
 
 def _localize(value) -> str:
-    """As Django's ``localize`` filter: the number as the active language writes it."""
+    """As Django's ``localize`` filter: the number as the active language writes it.
+    An integer is written as it is unless digits are grouped (USE_THOUSAND_SEPARATOR),
+    which is what Django's formatting says too, after a dozen look-ups of the
+    language's formats: a table of counts has hundreds."""
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)
     return str(formats.localize(value, use_l10n=True))
 
 
@@ -44,5 +54,13 @@ def environment(**options) -> Environment:
     env = Environment(extensions=["jinja2.ext.i18n"], **options)
     env.install_gettext_callables(translation.gettext, translation.ngettext, newstyle=True)
     env.globals.update(url=_url, static=static, django_include=_django_include)
-    env.filters.update(date=_date, localize=_localize, floatformat=defaultfilters.floatformat)
+    env.filters.update(
+        date=_date, localize=_localize, floatformat=defaultfilters.floatformat, intcomma=intcomma
+    )
     return env
+
+
+def draw(template_name: str, context: dict, request=None) -> SafeString:
+    """A part drawn by Jinja2, for a page of Django's engine to place as it is (Jinja2
+    has escaped what it wrote)."""
+    return mark_safe(render_to_string(template_name, context, request, using="jinja2"))

@@ -47,6 +47,7 @@ from .forms import (
     TargetsForm,
     posted,
 )
+from .jinja_env import draw
 from .jobs import job_not_queued, job_status
 from .logins import address_failed, address_is_slowed
 from .models import DispatchReport, School, SchoolImport
@@ -95,7 +96,11 @@ def school_list(request: HttpRequest) -> HttpResponse:
         {
             "filter": school_filter,
             "page": page,
-            "rows": [(school, detail(school.pk)) for school in page],
+            # The rows, most of the page, are drawn by Jinja2.
+            "school_rows": draw(
+                "readiness/_school_rows.html",
+                {"rows": [(school, detail(school.pk)) for school in page]},
+            ),
             "query": query.urlencode(),
         },
     )

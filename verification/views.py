@@ -17,9 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,6 +26,7 @@ from readiness import documents
 from readiness import selectors as school_selectors
 from readiness.access import require_right
 from readiness.documents import pdf_response
+from readiness.jinja_env import draw
 from readiness.pwa import offline_urls
 from readiness.spreadsheets import spreadsheet_response
 from readiness.uploads import upload_response
@@ -119,15 +118,11 @@ def _detail(request: HttpRequest, verification: Verification, **bound: forms.For
     full_forms = (
         request.GET.get("forms") == "all" or "answer_form" in bound or "evidence_form" in bound
     )
-    # The items are drawn by Jinja2 (readiness/jinja_env.py), escaping what it writes:
-    # they are most of the page.
-    checklist_items = mark_safe(
-        render_to_string(
-            "verification/_checklist_items.html",
-            {"verification": verification, "sheet": sheet, "full_forms": full_forms, **bound},
-            request,
-            using="jinja2",
-        )
+    # The items, most of the page, are drawn by Jinja2.
+    checklist_items = draw(
+        "verification/_checklist_items.html",
+        {"verification": verification, "sheet": sheet, "full_forms": full_forms, **bound},
+        request,
     )
     blank = {
         "approve_form": ApproveForm(),

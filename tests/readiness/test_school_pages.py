@@ -204,3 +204,21 @@ def test_403_and_404_are_pages_of_the_portal_in_the_user_s_language(
     assert missing.status_code == 404
     assert "页面不存在，或不在您的范围内" in missing.content.decode()
     assert client.get("/api/v1/schools/999999/").json()["detail"]
+
+
+def test_the_rows_are_escaped_grouped_and_in_the_users_language(login, official_a, county_a):
+    """The rows are drawn by Jinja2 (readiness/jinja_env.py) as Django's engine drew them:
+    a name escaped, digits grouped as the language groups them, labels translated."""
+    SchoolFactory(county=county_a, name="<b>兰山</b>小学", level=School.Level.PRIMARY,
+                  students=12345, staff=67, demonstration=True)  # fmt: skip
+    client = login(official_a)
+    body = client.get(reverse("school_list")).content.decode()
+    assert "<b>兰山</b>" not in body and "&lt;b&gt;兰山&lt;/b&gt;小学" in body
+    assert '<td class="num">12345</td>' in body  # Chinese groups no digits
+    assert '<td class="nowrap">小学</td>' in body
+    english = client.get(reverse("school_list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<td class="nowrap">Primary school</td>' in english
+    assert '<td class="num">12,345</td>' in english
+    assert "Demonstration" in english
+    empty = client.get(reverse("school_list"), {"q": "没有这所学校"}).content.decode()
+    assert "没有符合条件的学校。" in empty

@@ -1,0 +1,47 @@
+"""The Jinja2 environment of the pages' repeated parts writes numbers and times as
+Django's engine does, and escapes what it writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.template import engines
+from django.test import override_settings
+from django.utils import formats, translation
+
+from readiness.jinja_env import draw
+
+
+def environment():
+    """The environment as the portal's settings make it (escaping on)."""
+    return engines["jinja2"].env
+
+
+@pytest.mark.parametrize("grouped", [False, True])
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_number_is_written_as_djangos_localize_writes_it(language, grouped):
+    localize = environment().filters["localize"]
+    values = [0, 7, 1234, -98765, 12345678, True, Decimal("1234.5"), Decimal("99.0"), 12.25]
+    with override_settings(USE_THOUSAND_SEPARATOR=grouped), translation.override(language):
+        for value in values:
+            assert localize(value) == str(formats.localize(value, use_l10n=True)), value
+        if grouped and language == "en":
+            assert localize(1234) == "1,234"
+        if not grouped:
+            assert localize(1234) == "1234"
+
+
+def test_a_time_is_the_citys():
+    date = environment().filters["date"]
+    assert date(dt.datetime(2026, 12, 7, 16, 5, tzinfo=dt.UTC), "Y-m-d H:i") == "2026-12-08 00:05"
+
+
+def test_a_drawn_part_is_escaped_and_placed_as_it_is():
+    part = environment().from_string('<p title="{{ v }}">{{ v }} {{ _("Save") }}</p>')
+    with translation.override("zh-hans"):
+        html = part.render(v='"<b>&')
+    assert html == '<p title="&#34;&lt;b&gt;&amp;">&#34;&lt;b&gt;&amp; 保存</p>'
+    drawn = draw("people/_coverage_rows.html", {"total": {"name": "<合计>"}, "rows": []})
+    assert "&lt;合计&gt;" in drawn and drawn.__html__() == drawn  # marked safe, escaped inside
