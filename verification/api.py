@@ -310,9 +310,8 @@ class VerificationViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     @idempotency.idempotent
     def answers(self, request: Request, pk: str | None = None) -> ApiResponse:
-        # Only a member of the team may answer: the save refuses anyone else before
-        # it reads anything more (a photo, larger, is refused before it is read).
         verification = self._for_write()
+        require_member(request.user, verification)
         params = AnswerInputSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         response = services.response_save(
