@@ -106,7 +106,8 @@ def may_reverify(user: User, verification: Verification) -> bool:
 
 
 def require_member(user: User, verification: Verification) -> None:
-    if membership(user, verification.team_id) is None:
+    # Whether, not how: the member's department is read by the service, under its lock.
+    if not TeamMember.objects.filter(team_id=verification.team_id, user=user).exists():
         raise PermissionDenied
 
 
