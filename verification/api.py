@@ -299,7 +299,7 @@ class VerificationViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses=VerificationDetailOutputSerializer)
     def retrieve(self, request: Request, *args, **kwargs) -> ApiResponse:
         verification = self.get_object()
-        sheet = selectors.checklist(verification=verification)
+        sheet = selectors.checklist(verification=verification, authors=False)
         return ApiResponse(verification_detail(verification, sheet))
 
     @extend_schema(

@@ -252,26 +252,28 @@ class Checklist(Part):
         return next((p for p in self.departments if p.department.pk == department_id), None)
 
 
-def checklist(*, verification: Verification) -> Checklist:
+def checklist(*, verification: Verification, authors: bool = True) -> Checklist:
     """The items that apply to the school, by section and department, in four queries
-    whatever the size of the template (three once the worker keeps its version's items)."""
+    whatever the size of the template (three once the worker keeps its version's
+    items; one less while nothing is answered). ``authors=False`` leaves out who
+    answered and who confirmed (the API's rows do not name them)."""
     school = verification.school
     items = [item for item in template_items(verification.template) if item.applies_to(school)]
-    responses = {
-        r.item_id: r
-        for r in Response.objects.filter(verification=verification).select_related("answered_by")
-    }
-    evidence = defaultdict(list)
-    for piece in Evidence.objects.filter(response__verification=verification).select_related(
-        "response"
-    ):
-        evidence[piece.response.item_id].append(piece)
-    signoffs = {
-        s.department_id: s
-        for s in DepartmentSignoff.objects.filter(verification=verification).select_related(
-            "confirmed_by"
+    answers = Response.objects.filter(verification=verification)
+    signed = DepartmentSignoff.objects.filter(verification=verification)
+    if authors:
+        answers, signed = (
+            answers.select_related("answered_by"),
+            signed.select_related("confirmed_by"),
         )
-    }
+    responses = {r.item_id: r for r in answers}
+    evidence = defaultdict(list)
+    if responses:  # evidence is attached to an answer
+        by_pk = {r.pk: r for r in responses.values()}
+        for piece in Evidence.objects.filter(response_id__in=by_pk):
+            piece.response = by_pk[piece.response_id]  # known: a template asking reads nothing
+            evidence[piece.response.item_id].append(piece)
+    signoffs = {s.department_id: s for s in signed}
     rows = [Row(item, responses.get(item.pk), evidence.get(item.pk, [])) for item in items]
     sections: dict[int, SectionPart] = {}
     departments: dict[int, DepartmentPart] = {}

@@ -310,3 +310,20 @@ def test_the_checklist_offers_a_member_only_their_department_s_items(
     body = login(county_members["education"]).get(url).content.decode()
     assert "disabled" not in fieldset_of(body, health_item)
     assert "（组长代部门作答）" in body
+
+
+def test_an_unanswered_checklist_reads_no_evidence_and_the_api_names_no_one(
+    verification, county_members, django_assert_num_queries
+):
+    selectors.template_items(verification.template)  # kept
+    with django_assert_num_queries(2):  # answers and sign-offs: evidence needs an answer
+        sheet = selectors.checklist(verification=verification)
+    assert sheet.answered == 0 and sheet.total == 8
+    answer_all(verification, county_members)
+    with django_assert_num_queries(3) as queries:
+        selectors.checklist(verification=verification, authors=False)
+    assert not any("readiness_user" in q["sql"] for q in queries.captured_queries)
+    with django_assert_num_queries(3) as queries:
+        named = selectors.checklist(verification=verification)
+    assert any("readiness_user" in q["sql"] for q in queries.captured_queries)
+    assert all(row.response.answered_by.username for row in named.rows)  # read with them
