@@ -146,14 +146,6 @@ def _detail(request: HttpRequest, verification: Verification, **bound: forms.For
             else [],
             "is_leader": verification.team.leader_id == request.user.pk,
             "can_reverify": may_reverify(request.user, verification),
-            # The latest changes only: the whole history has a page of its own, so
-            # the checklist stays light however long a school has been worked on.
-            "history": (
-                latest := selectors.verification_history(
-                    verification=verification, limit=HISTORY_ON_PAGE + 1
-                )
-            )[:HISTORY_ON_PAGE],
-            "history_more": len(latest) > HISTORY_ON_PAGE,
             "next_unanswered": next((row for row in sheet.rows if not row.answered), None),
             "failed": (failed := selectors.failed_rows(sheet)),
             "veto_failed": sum(row.item.veto for row in failed),
@@ -177,8 +169,13 @@ def verification_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def verification_history(request: HttpRequest, pk: int) -> HttpResponse:
-    """Every change of a verification, its status and its answers, 100 a page."""
+    """Every change of a verification, its status and its answers, 100 a page; with
+    ``?latest=1``, the latest few alone, which the checklist page fetches when its
+    history is opened (a checklist is opened far more often than its history)."""
     verification = selectors.verification_get_for_user(user=request.user, pk=pk)
+    if request.GET.get("latest"):
+        latest = selectors.verification_history(verification=verification, limit=HISTORY_ON_PAGE)
+        return render(request, "verification/_history.html", {"entries": latest})
     entries = selectors.verification_history(verification=verification)
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     return render(

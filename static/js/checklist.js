@@ -41,6 +41,24 @@
     uploadForm.querySelector("input[name=item]").value = id;
     if (editable) { evidence.appendChild(uploadForm); } else { uploadForm.remove(); }
   });
+  // The history's latest changes, fetched the first time it is opened (the page
+  // itself carries only the link to the whole history).
+  var history = document.querySelector("details[data-latest]");
+  if (history) {
+    history.addEventListener("toggle", function () {
+      if (!history.open || history.dataset.loaded) { return; }
+      history.dataset.loaded = "1";
+      fetch(history.dataset.latest, { credentials: "same-origin" }).then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.text();
+      }).then(function (html) {
+        history.querySelector("[data-history]").innerHTML = html; // the server's escaped list
+      }).catch(function () {
+        delete history.dataset.loaded; // offline or refused: tried again when next opened
+      });
+    });
+  }
+
   // Present when the browser keeps an offline queue (static/js/offline.js).
   var offline = window.PortalOffline;
   var here = Number(text.verification);

@@ -8,7 +8,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.verification.fixtures import jpeg_bytes
-from verification import selectors
+from verification import selectors, services
 
 
 def test_a_team_verifies_a_school_and_the_leader_approves(
@@ -105,3 +105,18 @@ def test_a_member_moves_through_the_checklist_on_a_phone(page_as, verification, 
     expect(
         page.locator("#checklist-end").get_by_role("button", name="提交组长审核")
     ).to_be_visible()
+
+
+def test_the_history_is_fetched_when_it_is_opened(page_as, verification, county_members):
+    member = county_members["health"]
+    item = next(r.item for r in selectors.checklist(verification=verification).rows
+                if r.item.department.code == "health")  # fmt: skip
+    services.response_save(actor=member, verification=verification, item_id=item.pk,
+                           answer="fail", note="测温点未设置")  # fmt: skip
+    page = page_as(member)
+    page.goto(f"/verification/{verification.pk}/")
+    history = page.locator("details[data-latest]")
+    expect(history.locator("[data-history] li")).to_have_count(0)  # not read with the page
+    history.locator("summary").click()
+    expect(history.locator("[data-history]")).to_contain_text("测温点未设置")
+    expect(history.get_by_role("link", name="全部记录")).to_be_visible()
