@@ -98,8 +98,8 @@ TEMPLATES = [
         },
     },
     {
-        # The pages' repeated parts, drawn by Jinja2 (readiness.jinja_env): rendered
-        # by name with ``using="jinja2"``, never found by a page's own lookup.
+        # The pages' repeated parts, drawn by Jinja2 (readiness.jinja_env.draw), from
+        # templates/jinja2/; Django's engine, first, draws every page.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "NAME": "jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],

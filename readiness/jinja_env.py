@@ -52,7 +52,9 @@ def environment(**options) -> Environment:
     options.setdefault("trim_blocks", True)
     options.setdefault("lstrip_blocks", True)
     env = Environment(extensions=["jinja2.ext.i18n"], **options)
-    env.install_gettext_callables(translation.gettext, translation.ngettext, newstyle=True)
+    # Old-style calls: a translation is text, escaped where it is written, as Django's
+    # {% translate %} writes it (new-style ones mark it safe and %-format it).
+    env.install_gettext_callables(translation.gettext, translation.ngettext, newstyle=False)
     env.globals.update(url=_url, static=static, django_include=_django_include)
     env.filters.update(
         date=_date, localize=_localize, floatformat=defaultfilters.floatformat, intcomma=intcomma

@@ -173,7 +173,7 @@ def verification_history(request: HttpRequest, pk: int) -> HttpResponse:
     ``?latest=1``, the latest few alone, which the checklist page fetches when its
     history is opened (a checklist is opened far more often than its history)."""
     verification = selectors.verification_get_for_user(user=request.user, pk=pk)
-    if request.GET.get("latest"):
+    if request.GET.get("latest") == "1":
         latest = selectors.verification_history(verification=verification, limit=HISTORY_ON_PAGE)
         return render(request, "verification/_history.html", {"entries": latest})
     entries = selectors.verification_history(verification=verification)

@@ -42,19 +42,24 @@
     if (editable) { evidence.appendChild(uploadForm); } else { uploadForm.remove(); }
   });
   // The history's latest changes, fetched the first time it is opened (the page
-  // itself carries only the link to the whole history).
-  var history = document.querySelector("details[data-latest]");
-  if (history) {
-    history.addEventListener("toggle", function () {
-      if (!history.open || history.dataset.loaded) { return; }
-      history.dataset.loaded = "1";
-      fetch(history.dataset.latest, { credentials: "same-origin" }).then(function (response) {
-        if (!response.ok) { throw new Error(String(response.status)); }
+  // itself carries only the link to the whole history). An answer that is not the
+  // list (a login page after the session ended, say) is not placed; offline, the
+  // box says so and the next opening tries again.
+  var historyBox = document.querySelector("details[data-latest]");
+  if (historyBox) {
+    historyBox.addEventListener("toggle", function () {
+      if (!historyBox.open || historyBox.dataset.loaded) { return; }
+      historyBox.dataset.loaded = "1";
+      var place = historyBox.querySelector("[data-history]");
+      fetch(historyBox.dataset.latest, { credentials: "same-origin" }).then(function (response) {
+        if (!response.ok || response.redirected) { throw new Error(String(response.status)); }
         return response.text();
       }).then(function (html) {
-        history.querySelector("[data-history]").innerHTML = html; // the server's escaped list
+        if (html.indexOf('<ul class="history">') !== 0) { throw new Error("not the history"); }
+        place.innerHTML = html; // the server's list, escaped where it was drawn
       }).catch(function () {
-        delete history.dataset.loaded; // offline or refused: tried again when next opened
+        delete historyBox.dataset.loaded;
+        place.textContent = historyBox.dataset.unavailable;
       });
     });
   }

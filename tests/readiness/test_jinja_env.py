@@ -45,3 +45,12 @@ def test_a_drawn_part_is_escaped_and_placed_as_it_is():
     assert html == '<p title="&#34;&lt;b&gt;&amp;">&#34;&lt;b&gt;&amp; 保存</p>'
     drawn = draw("people/_coverage_rows.html", {"total": {"name": "<合计>"}, "rows": []})
     assert "&lt;合计&gt;" in drawn and drawn.__html__() == drawn  # marked safe, escaped inside
+
+
+def test_a_translation_is_text_escaped_where_it_is_written_and_never_formatted():
+    """As Django's {% translate %}: the words are escaped like any text (a quote in a
+    translation cannot end an attribute), and a per cent sign is only a per cent sign."""
+    part = environment().from_string('<input placeholder="{{ _(words) }}">')
+    assert (
+        part.render(words='50% "off" <b>') == '<input placeholder="50% &#34;off&#34; &lt;b&gt;">'
+    )

@@ -187,7 +187,8 @@ def test_a_save_locks_its_verification_not_the_rows_other_saves_share(
     def lock_from_another_connection(table: str, pk: int) -> str:
         settings = connection.settings_dict
         other = psycopg2.connect(dbname=settings["NAME"], user=settings["USER"],
-                                 host=settings["HOST"], port=settings["PORT"])  # fmt: skip
+                                 password=settings["PASSWORD"], host=settings["HOST"],
+                                 port=settings["PORT"])  # fmt: skip
         try:
             with other.cursor() as cursor:
                 cursor.execute(f'SELECT 1 FROM "{table}" WHERE id = %s FOR UPDATE NOWAIT', [pk])
