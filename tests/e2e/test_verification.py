@@ -117,10 +117,11 @@ def test_the_history_is_fetched_when_it_is_opened(page_as, verification, county_
     page.goto(f"/verification/{verification.pk}/")
     history = page.locator("details[data-latest]")
     expect(history.locator("[data-history] li")).to_have_count(0)  # not read with the page
-    page.route("**/history/?latest=1", lambda route: route.abort())  # offline, say
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # as on a phone
+    page.context.set_offline(True)
     history.locator("summary").click()
     expect(history.locator("[data-history]")).to_contain_text("未能取得最近的更改")
-    page.unroute("**/history/?latest=1")
+    page.context.set_offline(False)
     history.locator("summary").click()  # closed, then opened again: asked again
     history.locator("summary").click()
     expect(history.locator("[data-history]")).to_contain_text("测温点未设置")
