@@ -7,6 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.e2e.test_offline import network
 from tests.verification.fixtures import jpeg_bytes
 from verification import selectors, services
 
@@ -118,10 +119,10 @@ def test_the_history_is_fetched_when_it_is_opened(page_as, verification, county_
     history = page.locator("details[data-latest]")
     expect(history.locator("[data-history] li")).to_have_count(0)  # not read with the page
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # as on a phone
-    page.context.set_offline(True)
+    network(page.context, on=False)  # the page's and its service worker's
     history.locator("summary").click()
     expect(history.locator("[data-history]")).to_contain_text("未能取得最近的更改")
-    page.context.set_offline(False)
+    network(page.context, on=True)
     history.locator("summary").click()  # closed, then opened again: asked again
     history.locator("summary").click()
     expect(history.locator("[data-history]")).to_contain_text("测温点未设置")
