@@ -303,3 +303,21 @@ def test_the_detail_is_written_as_its_serializer_says(verification, county_membe
     if filled:  # 01:30 UTC is 09:30 in the city
         assert ours["submitted_at"] == "2026-12-07T09:30:00+08:00"
         assert ours["reverify_due"] == "2026-12-14"
+
+
+@pytest.mark.parametrize("by_leader", [False, True])
+def test_a_saved_answer_is_written_as_its_serializer_says(verification, county_members, by_leader):
+    """Each save's answer is built without the serializer that documents it: both say
+    the same, for a member's answer and for the leader's on another department's item."""
+    from verification.api import AnswerOutputSerializer, answer_output
+
+    first = selectors.template_items(verification.template)[0]
+    leader = verification.team.leader
+    member = leader if by_leader else county_members[first.department.code]
+    saved = answer(member, verification, first, "fail", note='缺 "洗手液" <两箱>')
+    assert saved.by_leader is by_leader  # the leader (education) answers for health
+    assert answer_output(saved) == AnswerOutputSerializer(saved).data
+    assert answer_output(saved) == {
+        "item": first.pk, "answer": "fail", "note": '缺 "洗手液" <两箱>', "revision": 1,
+        "by_leader": saved.by_leader,
+    }  # fmt: skip
