@@ -47,7 +47,7 @@ from .forms import (
     TargetsForm,
     posted,
 )
-from .jinja_env import draw
+from .jinja_env import draw, integers_grouped
 from .jobs import job_not_queued, job_status
 from .logins import address_failed, address_is_slowed
 from .models import DispatchReport, School, SchoolImport
@@ -99,7 +99,13 @@ def school_list(request: HttpRequest) -> HttpResponse:
             # The rows, most of the page, are drawn by Jinja2.
             "school_rows": draw(
                 "readiness/_school_rows.html",
-                {"rows": [(school, detail(school.pk)) for school in page]},
+                {
+                    "rows": [(school, detail(school.pk)) for school in page],
+                    "labels": School.choice_labels(
+                        "level", "jurisdiction", "risk_level", "readiness"
+                    ),
+                    "grouped": integers_grouped(),
+                },
             ),
             "query": query.urlencode(),
         },

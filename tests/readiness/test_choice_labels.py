@@ -40,3 +40,15 @@ def test_a_value_outside_the_choices_reads_as_itself():
     with translation.override("en"):
         assert School(level="academy").get_level_display() == "academy"
         assert School(level=None).get_level_display() is None
+
+
+def test_a_lists_labels_are_those_of_the_language_they_were_asked_in():
+    with translation.override("zh-hans"):
+        labels = School.choice_labels("level", "readiness")
+    with translation.override("en"):
+        english = School.choice_labels("level")
+    assert (
+        labels["level"]["primary"] == "小学" and labels["readiness"]["conditional"] == "有条件具备"
+    )
+    assert english["level"]["primary"] == "Primary school"
+    assert labels["level"]["academy"] == "academy"  # outside the choices: as itself

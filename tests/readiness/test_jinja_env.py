@@ -54,3 +54,18 @@ def test_a_translation_is_text_escaped_where_it_is_written_and_never_formatted()
     assert (
         part.render(words='50% "off" <b>') == '<input placeholder="50% &#34;off&#34; &lt;b&gt;">'
     )
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_integers_are_grouped_as_djangos_intcomma_groups_them(language):
+    from django.contrib.humanize.templatetags.humanize import intcomma
+
+    from readiness.jinja_env import integers_grouped
+
+    values = [0, 7, 999, 1000, 1234, -98765, 12345678, True, Decimal("1234.5"), 12.25, "3456"]
+    with translation.override(language):
+        grouped = integers_grouped()
+        for value in values:
+            assert grouped(value) == intcomma(value), value
+        # Known answers: Chinese writes no separator, English a comma every three digits.
+        assert grouped(12345678) == ("12345678" if language == "zh-hans" else "12,345,678")
