@@ -77,7 +77,7 @@ def main(selected: list[str]) -> int:
 
     django.setup()
     call_command("migrate", verbosity=0)
-    from bench import vacuum_analyze
+    from bench import vacuum_analyze, wait_for_quiet
 
     names = [m.name for m in pkgutil.iter_modules([str(HERE)]) if not m.name.startswith("_")]
     results_path = HERE / "results.json"
@@ -94,12 +94,17 @@ def main(selected: list[str]) -> int:
         # before earlier runs wrote thousands of rows (a checklist's history read
         # by a sort of every change of the verification instead of its index).
         vacuum_analyze()
+        quiet = wait_for_quiet()
         figures = module.run()
         # The machine's load when the figures were taken: a figure read on a busy
         # machine says so beside it.
         load = [round(n, 2) for n in os.getloadavg()]
         for key, figure in figures.items():
-            results[key] = {**figure, "load_average_1_5_15_min": load}
+            results[key] = {
+                **figure,
+                "load_average_1_5_15_min": load,
+                "cpu_idle_share_at_start": round(quiet, 2),
+            }
             mark = "ok " if figure["holds"] else "MISS"
             print(f"{mark} {key}: {figure['value']} {figure['unit']} (goal {figure['goal']})")
     results_path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
