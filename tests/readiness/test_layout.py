@@ -79,3 +79,13 @@ def test_a_kept_url_follows_the_script_prefix():
         set_script_prefix("/")
     assert url("school_list") == "/schools/"
     assert url("school_detail", 5) == "/schools/5/" and url("school_detail", 6) == "/schools/6/"
+
+
+def test_every_page_names_its_icon(client):
+    """Else a browser asks for /favicon.ico, which the portal does not serve (a 404 in
+    every page's console)."""
+    from django.contrib.staticfiles import finders
+
+    body = client.get("/login/").content.decode()
+    [icon] = re.findall(r'<link rel="icon" type="image/png" href="([^"]+)">', body)
+    assert icon.endswith(".png") and finders.find("icons/icon-192.png")
