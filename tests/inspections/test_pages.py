@@ -10,7 +10,6 @@ from tests.inspections.factories import (
     RectificationNoticeFactory,
     VisitFactory,
 )
-from tests.queries import SESSION
 from tests.readiness.factories import SchoolFactory
 
 
@@ -40,7 +39,7 @@ def test_findings_list_query_count_does_not_grow(
     FindingFactory.create_batch(count, visit=recorded_visit, key_area=areas["gate"])
     client = login(official_a)
     # session, user, count, page, reviews, and the filter's counties, areas and aspects
-    with django_assert_num_queries(SESSION + 7):
+    with django_assert_num_queries(8):
         response = client.get(reverse("finding_list"))
     assert response.status_code == 200
     assert response.context["page"].paginator.count == count
@@ -60,12 +59,12 @@ def test_visit_and_notice_lists_query_counts_do_not_grow(
         )
     client = login(inspector_a)
     # session, user, count, page, the user's squads and their counties
-    with django_assert_num_queries(SESSION + 5):
+    with django_assert_num_queries(6):
         response = client.get(reverse("visit_list"))
     assert response.status_code == 200
     body = response.content.decode()
     assert all(school.name in body for school in schools)
-    with django_assert_num_queries(SESSION + 3):  # session, user, count, page
+    with django_assert_num_queries(4):  # session, user, count, page
         response = client.get(reverse("notice_list"))
     assert response.status_code == 200
     body = response.content.decode()
@@ -98,7 +97,7 @@ def test_the_visit_page_of_a_squad_member_takes_a_fixed_number_of_queries(
     # session, user, the visit, membership; the key areas and the aspects (once for
     # both forms), the recorded checks, who was present, the squad's members; the
     # findings, their photos and their notices; the visit's notices
-    with django_assert_num_queries(SESSION + 12):
+    with django_assert_num_queries(13):
         response = client.get(recorded_visit.get_absolute_url())
     assert response.status_code == 200
     body = response.content.decode()

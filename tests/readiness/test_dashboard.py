@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from readiness import dashboard
 from readiness.models import DashboardTargets, DispatchReport
-from tests.queries import SESSION
 
 TODAY = timezone.localdate()
 
@@ -97,7 +96,7 @@ def test_the_page_shows_the_tiles_with_links(login, city_staff):
 def test_the_page_reads_in_a_fixed_number_of_queries(login, city_staff):
     """Built: session, user, counties, the latest report and the thresholds' version
     (the key), the reports' frozen tiles, the ranking, the thresholds, the map's
-    places — 9 with the session's (tests/queries.py), whatever the days. Kept: the first 5."""
+    places — 9, whatever the days. Kept: the first 5."""
     client = login(city_staff)
 
     def queries(days):
@@ -113,7 +112,7 @@ def test_the_page_reads_in_a_fixed_number_of_queries(login, city_staff):
             counts.append(len(ctx.captured_queries))
         return counts
 
-    assert queries(3) == queries(14) == [SESSION + 8, SESSION + 4]
+    assert queries(3) == queries(14) == [9, 5]
 
 
 def test_others_are_refused(login, make_user):
@@ -247,7 +246,7 @@ def test_the_tile_map_places_and_colours_the_counties(login, county_a, county_b,
 
 def test_a_countys_page_reads_in_a_fixed_number_of_queries(login, county_a, official_a):
     """Built: session, user, counties, the user's county, the key's two, the frozen
-    tiles — 7 with the session's (tests/queries.py). Kept: 6."""
+    tiles — 7. Kept: 6."""
     client = login(official_a)
 
     def queries(days):
@@ -262,7 +261,7 @@ def test_a_countys_page_reads_in_a_fixed_number_of_queries(login, county_a, offi
             counts.append(len(ctx.captured_queries))
         return counts
 
-    assert queries(3) == queries(14) == [SESSION + 6, SESSION + 5]
+    assert queries(3) == queries(14) == [7, 6]
 
 
 def test_a_kept_body_follows_the_report_the_thresholds_and_the_reader(

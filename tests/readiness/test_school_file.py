@@ -17,7 +17,6 @@ from supplies import services as supply_services
 from tests.inspections.factories import FindingFactory, VisitFactory
 from tests.people.factories import PersonFactory
 from tests.plans.factories import ReopeningPlanFactory
-from tests.queries import SESSION
 from tests.supplies.fixtures import receive
 from tests.verification.factories import VerificationFactory
 
@@ -98,6 +97,5 @@ def test_the_file_reads_in_a_fixed_number_of_queries(login, city_staff, county_a
 
     # Session, user, school; readiness: policy, judgement, history (3); verifications;
     # visits, findings; plan, drills; screening counts; supplies: holder, the five
-    # of the stock, shipments, requests (8) — 20 with the session's (tests/queries.py),
-    # whatever the school holds.
-    assert queries(1, 2) == queries(6, 10) == SESSION + 19
+    # of the stock, shipments, requests (8) — 20, whatever the school holds.
+    assert queries(1, 2) == queries(6, 10) == 20
