@@ -27,16 +27,17 @@ def vacuum_analyze() -> None:
         cursor.execute("VACUUM ANALYZE")
 
 
+def cpu_times() -> tuple[int, int]:
+    """The machine's CPU time since boot, idle (with iowait) and all, in ticks."""
+    fields = [int(n) for n in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    return fields[3] + fields[4], sum(fields)
+
+
 def cpu_idle_share(seconds: float = 2.0) -> float:
     """The share of the machine's CPU time left idle over the next ``seconds``."""
-
-    def sample() -> tuple[int, int]:
-        fields = [int(n) for n in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
-        return fields[3] + fields[4], sum(fields)  # idle + iowait, all
-
-    idle_before, total_before = sample()
+    idle_before, total_before = cpu_times()
     time.sleep(seconds)
-    idle_after, total_after = sample()
+    idle_after, total_after = cpu_times()
     return (idle_after - idle_before) / max(1, total_after - total_before)
 
 

@@ -143,12 +143,7 @@ if REDIS_URL:
             "TIMEOUT": 300,
         }
     }
-    # Sessions read from the shared cache, written to it and to the database: a page
-    # no longer asks the database for its session (a lost cache falls back to it).
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    # A process's own memory: a session ended in one worker would live on in the
-    # others' copies, so sessions stay in the database alone.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))

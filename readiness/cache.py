@@ -3,8 +3,10 @@
 Django's RedisCacheClient makes a new ``redis.Redis`` for every call, over its
 kept connection pool; redis-py 8 fills some 170 response callbacks in each new
 client, so that building it cost more than the round trip's own work (49 against
-71 microseconds for a read, timed here). A client is safe to share between
-threads and, through its pool, across a fork: each worker keeps one per pool.
+71 microseconds for a read, timed here). The backend's instance is per thread
+(Django's caches are), and a client holds no connection of its own, only its
+pool, which redis-py resets after a fork: each worker thread keeps one client per
+cache server.
 """
 
 from __future__ import annotations
