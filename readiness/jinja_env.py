@@ -12,6 +12,9 @@ engine reads the same way.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template import defaultfilters, engines
@@ -23,9 +26,37 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from jinja2 import Environment
 
+# Format letters of Django's ``date`` that no language changes, as Python writes them.
+_NUMERIC = {
+    "Y": "{0.year:04d}", "m": "{0.month:02d}", "d": "{0.day:02d}",
+    "H": "{0.hour:02d}", "i": "{0.minute:02d}", "s": "{0.second:02d}",
+}  # fmt: skip
+
+
+@functools.cache
+def _numeric_format(format_string: str) -> str | None:
+    """``format_string`` as a str.format pattern when every letter of it is one of
+    ``_NUMERIC`` (the rest separators), else None."""
+    pattern = []
+    for char in format_string:
+        if char in _NUMERIC:
+            pattern.append(_NUMERIC[char])
+        elif char.isalpha() or char in "\\{}":
+            return None
+        else:
+            pattern.append(char)
+    return "".join(pattern)
+
 
 def _date(value, format_string: str | None = None) -> str:
-    """As Django's ``date`` filter: in the city's time, in the active language."""
+    """As Django's ``date`` filter: in the city's time, in the active language. A time
+    written in numbers alone ("m-d H:i", on each answer of a checklist) is written
+    directly: Django's formatter read the language's formats for each of them, a
+    tenth of a checklist's items."""
+    if format_string and type(value) is dt.datetime:
+        pattern = _numeric_format(format_string)
+        if pattern is not None:
+            return pattern.format(template_localtime(value))
     return defaultfilters.date(template_localtime(value), format_string)
 
 

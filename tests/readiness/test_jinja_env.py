@@ -69,3 +69,25 @@ def test_integers_are_grouped_as_djangos_intcomma_groups_them(language):
             assert grouped(value) == intcomma(value), value
         # Known answers: Chinese writes no separator, English a comma every three digits.
         assert grouped(12345678) == ("12345678" if language == "zh-hans" else "12,345,678")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_time_in_numbers_is_written_as_djangos_date_filter_writes_it(language):
+    from django.template import defaultfilters
+    from django.utils.timezone import template_localtime
+
+    date = environment().filters["date"]
+    moments = [
+        dt.datetime(2026, 12, 7, 16, 5, 9, tzinfo=dt.UTC),  # the next day in the city
+        dt.datetime(2026, 1, 2, 3, 4, 5),  # naive: as it is
+        dt.date(2026, 12, 8),
+    ]
+    formats_ = ["m-d H:i", "Y-m-d H:i", "Y-m-d", "H:i:s", "Y年m月d日", "N j, Y", "D H:i", r"\\Y Y"]
+    with translation.override(language):
+        for moment in moments:
+            for format_string in formats_:
+                if type(moment) is dt.date and any(c in format_string for c in "HisD"):
+                    continue  # a day has no time: Django's filter refuses such a format
+                expected = defaultfilters.date(template_localtime(moment), format_string)
+                assert date(moment, format_string) == expected, (moment, format_string)
+        assert date(moments[0], "m-d H:i") == "12-08 00:05"  # 16:05 UTC is 00:05 in the city
