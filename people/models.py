@@ -78,6 +78,13 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["school", "kind"], name="person_school_kind"),
             models.Index(fields=["school", "whereabouts", "returned"], name="person_abroad"),
+            # The city's list of those abroad not yet back (a few dozen of 2.7 million
+            # files): without it, each page read the whole index above (8 ms, twice).
+            models.Index(
+                fields=["school", "name"],
+                name="person_abroad_open",
+                condition=Q(whereabouts="abroad", returned=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
