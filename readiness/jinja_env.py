@@ -70,12 +70,6 @@ def _localize(value) -> str:
     return str(formats.localize(value, use_l10n=True))
 
 
-# A URL without arguments is the same for every request of a worker, for its URLconf
-# and script prefix: Django's reverse() finds it again each time (a tenth of a million
-# instructions), and the menu alone names twenty such URLs on every page.
-_fixed_urls: dict[tuple[str, str, str], str] = {}
-
-
 def integers_grouped():
     """``intcomma`` for the integers of one drawing, in the active language: the
     language's separator and grouping are looked up once for all of a list's numbers
@@ -96,6 +90,12 @@ def integers_grouped():
         return plain(value) if type(value) is int else intcomma(value)
 
     return grouped
+
+
+# A URL without arguments is the same for every request of a worker, for its URLconf
+# and script prefix: Django's reverse() finds it again each time (a tenth of a million
+# instructions), and the menu alone names twenty such URLs on every page.
+_fixed_urls: dict[tuple[str, str, str], str] = {}
 
 
 def _url(name: str, *args) -> str:
